@@ -1,0 +1,426 @@
+"""Walking distances on the street network (EPSG:28992, metres).
+
+The walking network is held as plain numpy arrays (:class:`Network`): node ids and
+coordinates, and edges ``u -> v`` (indices into the node arrays) with a length in
+metres. Distances are computed with :func:`scipy.sparse.csgraph.dijkstra` on an
+undirected sparse matrix that keeps, for every node pair, the *shortest* of the
+parallel edges (OSM often has several ways, or both directions with slightly
+different lengths, between the same two nodes). Zero-length edges (two OSM nodes
+at the same spot) are kept as explicit zeros in the matrix.
+
+How a walking distance is measured
+----------------------------------
+* A point (an asset or a place where people live) is *snapped* to its nearest
+  network node (:class:`scipy.spatial.cKDTree`). The straight-line distance from
+  the point to that node (the "snap offset") is added to the walk: an asset
+  40 m from its node that lies 200 m along the streets from a home node is at
+  240 m. Snapping is allowed up to ``settings.max_snap_distance``; a point further
+  away is treated as *not on the network* and its distances are measured in a
+  straight line (``hemelsbreed``).
+* The distances from *all* assets of a selection are found in one single
+  shortest-path run: a virtual "super source" node is connected to the node of
+  every asset with an edge as long as that asset's snap offset, and Dijkstra runs
+  once from the super source with a distance ``limit`` (only the part of the
+  network within walking distance is ever visited). This is exact: the distance
+  of a node is the minimum over all assets of (snap offset + network distance).
+* Without a network every distance is a straight line; results say which method
+  was used (``afstand_methode`` = ``netwerk`` or ``hemelsbreed``).
+
+Limits: snapping to the nearest *node* (not the nearest point on an edge) can
+overestimate a walk by up to half an edge length; one-way restrictions do not
+apply to people on foot and are ignored; the network is only as complete as the
+OpenStreetMap extract.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from .. import settings
+
+#: Values of the ``afstand_methode`` column.
+METHOD_NETWORK = "netwerk"
+METHOD_STRAIGHT = "hemelsbreed"
+
+
+def _limit_arg(limit: float | None) -> float:
+    """Dijkstra ``limit`` a hair above the asked one, so that ``<= limit`` is inclusive."""
+    if limit is None or not np.isfinite(limit):
+        return np.inf
+    return float(limit) * (1 + 1e-12) + 1e-9
+
+
+class Network:
+    """An undirected walking network in EPSG:28992.
+
+    Parameters
+    ----------
+    node_ids : array of int64
+        OSM node ids (or any ids), one per node.
+    x, y : array of float
+        Node coordinates in metres (EPSG:28992).
+    u, v : array of int
+        Edge end points as *indices* into the node arrays (direction is ignored).
+    length : array of float
+        Edge lengths in metres.
+    """
+
+    def __init__(self, node_ids: np.ndarray, x: np.ndarray, y: np.ndarray,
+                 u: np.ndarray, v: np.ndarray, length: np.ndarray):
+        self.node_ids = np.asarray(node_ids, dtype=np.int64)
+        self.x = np.asarray(x, dtype=float)
+        self.y = np.asarray(y, dtype=float)
+        self.u = np.asarray(u, dtype=np.int64)
+        self.v = np.asarray(v, dtype=np.int64)
+        self.length = np.asarray(length, dtype=float)
+        n = len(self.node_ids)
+        if not (len(self.x) == len(self.y) == n):
+            raise ValueError("node_ids, x and y must have the same length")
+        if not (len(self.u) == len(self.v) == len(self.length)):
+            raise ValueError("u, v and length must have the same length")
+        if len(self.u) and (min(self.u.min(), self.v.min()) < 0 or max(self.u.max(), self.v.max()) >= n):
+            raise ValueError("u and v must be indices into the node arrays")
+        if len(self.length) and (np.isnan(self.length).any() or (self.length < 0).any()):
+            raise ValueError("edge lengths must be >= 0 and not NaN")
+
+    def __repr__(self) -> str:
+        return f"Network({self.n_nodes} knopen, {len(self.u)} wegdelen)"
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.node_ids)
+
+    # ------------------------------------------------------------------ graph
+    @cached_property
+    def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Undirected unique edges ``(a, b, length)`` with ``a < b`` and the minimum length.
+
+        Self-loops are dropped (they never shorten a walk).
+        """
+        a = np.minimum(self.u, self.v)
+        b = np.maximum(self.u, self.v)
+        keep = a != b
+        a, b, w = a[keep], b[keep], self.length[keep]
+        order = np.lexsort((w, b, a))  # by pair, shortest first
+        a, b, w = a[order], b[order], w[order]
+        first = np.ones(len(a), dtype=bool)
+        first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        return a[first], b[first], w[first]
+
+    def _csr_parts(self, extra_rows: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b, w = self.edges
+        rows = np.concatenate([a, b])
+        cols = np.concatenate([b, a])
+        data = np.concatenate([w, w])
+        order = np.lexsort((cols, rows))
+        counts = np.bincount(rows, minlength=self.n_nodes + extra_rows)
+        indptr = np.zeros(self.n_nodes + extra_rows + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return data[order], cols[order], indptr
+
+    @cached_property
+    def matrix(self) -> csr_matrix:
+        """Symmetric CSR matrix of edge lengths (minimum per node pair), built in one step.
+
+        Built from ``(data, indices, indptr)`` directly, so nothing is summed and
+        explicit zeros (zero-length edges) stay edges.
+        """
+        data, indices, indptr = self._csr_parts()
+        return csr_matrix((data, indices, indptr), shape=(self.n_nodes, self.n_nodes))
+
+    @cached_property
+    def _tree(self) -> cKDTree:
+        return cKDTree(np.column_stack([self.x, self.y]))
+
+    # ------------------------------------------------------------- conversion
+    @classmethod
+    def from_networkx(cls, G) -> "Network":
+        """Build from a networkx/osmnx graph with node attributes ``x``, ``y``.
+
+        Graphs in lon/lat (``G.graph['crs']`` geographic, or no crs and coordinates
+        that look like degrees) are projected to EPSG:28992. Edge ``length`` is used
+        when present, else the straight line between the end points.
+        """
+        nodes = list(G.nodes)
+        x = np.array([G.nodes[n]["x"] for n in nodes], dtype=float)
+        y = np.array([G.nodes[n]["y"] for n in nodes], dtype=float)
+        crs = G.graph.get("crs")
+        geographic = False
+        if crs is not None:
+            from pyproj import CRS
+            c = CRS.from_user_input(crs)
+            geographic = c.is_geographic
+            if not geographic and not c.equals(CRS.from_user_input(settings.crs)):
+                from pyproj import Transformer
+                x, y = Transformer.from_crs(c, settings.crs, always_xy=True).transform(x, y)
+        elif len(x) and np.nanmax(np.abs(x)) <= 180 and np.nanmax(np.abs(y)) <= 90:
+            geographic = True
+        if geographic:
+            from pyproj import Transformer
+            x, y = Transformer.from_crs(settings.crs_wgs84 if crs is None else crs, settings.crs,
+                                        always_xy=True).transform(x, y)
+        pos = {n: i for i, n in enumerate(nodes)}
+        uu, vv, ll = [], [], []
+        for a, b, d in G.edges(data=True):
+            uu.append(pos[a])
+            vv.append(pos[b])
+            ll.append(d.get("length", np.nan))
+        u = np.array(uu, dtype=np.int64)
+        v = np.array(vv, dtype=np.int64)
+        length = np.array(ll, dtype=float)
+        missing = np.isnan(length)
+        if missing.any():
+            length[missing] = np.hypot(x[u[missing]] - x[v[missing]], y[u[missing]] - y[v[missing]])
+        try:
+            ids = np.array(nodes, dtype=np.int64)
+        except (TypeError, ValueError):
+            ids = np.arange(len(nodes), dtype=np.int64)
+        return cls(ids, np.asarray(x, float), np.asarray(y, float), u, v, length)
+
+    def to_networkx(self):
+        """Undirected :class:`networkx.Graph` (node ids as keys, ``length`` = minimum)."""
+        import networkx as nx
+
+        G = nx.Graph(crs=settings.crs)
+        G.add_nodes_from((int(i), {"x": float(a), "y": float(b)})
+                         for i, a, b in zip(self.node_ids, self.x, self.y))
+        a, b, w = self.edges
+        ids = self.node_ids
+        G.add_edges_from((int(ids[p]), int(ids[q]), {"length": float(d)}) for p, q, d in zip(a, b, w))
+        return G
+
+    def nodes_gdf(self):
+        """Nodes as a GeoDataFrame (``node_id``, geometry Point) in EPSG:28992."""
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame({"node_id": self.node_ids},
+                                geometry=gpd.points_from_xy(self.x, self.y), crs=settings.crs)
+
+    def node_weights(self) -> np.ndarray:
+        """Half the length of every (unique, undirected) edge at each node: street frontage."""
+        a, b, w = self.edges
+        n = self.n_nodes
+        return np.bincount(a, w / 2, minlength=n) + np.bincount(b, w / 2, minlength=n)
+
+    # --------------------------------------------------------------- distances
+    def snap(self, x, y, max_distance: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest node of each point.
+
+        Returns
+        -------
+        node : array of int
+            Node index, ``-1`` where the point is further than ``max_distance``
+            (default ``settings.max_snap_distance``) from every node.
+        offset : array of float
+            Straight-line distance from the point to that node (``inf`` if not snapped).
+        """
+        max_distance = settings.max_snap_distance if max_distance is None else max_distance
+        pts = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
+        if len(pts) == 0 or self.n_nodes == 0:
+            return np.full(len(pts), -1, dtype=np.int64), np.full(len(pts), np.inf)
+        offset, node = self._tree.query(pts, distance_upper_bound=_limit_arg(max_distance))
+        node = np.where(np.isfinite(offset), node, -1).astype(np.int64)
+        return node, offset
+
+    def distances_from_nodes(self, nodes, limit: float | None = None) -> np.ndarray:
+        """Distance from the nearest of ``nodes`` (indices) to every node (one run, ``min_only``)."""
+        nodes = np.unique(np.asarray(nodes, dtype=np.int64))
+        if len(nodes) == 0:
+            return np.full(self.n_nodes, np.inf)
+        dist = dijkstra(self.matrix, directed=True, indices=nodes, min_only=True,
+                        limit=_limit_arg(limit))
+        if limit is not None:
+            dist[dist > limit] = np.inf
+        return dist
+
+    def distances_from_snapped(self, nodes: np.ndarray, offsets: np.ndarray,
+                               limit: float | None = None) -> np.ndarray:
+        """Distance to every node from the nearest source, counting each source's offset.
+
+        ``nodes`` are node indices of the sources, ``offsets`` the distance (m) each
+        source walks to reach its node. One Dijkstra run from a super source.
+        """
+        nodes = np.asarray(nodes, dtype=np.int64)
+        offsets = np.asarray(offsets, dtype=float)
+        n = self.n_nodes
+        if len(nodes) == 0:
+            return np.full(n, np.inf)
+        # shortest offset per source node
+        order = np.lexsort((offsets, nodes))
+        nodes, offsets = nodes[order], offsets[order]
+        first = np.ones(len(nodes), dtype=bool)
+        first[1:] = nodes[1:] != nodes[:-1]
+        nodes, offsets = nodes[first], offsets[first]
+        if limit is not None:
+            keep = offsets <= limit
+            nodes, offsets = nodes[keep], offsets[keep]
+            if len(nodes) == 0:
+                return np.full(n, np.inf)
+        if not offsets.any():
+            return self.distances_from_nodes(nodes, limit)
+        # one construction: the base graph plus one extra row (the super source, index n)
+        data, indices, indptr = self._csr_parts(extra_rows=1)
+        data = np.concatenate([data, offsets])
+        indices = np.concatenate([indices, nodes])
+        indptr[-1] = len(data)
+        m = csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
+        dist = dijkstra(m, directed=True, indices=n, limit=_limit_arg(limit))[:n]
+        if limit is not None:
+            dist[dist > limit] = np.inf
+        return dist
+
+    def distances_from(self, xs, ys, limit: float | None = None,
+                       max_snap_distance: float | None = None) -> np.ndarray:
+        """Walking distance (m) from the nearest of the points ``(xs, ys)`` to every node.
+
+        Points are snapped (offset counted); points further than ``max_snap_distance``
+        from the network reach nodes in a straight line. Nodes beyond ``limit`` get ``inf``.
+        """
+        node, offset = self.snap(xs, ys, max_snap_distance)
+        on = node >= 0
+        dist = self.distances_from_snapped(node[on], offset[on], limit)
+        off = ~on
+        if off.any():
+            straight = _nearest_straight(self.x, self.y, np.asarray(xs, float)[off],
+                                         np.asarray(ys, float)[off], limit)
+            dist = np.minimum(dist, straight)
+        return dist
+
+
+def _nearest_straight(px, py, sx, sy, limit: float | None) -> np.ndarray:
+    """Straight-line distance from each point ``(px, py)`` to the nearest source (inf beyond limit)."""
+    px = np.asarray(px, float)
+    if len(sx) == 0 or len(px) == 0:
+        return np.full(len(px), np.inf)
+    tree = cKDTree(np.column_stack([np.asarray(sx, float), np.asarray(sy, float)]))
+    d, _ = tree.query(np.column_stack([px, np.asarray(py, float)]), distance_upper_bound=_limit_arg(limit))
+    if limit is not None:
+        d[d > limit] = np.inf
+    return d
+
+
+def point_distances(px, py, sx, sy, limit: float | None = None, network: Network | None = None,
+                    max_snap_distance: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Walking distance from each point to the nearest source, and how it was measured.
+
+    Parameters
+    ----------
+    px, py : arrays
+        Points where people are (EPSG:28992).
+    sx, sy : arrays
+        Sources (selected assets).
+    limit : float
+        Furthest distance of interest; beyond it the distance is ``inf``.
+    network : Network, optional
+        Without it every distance is a straight line.
+
+    Returns
+    -------
+    distance : array of float (``inf`` beyond ``limit``)
+    method : array of str, ``'netwerk'`` or ``'hemelsbreed'`` per point. A point is
+        'netwerk' when it lies within ``max_snap_distance`` of the network; its
+        distance is then the network walk (point offset + walk from the nearest
+        asset, including that asset's offset), or the straight line to an asset
+        that is itself too far from the network, whichever is shorter.
+    """
+    px = np.asarray(px, float)
+    py = np.asarray(py, float)
+    sx = np.asarray(sx, float)
+    sy = np.asarray(sy, float)
+    n = len(px)
+    if network is None or network.n_nodes == 0:
+        return _nearest_straight(px, py, sx, sy, limit), np.full(n, METHOD_STRAIGHT, dtype=object)
+    pnode, poff = network.snap(px, py, max_snap_distance)
+    snode, soff = network.snap(sx, sy, max_snap_distance)
+    p_on = pnode >= 0
+    s_on = snode >= 0
+    dist = np.full(n, np.inf)
+    if p_on.any() and s_on.any():
+        node_dist = network.distances_from_snapped(snode[s_on], soff[s_on], limit)
+        dist[p_on] = node_dist[pnode[p_on]] + poff[p_on]
+    # points off the network: straight line to every asset
+    if (~p_on).any():
+        dist[~p_on] = _nearest_straight(px[~p_on], py[~p_on], sx, sy, limit)
+    # assets off the network: straight line to the points on it
+    if (~s_on).any() and p_on.any():
+        dist[p_on] = np.minimum(dist[p_on], _nearest_straight(px[p_on], py[p_on], sx[~s_on], sy[~s_on], limit))
+    if limit is not None:
+        dist[dist > limit] = np.inf
+    method = np.where(p_on, METHOD_NETWORK, METHOD_STRAIGHT).astype(object)
+    return dist, method
+
+
+def pair_costs(px, py, sx, sy, limit: float, network: Network | None = None,
+               max_snap_distance: float | None = None, chunk_cells: int = 20_000_000) -> pd.DataFrame:
+    """Every (point, source) pair within ``limit`` with its walking distance.
+
+    Returns a long table ``origin`` (point position), ``destination`` (source
+    position), ``cost`` (m). Network walks when both ends are on the network
+    (one limited Dijkstra per distinct source node, in chunks so that at most
+    ``chunk_cells`` distances are held at once); straight lines otherwise.
+    """
+    px = np.asarray(px, float)
+    py = np.asarray(py, float)
+    sx = np.asarray(sx, float)
+    sy = np.asarray(sy, float)
+    parts: list[pd.DataFrame] = []
+    if network is not None and network.n_nodes:
+        pnode, poff = network.snap(px, py, max_snap_distance)
+        snode, soff = network.snap(sx, sy, max_snap_distance)
+    else:
+        pnode = np.full(len(px), -1)
+        snode = np.full(len(sx), -1)
+        poff = soff = None
+    p_on = pnode >= 0
+    s_on = snode >= 0
+    if p_on.any() and s_on.any():
+        src_nodes, src_inv = np.unique(snode[s_on], return_inverse=True)
+        src_pos = np.flatnonzero(s_on)
+        pts_pos = np.flatnonzero(p_on)
+        pts_nodes = pnode[p_on]
+        step = max(1, chunk_cells // max(network.n_nodes, 1))
+        for start in range(0, len(src_nodes), step):
+            block = src_nodes[start:start + step]
+            d = dijkstra(network.matrix, directed=True, indices=block, limit=_limit_arg(limit))
+            d = d[:, pts_nodes]  # block x points
+            # sources whose node is in this block
+            sel = (src_inv >= start) & (src_inv < start + len(block))
+            for_src = src_pos[sel]
+            rows = src_inv[sel] - start
+            # candidate (source, point) pairs with finite distance
+            dd = d[rows]  # sources_in_block x points
+            r, c = np.nonzero(np.isfinite(dd))
+            cost = dd[r, c] + soff[for_src[r]] + poff[pts_pos[c]]
+            ok = cost <= limit
+            parts.append(pd.DataFrame({"origin": pts_pos[c[ok]], "destination": for_src[r[ok]],
+                                       "cost": cost[ok]}))
+    # straight-line pairs where at least one end is off the network
+    if (~p_on).any() or (~s_on).any():
+        tp = cKDTree(np.column_stack([px, py]))
+        ts = cKDTree(np.column_stack([sx, sy]))
+        sdm = tp.sparse_distance_matrix(ts, _limit_arg(limit), output_type="coo_matrix")
+        r, c, w = sdm.row, sdm.col, sdm.data
+        # zero distances are not stored by the sparse distance matrix: add exact hits
+        same_d, same_i = ts.query(np.column_stack([px, py]), k=1)
+        ok = (~p_on[r]) | (~s_on[c])
+        r, c, w = r[ok], c[ok], w[ok]
+        zero = np.flatnonzero(same_d == 0)
+        if len(zero):
+            zok = (~p_on[zero]) | (~s_on[same_i[zero]])
+            zero = zero[zok]
+        extra = pd.DataFrame({"origin": zero, "destination": same_i[zero], "cost": 0.0})
+        df = pd.DataFrame({"origin": r, "destination": c, "cost": w})
+        parts.append(pd.concat([df, extra]).drop_duplicates(["origin", "destination"]) if len(zero) else df)
+    if not parts:
+        return pd.DataFrame({"origin": np.array([], dtype=np.int64),
+                             "destination": np.array([], dtype=np.int64), "cost": np.array([], float)})
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["cost"] <= limit]
+    return out.groupby(["origin", "destination"], as_index=False)["cost"].min()

@@ -1,0 +1,175 @@
+"""The ``abcd-map`` command: a thin Typer shell over :mod:`abcd_map.pipeline`.
+
+Exit codes: 0 success, 2 input error (a clear Dutch message, nothing written),
+1 anything else. ``--debug`` shows the Python traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import settings
+
+app = typer.Typer(
+    name="abcd-map",
+    help="Kaarten en tabellen van wat een buurt heeft (Asset-Based Community Development).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_INPUT = 2
+EXIT_FAILURE = 1
+
+
+def _fail(exc: BaseException, debug: bool) -> None:
+    """Print an error the way a user can act on it, then exit with the right code."""
+    from .errors import AbcdError, InputError, OfflineError
+
+    if debug:
+        traceback.print_exception(exc)
+    if isinstance(exc, InputError):
+        err.print(f"[bold red]Fout in de invoer.[/] Er is niets geschreven.\n{exc.message()}", markup=True)
+        raise typer.Exit(EXIT_INPUT)
+    if isinstance(exc, OfflineError):
+        err.print(f"[bold red]Geen verbinding.[/] {exc}", markup=True)
+        raise typer.Exit(EXIT_FAILURE)
+    if isinstance(exc, AbcdError):
+        err.print(f"[bold red]Fout:[/] {exc}", markup=True)
+        raise typer.Exit(EXIT_FAILURE)
+    err.print(f"[bold red]Onverwachte fout:[/] {type(exc).__name__}: {exc}\n"
+              "Draai opnieuw met --debug voor details, en meld het als het blijft gebeuren.", markup=True)
+    raise typer.Exit(EXIT_FAILURE)
+
+
+def _parse_distances(text: Optional[str]) -> list[float] | None:
+    from .errors import InputError, InputProblem
+
+    if text is None:
+        return None
+    try:
+        return [float(part.strip().replace(",", ".")) for part in text.replace(";", " ").replace(",", " ").split()]
+    except ValueError:
+        raise InputError(InputProblem(file="--afstand", message="geen getal", value=text,
+                                      expected="meters, bijv. 500 of \"300 500 800\" of 300,500,800")) from None
+
+
+@app.command()
+def build(
+    buurten: Annotated[Optional[Path], typer.Option("--buurten", help="CBS Wijk- en Buurtkaart (GeoJSON, GeoPackage of Shapefile).")] = None,
+    osm: Annotated[Optional[Path], typer.Option("--osm", help="OpenStreetMap-bestand (.osm, .osm.bz2 of .osm.pbf).")] = None,
+    assets: Annotated[Optional[Path], typer.Option("--assets", help="Eigen lijst met assets (CSV, Excel .xlsx, GeoJSON of GeoPackage); maak er een met 'abcd-map init'.")] = None,
+    gemeente: Annotated[Optional[str], typer.Option("--gemeente", help="Alleen deze gemeente: naam (bijv. Delft, Den Haag) of code (GM0503).")] = None,
+    wijk: Annotated[Optional[list[str]], typer.Option("--wijk", help="Alleen deze wijk (code zoals WK050301 of naam); mag vaker.")] = None,
+    afstand: Annotated[Optional[str], typer.Option("--afstand", help=f"Loopafstand in meters; meerdere mag: 300,500,800. Standaard {settings.default_distance:.0f}.")] = None,
+    modus: Annotated[str, typer.Option("--modus", help="publiek (standaard, veilig om te delen) of team (alleen voor eigen gebruik: toont personen en contactgegevens).")] = settings.default_mode,
+    online: Annotated[bool, typer.Option("--online", help="Gegevens downloaden mag (PDOK, Overpass, adressen opzoeken). Standaard uit.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Map voor de uitvoer.")] = Path(settings.default_out_dir),
+    wijkgrenzen: Annotated[Optional[Path], typer.Option("--wijkgrenzen", help="Bestand met wijkgrenzen; zonder dit worden wijken uit de buurten samengesteld.")] = None,
+    gebieden: Annotated[Optional[Path], typer.Option("--gebieden", help="Eigen gebieden (vlakken met een naamkolom) in plaats van CBS-buurten.")] = None,
+    lens: Annotated[Optional[str], typer.Option("--lens", help="Bekijk de wijk door de ogen van een doelgroep: senioren, jeugd, kinderen, ouders ...")] = None,
+    per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
+) -> None:
+    """Maak de kaart en de tabellen. Zonder invoerbestanden: de fictieve demo-gemeente Lindewaarde."""
+    from .pipeline import build as run_build
+
+    try:
+        with console.status("Bezig ...") as status:
+            result = run_build(
+                buurten=buurten, osm=osm, assets=assets, wijken_file=wijkgrenzen, gebieden=gebieden,
+                gemeente=gemeente, wijken=wijk, afstand=_parse_distances(afstand), modus=modus, lens=lens,
+                online=online, out=out, per_wijk=per_wijk,
+                progress=lambda msg: status.update(f"{msg} ..."),
+            )
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every failure gets a user-facing message
+        _fail(exc, debug)
+        return
+    _print_summary(result)
+    for msg in result.notes:
+        console.print(f"[yellow]Let op:[/] {msg}", markup=True)
+    console.print(f"\nGeschreven in [bold]{out}[/]: " + ", ".join(p.name for p in result.files), markup=True)
+
+
+def _print_summary(result) -> None:
+    meta = result.meta
+    table = Table(title=f"{meta['title']} — modus {meta['modus']}")
+    d = meta["afstand"][0] if len(meta["afstand"]) == 1 else meta["afstand"][len(meta["afstand"]) // 2]
+    cov_col = f"dekking_{d:.0f}m"
+    table.add_column("Wijk")
+    table.add_column("Inwoners", justify="right")
+    table.add_column("Assets", justify="right")
+    table.add_column(f"Inwoners ≤ {d:.0f} m van ontmoetingsplek", justify="right")
+    for row in result.wijken.itertuples(index=False):
+        r = row._asdict()
+        inw = r.get("inwoners")
+        cov = r.get(cov_col)
+        table.add_row(
+            f"{r.get('wijknaam') or r.get('wijkcode')}",
+            "onbekend" if inw is None or inw != inw else f"{int(inw):,}".replace(",", "."),
+            f"{int(r.get('aantal_assets', 0) or 0)}",
+            "geen gegevens" if cov is None or cov != cov else f"{cov:.0f}%",
+        )
+    console.print(table)
+
+
+@app.command()
+def init(
+    map_: Annotated[Path, typer.Argument(metavar="MAP", help="Map waarin het sjabloon komt.")] = Path("."),
+    overschrijven: Annotated[bool, typer.Option("--overschrijven", help="Bestaande sjablonen overschrijven.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Toon technische details bij een fout.")] = False,
+) -> None:
+    """Schrijf een invulsjabloon voor assets (Excel met uitleg en keuzelijsten, en CSV)."""
+    from .template import write_template
+
+    try:
+        files = write_template(map_, overwrite=overschrijven)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    for f in files:
+        console.print(f"Geschreven: {f}")
+
+
+@app.command()
+def validate(
+    bestand: Annotated[Path, typer.Argument(metavar="BESTAND", help="Het assetbestand om te controleren.")],
+    debug: Annotated[bool, typer.Option("--debug", help="Toon technische details bij een fout.")] = False,
+) -> None:
+    """Controleer een assetbestand en noem elk probleem tegelijk (bestand, rij, kolom, wat verwacht werd)."""
+    from .errors import InputError, collect_notes
+    from .load.assets import validate_assets
+
+    try:
+        with collect_notes() as notes:
+            problems = validate_assets(bestand)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc, debug)
+        return
+    for msg in notes:
+        console.print(f"[yellow]Let op:[/] {msg}", markup=True)
+    if problems:
+        err.print(InputError(problems).message())
+        raise typer.Exit(EXIT_INPUT)
+    console.print(f"[green]Geen problemen gevonden in {bestand.name}.[/]", markup=True)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Write the tables and layers of a run: CSV, Excel and GeoPackage, atomically.
+
+Nothing is written into the output folder until every file of the run has
+been made in a temporary folder beside it; then each file is moved into place
+with :func:`os.replace`. A failed run leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+
+@contextlib.contextmanager
+def atomic_folder(out: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder; on success move its files into ``out``.
+
+    On any exception the temporary folder is removed and ``out`` is untouched.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        out.mkdir(parents=True, exist_ok=True)
+        for src in sorted(tmp.rglob("*")):
+            dest = out / src.relative_to(tmp)
+            if src.is_dir():
+                dest.mkdir(parents=True, exist_ok=True)
+            else:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(src, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as CSV the way Dutch Excel opens it: UTF-8 with BOM, ';' and decimal comma."""
+    path = Path(path)
+    frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    frame.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    return path
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write several tables as sheets of one Excel workbook."""
+    path = Path(path)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in tables.items():
+            frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+            for col in frame.columns:
+                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
+                    frame[col] = frame[col].dt.tz_localize(None)
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    return path
+
+
+def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+    """Write GeoDataFrames as layers of one GeoPackage; empty layers are skipped."""
+    path = Path(path)
+    for name, layer in layers.items():
+        if layer is None or len(layer) == 0:
+            continue
+        frame = layer.copy()
+        for col in frame.columns:
+            if col != frame.geometry.name and frame[col].dtype == object:
+                frame[col] = frame[col].astype("string")
+        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    return path

@@ -1,0 +1,299 @@
+"""One run from inputs to outputs: what the CLI and notebooks call.
+
+:func:`build` loads the inputs (or the fictional demo town when no input is
+given), classifies OSM places, merges them with the hand-collected assets,
+computes coverage, gaps and access per buurt and wijk, applies the privacy
+mode, and returns a :class:`BuildResult`. :func:`write_outputs` writes the map,
+the tables and the GeoPackage atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import box
+
+from . import privacy, relations, schema, settings
+from .analyse import access, coverage, gaps
+from .analyse.network import Network
+from .classify import classify_places
+from .errors import InputError, InputProblem, collect_notes, note
+from .export import atomic_folder, write_csv, write_gpkg, write_xlsx
+from .load.areas import load_buurten, load_own_areas, load_wijken
+from .load.assets import load_assets, merge_assets
+from .load.osm import OsmData, load_osm
+
+Progress = Callable[[str], None]
+
+DEMO_FILES = {
+    "buurten": "demo/buurten.geojson",
+    "wijken": "demo/wijken.geojson",
+    "osm": "demo/demo.osm",
+    "assets": "demo/assets.csv",
+}
+
+SOURCE_LICENCES = {
+    "cbs": "CBS Wijk- en Buurtkaart (CC BY 4.0)",
+    "osm": "© OpenStreetMap-bijdragers (ODbL 1.0)",
+    "demo": "Fictieve demo-gemeente Lindewaarde, gemaakt door abcd-map (geen echte gegevens)",
+}
+
+
+@dataclass
+class BuildResult:
+    """Everything one run produced. Only ``visible_assets`` is safe to show for ``mode``."""
+
+    buurten: gpd.GeoDataFrame
+    wijken: gpd.GeoDataFrame
+    visible_assets: gpd.GeoDataFrame
+    layers: dict[str, gpd.GeoDataFrame]
+    tables: dict[str, pd.DataFrame]
+    meta: dict
+    notes: list[str] = field(default_factory=list)
+    network: Network | None = None
+    #: all assets, including persons: for the team's own analysis in Jupyter, never written in publiek.
+    all_assets: gpd.GeoDataFrame | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+def _distances(afstand: float | Sequence[float] | None) -> list[float]:
+    if afstand is None:
+        return [settings.default_distance]
+    values = [afstand] if isinstance(afstand, (int, float)) else list(afstand)
+    out = sorted({float(v) for v in values})
+    bad = [v for v in out if not (0 < v <= 5000)]
+    if bad or not out:
+        raise InputError(InputProblem(
+            file="--afstand", message="ongeldige loopafstand", value=bad[0] if bad else "",
+            expected="een afstand in meters tussen 1 en 5000, bijv. 500 of 300,500,800"))
+    return out
+
+
+def _empty_assets() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in schema.ASSET_COLUMNS},
+                            geometry=gpd.GeoSeries([], crs=settings.crs), crs=settings.crs)
+
+
+def _study_area(frames: list[gpd.GeoDataFrame], osm_extent) -> gpd.GeoDataFrame:
+    """One area covering the given inputs, used when no area file is given."""
+    bounds = [f.total_bounds for f in frames if f is not None and len(f)]
+    if osm_extent is not None and not osm_extent.is_empty:
+        bounds.append(np.array(osm_extent.bounds))
+    if not bounds:
+        raise InputError(InputProblem(
+            file="invoer", message="geen gebied om te analyseren",
+            expected="--buurten FILE, --gebieden FILE, --osm FILE, --assets FILE of --online --gemeente NAAM"))
+    b = np.vstack(bounds)
+    geom = box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()).buffer(100)
+    if osm_extent is not None and not osm_extent.is_empty:
+        geom = geom.intersection(osm_extent) if frames == [] else geom
+    note("Geen gebiedsbestand gegeven: de analyse gebruikt één studiegebied rond de invoer, zonder inwonersaantallen.")
+    data = {c: [None] for c in schema.AREA_COLUMNS}
+    data.update(buurtcode=["SG0001"], buurtnaam=["Studiegebied"], wijkcode=["SG01"],
+                wijknaam=["Studiegebied"], inwoners=[np.nan], opmerking=[""])
+    return gpd.GeoDataFrame(data, geometry=[geom], crs=settings.crs)
+
+
+def build(
+    buurten: str | Path | None = None,
+    osm: str | Path | None = None,
+    assets: str | Path | None = None,
+    *,
+    wijken_file: str | Path | None = None,
+    gebieden: str | Path | None = None,
+    gemeente: str | None = None,
+    wijken: Sequence[str] | None = None,
+    afstand: float | Sequence[float] | None = None,
+    modus: str = settings.default_mode,
+    lens: str | None = None,
+    online: bool = False,
+    geocode: bool = False,
+    out: str | Path | None = None,
+    per_wijk: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> BuildResult:
+    """Run abcd-map from inputs to a :class:`BuildResult` (and files, when ``out`` is given).
+
+    Parameters
+    ----------
+    buurten, osm, assets
+        Paths of the CBS buurten file, the OSM extract and the hand-collected assets.
+        When none of the inputs is given, the fictional demo town is used.
+        When some are given, the others are empty.
+    wijken_file
+        Optional wijk boundaries; without it wijken are dissolved from the buurten.
+    gebieden
+        Own polygons (a name column) instead of CBS buurten.
+    gemeente, wijken
+        Narrow the buurten to a gemeente (name or GM code) and wijk codes.
+    afstand
+        Walking distance(s) in metres (default ``settings.default_distance``).
+    modus
+        ``"publiek"`` (default, safe to share) or ``"team"``.
+    lens
+        Target-group lens (see ``data/lenses.csv``), e.g. ``"senioren"``.
+    online
+        Allow downloads (PDOK areas, Overpass places); off by default.
+    out
+        Folder to write ``kaart.html``, ``buurten.csv``, ``wijken.csv``, ``abcd-map.gpkg``.
+    """
+    say = progress or (lambda _msg: None)
+    mode = privacy.check_mode(modus)
+    distances = _distances(afstand)
+    today = today or dt.date.today()
+    demo = all(v is None for v in (buurten, osm, assets, gebieden, wijken_file)) and not (online and gemeente)
+    if demo:
+        buurten = settings.data_path(DEMO_FILES["buurten"])
+        wijken_file = settings.data_path(DEMO_FILES["wijken"])
+        osm = settings.data_path(DEMO_FILES["osm"])
+        assets = settings.data_path(DEMO_FILES["assets"])
+
+    with collect_notes() as notes:
+        # --- load -----------------------------------------------------------------
+        say("Gebieden laden")
+        sources: list[str] = []
+        if buurten is not None:
+            areas = load_buurten(buurten, gemeente=gemeente, wijken=wijken)
+            sources.append(SOURCE_LICENCES["demo"] if demo else SOURCE_LICENCES["cbs"])
+        elif gebieden is not None:
+            areas = load_own_areas(gebieden)
+            sources.append(f"Eigen gebieden ({Path(gebieden).name})")
+        elif online and gemeente:
+            from .load.areas import fetch_pdok_buurten
+
+            areas, _wijken_online = fetch_pdok_buurten(gemeente)
+            sources.append(SOURCE_LICENCES["cbs"] + ", via PDOK")
+        else:
+            areas = None
+
+        say("Eigen assets laden")
+        hand = load_assets(assets, geocode=geocode and online) if assets is not None else _empty_assets()
+
+        osm_data: OsmData | None = None
+        if osm is not None:
+            say("OpenStreetMap lezen (plekken en looppaden)")
+            osm_data = load_osm(osm, area=areas)
+            if not demo:
+                sources.append(SOURCE_LICENCES["osm"])
+        elif online and areas is not None:
+            say("OpenStreetMap ophalen via Overpass")
+            from .load.osm import fetch_osm_online
+
+            osm_data = fetch_osm_online(areas.to_crs(settings.crs_wgs84).union_all())
+            sources.append(SOURCE_LICENCES["osm"] + ", via Overpass")
+
+        if areas is None:
+            areas = _study_area([hand, osm_data.places if osm_data else None],
+                                osm_data.extent if osm_data else None)
+        wijk_areas = load_wijken(wijken_file, areas)
+
+        # --- classify and merge ----------------------------------------------------
+        say("Plekken indelen")
+        osm_assets = classify_places(osm_data.places) if osm_data is not None else _empty_assets()
+        all_assets, merged = merge_assets(hand, osm_assets)
+        if len(merged):
+            note(f"{len(merged)} eigen assets samengevoegd met dezelfde plek uit OpenStreetMap "
+                 f"(zie tabel 'samengevoegd').")
+
+        # --- analyse ----------------------------------------------------------------
+        say("Bereik berekenen over het stratennet")
+        network = osm_data.network if osm_data is not None else None
+        extent = osm_data.extent if osm_data is not None else None
+        located = privacy.location_assets(all_assets, mode)
+        welcoming = located[located["ontmoetingsplek"].astype(bool)]
+        cov = coverage.coverage(areas, welcoming, network, distances, extent=extent)
+        counts = coverage.count_assets(areas, all_assets[all_assets["soort"] != "persoon"])
+        persons_buurt, persons_wijk = privacy.person_counts(all_assets, areas, mode=mode)
+        lens_cov = None
+        if lens:
+            lens_cov = coverage.coverage(areas, located, network, None, lens=lens, extent=extent)
+
+        say("Witte vlekken en kennisgaten")
+        main_d = distances[len(distances) // 2] if len(distances) > 1 else distances[0]
+        white = gaps.white_spots(areas, welcoming, network, main_d, extent=extent)
+        unknown = gaps.knowledge_gaps(areas, all_assets[all_assets["soort"] != "persoon"] if mode == "publiek"
+                                      else all_assets, today=today)
+        say("Vraag en aanbod (2SFCA)")
+        acc = access.access_per_buurt(areas, welcoming, network, main_d)
+
+        buurt_table = (areas.set_index("buurtcode")
+                       .join(counts, how="left")
+                       .join(cov, how="left", rsuffix="_cov")
+                       .join(persons_buurt, how="left"))
+        if lens_cov is not None:
+            buurt_table = buurt_table.join(lens_cov.drop(columns=[c for c in lens_cov.columns
+                                                                  if c in buurt_table.columns]), how="left")
+        buurt_table = buurt_table.join(acc, how="left").reset_index()
+        buurt_table = gpd.GeoDataFrame(buurt_table, geometry="geometry", crs=settings.crs)
+        wijk_table = coverage.summarise_wijken(buurt_table, wijk_areas)
+        wijk_table = wijk_table.join(persons_wijk, on="wijkcode", how="left") if "wijkcode" in wijk_table else wijk_table
+
+        visible = privacy.public_assets(all_assets, mode)
+        rel_lines = relations.relation_lines(all_assets, mode)
+
+    meta = _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente)
+    layers = {"witte_vlekken": white, "kennisgaten": unknown}
+    if rel_lines is not None and len(rel_lines):
+        layers["relaties"] = rel_lines
+    tables = {"samengevoegd": merged}
+    result = BuildResult(buurten=buurt_table, wijken=wijk_table, visible_assets=visible, layers=layers,
+                         tables=tables, meta=meta, notes=list(notes), network=network, all_assets=all_assets)
+    if out is not None:
+        say("Kaart en tabellen schrijven")
+        write_outputs(result, out, per_wijk=per_wijk)
+    return result
+
+
+def _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente) -> dict:
+    gm = areas["gemeentenaam"].dropna().unique() if "gemeentenaam" in areas else []
+    place = ", ".join(map(str, gm[:3])) if len(gm) else "eigen gebied"
+    title = "ABCD-kaart " + ("Lindewaarde (fictief)" if demo else place)
+    return {
+        "title": title,
+        "gebied": place,
+        "datum": today.isoformat(),
+        "bronnen": sources,
+        "modus": mode,
+        "fictief": demo,
+        "afstand": distances,
+        "lens": lens,
+        "notes": list(notes),
+    }
+
+
+def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = False) -> list[Path]:
+    """Write ``kaart.html``, ``buurten.csv``, ``wijken.csv``, ``tabellen.xlsx`` and ``abcd-map.gpkg``.
+
+    Files are made in a temporary folder and moved into ``out`` only when all succeeded.
+    """
+    from .render.map import render_map, save_map
+
+    names = ["kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg"]
+    with atomic_folder(out) as tmp:
+        m = render_map(result.buurten, result.wijken, result.visible_assets,
+                       gaps=result.layers, relations=result.layers.get("relaties"),
+                       meta=result.meta, mode=result.meta["modus"])
+        save_map(m, tmp / "kaart.html")
+        write_csv(result.buurten, tmp / "buurten.csv")
+        write_csv(result.wijken, tmp / "wijken.csv")
+        write_xlsx({"buurten": result.buurten, "wijken": result.wijken,
+                    **{k: v for k, v in result.tables.items() if v is not None and len(v)}},
+                   tmp / "tabellen.xlsx")
+        layers = {"buurten": result.buurten, "wijken": result.wijken, "assets": result.visible_assets,
+                  **result.layers}
+        write_gpkg(layers, tmp / "abcd-map.gpkg")
+        if per_wijk:
+            from .render.map import render_per_wijk
+
+            render_per_wijk(result, tmp / "per-wijk")
+            names.append("per-wijk")
+    files = [Path(out) / n for n in names]
+    result.files = files
+    return files

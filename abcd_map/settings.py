@@ -1,0 +1,63 @@
+"""Global defaults of abcd-map: one place for distances, thresholds, CRS and folders.
+
+Change them at run time (``abcd_map.settings.default_distance = 400``) or pass
+explicit arguments to the functions that use them.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+#: Working CRS of every analysis: RD New (metres).
+crs: str = "EPSG:28992"
+#: CRS of the HTML map and of WGS84 input.
+crs_wgs84: str = "EPSG:4326"
+
+#: Default walking distance in metres (about 6 minutes on foot).
+default_distance: float = 500.0
+#: Person counts below this number are shown as "< N" in publiek mode.
+suppression_threshold: int = 5
+#: Output mode when none is asked for.
+default_mode: str = "publiek"
+#: Furthest an asset or resident point may lie from the walking network and
+#: still be snapped to it (metres). Beyond this, straight-line distance is used.
+max_snap_distance: float = 250.0
+#: Margin around the study area when clipping OSM data (metres).
+osm_margin: float = 1000.0
+#: A contact older than this many months is flagged as stale.
+stale_contact_months: int = 12
+#: Buffer (m) around the walking network that marks where an OSM extract has data.
+osm_extent_buffer: float = 150.0
+#: Share of a buurt's area that must be covered by OSM data to count as "met gegevens".
+osm_extent_min_share: float = 0.5
+#: Name similarity (0-100) and distance (m) to merge an OSM place with a hand-collected one.
+merge_min_similarity: float = 80.0
+merge_max_distance: float = 75.0
+#: Rounding of map coordinates (degrees); 1e-5 degree is about 1 m.
+map_precision: float = 1e-5
+#: Tolerance (m) for simplifying shared area boundaries on the map.
+map_simplify_tolerance: float = 5.0
+
+#: Output folder of ``abcd-map build`` when --out is not given.
+default_out_dir: str = "abcd-kaart"
+
+
+def cache_folder() -> Path:
+    """Folder for downloaded data (Overpass, PDOK), outside any checkout.
+
+    ``ABCD_MAP_CACHE`` overrides it; default ``~/.cache/abcd-map``.
+    """
+    env = os.environ.get("ABCD_MAP_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "abcd-map"
+    return base
+
+
+def data_path(name: str = "") -> Path:
+    """Path of a file in the package's data folder (``data/`` in the repository)."""
+    try:
+        root = Path(str(resources.files("abcd_map.data")))
+    except ModuleNotFoundError:  # a plain checkout on sys.path, not installed
+        root = Path(__file__).resolve().parent.parent / "data"
+    return root / name if name else root
