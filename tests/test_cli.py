@@ -1,0 +1,148 @@
+"""The CLI contract of `abcd-map`: options, exit codes, outputs, atomic writing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from abcd_map.cli import app
+
+runner = CliRunner()
+OUTPUTS = ["kaart.html", "buurten.csv", "wijken.csv", "abcd-map.gpkg"]
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("demo") / "kaart"
+    result = run("build", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_build_help_lists_the_contract_in_dutch():
+    result = run("build", "--help")
+    assert result.exit_code == 0
+    for option in ["--buurten", "--osm", "--assets", "--gemeente", "--wijk", "--afstand", "--modus",
+                   "--online", "--out", "--debug", "--lens", "--gebieden", "--per-wijk"]:
+        assert option in result.output, option
+    assert "Loopafstand" in result.output and "publiek" in result.output
+
+
+def test_demo_build_writes_the_four_files_and_a_summary(demo_out):
+    out, output = demo_out
+    for name in OUTPUTS:
+        assert (out / name).stat().st_size > 0, name
+    assert "Lindewaarde" in output and "Wijk" in output
+    html = (out / "kaart.html").read_text(encoding="utf-8")
+    assert "fictief" in html.lower()
+    buurten = pd.read_csv(out / "buurten.csv", sep=";", decimal=",")
+    for col in ["buurtcode", "buurtnaam", "wijkcode", "inwoners", "dekking_500m", "aantal_assets"]:
+        assert col in buurten.columns, col
+    assert len(buurten) >= 12
+    wijken = pd.read_csv(out / "wijken.csv", sep=";", decimal=",")
+    assert len(wijken) >= 3 and "dekking_500m" in wijken.columns
+    # the wijk total of residents is the sum of its buurten
+    merged = buurten.groupby("wijkcode")["inwoners"].sum()
+    assert (wijken.set_index("wijkcode")["inwoners"] - merged).abs().max() < 1e-6
+    layers = gpd.list_layers(out / "abcd-map.gpkg")["name"].tolist()
+    for layer in ["buurten", "wijken", "assets"]:
+        assert layer in layers
+
+
+def test_demo_coverage_is_a_share(demo_out):
+    out, _ = demo_out
+    buurten = pd.read_csv(out / "buurten.csv", sep=";", decimal=",")
+    cov = buurten["dekking_500m"].dropna()
+    assert len(cov) >= 10
+    assert cov.between(0, 100).all()
+    # a believable town: some buurten well served, some with white spots
+    assert cov.max() > 80 and cov.min() < 60
+
+
+def test_input_error_exits_2_names_row_and_column_and_writes_nothing(tmp_path):
+    bad = tmp_path / "assets.csv"
+    bad.write_text("naam,soort,lat,lon\nBuurthuis,plek,52.0,4.36\nKapsalon,winkeltje,52.0,4.36\n",
+                   encoding="utf-8")
+    out = tmp_path / "uit"
+    result = run("build", "--assets", str(bad), "--out", str(out))
+    assert result.exit_code == 2
+    assert "rij 3" in result.output and "soort" in result.output and "winkeltje" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".uit")]
+
+
+def test_failed_run_leaves_previous_outputs_untouched(tmp_path, demo_out):
+    out = tmp_path / "kaart"
+    shutil.copytree(demo_out[0], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "a.csv"
+    bad.write_text("naam,soort,lat,lon\n,plek,52.0,4.36\n", encoding="utf-8")
+    result = run("build", "--assets", str(bad), "--out", str(out))
+    assert result.exit_code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert bad.read_text(encoding="utf-8") == "naam,soort,lat,lon\n,plek,52.0,4.36\n"
+
+
+def test_unknown_mode_is_an_input_error(tmp_path):
+    result = run("build", "--modus", "geheim", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 2
+    assert "modus" in result.output.lower()
+
+
+def test_bad_distance_is_an_input_error(tmp_path):
+    result = run("build", "--afstand", "vijfhonderd", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "--afstand" in result.output
+
+
+def test_given_inputs_replace_the_demo_entirely(tmp_path):
+    assets = tmp_path / "assets.csv"
+    assets.write_text("id,naam,soort,lat,lon\nA1,Buurthuis Het Anker,plek,52.0100,4.3600\n"
+                      "A2,Moestuin Oost,openbare ruimte,52.0120,4.3650\n", encoding="utf-8")
+    out = tmp_path / "uit"
+    result = run("build", "--assets", str(assets), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    gpkg_assets = gpd.read_file(out / "abcd-map.gpkg", layer="assets")
+    assert sorted(gpkg_assets["naam"]) == ["Buurthuis Het Anker", "Moestuin Oost"]
+    assert "Lindewaarde" not in (out / "kaart.html").read_text(encoding="utf-8")
+
+
+def test_validate_lists_every_problem(tmp_path):
+    bad = tmp_path / "assets.csv"
+    bad.write_text("id,naam,soort,lat,lon\nA1,,plek,52.0,4.36\nA1,Tuin,tuin,52.0,4.36\n", encoding="utf-8")
+    result = run("validate", str(bad))
+    assert result.exit_code == 2
+    assert "rij 2" in result.output and "rij 3" in result.output
+    assert "naam" in result.output and "soort" in result.output
+
+
+def test_init_writes_a_template_that_validates(tmp_path):
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    xlsx = next(tmp_path.glob("*.xlsx"))
+    csv = next(tmp_path.glob("*.csv"))
+    assert run("validate", str(xlsx)).exit_code == 0
+    assert run("validate", str(csv)).exit_code == 0
+
+
+def test_console_script_runs_offline(tmp_path):
+    exe = Path(sys.executable).with_name("abcd-map")
+    if not exe.exists():
+        pytest.skip("console script abcd-map not installed in this environment")
+    env = {**os.environ, "NO_PROXY": "", "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    proc = subprocess.run([str(exe), "build", "--out", str(tmp_path / "k")], capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "k" / "kaart.html").exists()
