@@ -101,18 +101,23 @@ def parse_value(field: str, text: object) -> str | None:
     return _value_lookup(field).get(normalise_key(text))
 
 
+@lru_cache(maxsize=None)
+def _rows() -> dict[tuple[str, str], dict[str, str]]:
+    return {(r["field"], r["code"]): r for r in vocabulary().to_dict("records")}
+
+
 def label(field: str, code: str, lang: str = "nl") -> str:
     """Human label of a code (Dutch by default, ``lang='en'`` for English)."""
-    row = vocabulary().query("field == @field and code == @code")
-    if row.empty:
+    row = _rows().get((field, str(code)))
+    if row is None:
         return str(code)
-    return row.iloc[0]["label_nl" if lang == "nl" else "label_en"]
+    return row["label_nl" if lang == "nl" else "label_en"]
 
 
 def colour(field: str, code: str) -> str:
     """Colour of a code (colour-blind safe Okabe-Ito palette for categories)."""
-    row = vocabulary().query("field == @field and code == @code")
-    return row.iloc[0]["colour"] if not row.empty and row.iloc[0]["colour"] else "#666666"
+    row = _rows().get((field, str(code)))
+    return row["colour"] if row and row["colour"] else "#666666"
 
 
 YES = {"ja", "j", "yes", "y", "true", "waar", "1", "x", "wel"}

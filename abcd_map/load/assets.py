@@ -1,0 +1,1008 @@
+"""Hand-collected assets: read, check, geocode and merge with OpenStreetMap.
+
+Users keep their assets in a CSV file, an Excel workbook, GeoJSON or a
+GeoPackage, with Dutch or English column names (``data/columns.csv``) and
+values (``data/vocabulary.csv``). :func:`validate_assets` lists every problem
+in such a file; :func:`load_assets` returns the asset table (see
+``docs/architecture.md``) or raises :class:`~abcd_map.errors.InputError` with
+all problems at once. Both share one reader and one checker.
+
+Rows are numbered as the user sees them: in CSV and Excel the header is row 1
+and the first data row is row 2; in GeoJSON and GeoPackage the first feature
+is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import schema, settings
+from ..errors import InputError, InputProblem, OfflineError, note
+
+#: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
+PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+#: Seconds to wait for PDOK before giving up.
+GEOCODE_TIMEOUT = 10.0
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
+#: Sheets read first when present (case-insensitive); sheets never read.
+DATA_SHEETS = ("assets", "gegevens")
+SKIP_SHEETS = ("uitleg",)
+
+#: Rough bounding boxes of the Netherlands (WGS84 degrees and RD New metres).
+NL_LAT = (50.7, 53.7)
+NL_LON = (3.2, 7.3)
+NL_X = (0.0, 300_000.0)
+NL_Y = (289_000.0, 629_000.0)
+
+BOOL_COLUMNS = ("inloop", "toestemming", "openbaar", "ontmoetingsplek")
+PLAIN_TEXT_COLUMNS = ("omschrijving", "wanneer", "openingstijden", "beheerder",
+                      "contactpersoon", "telefoon", "adres", "bron")
+#: Columns an OSM place may fill in a merged hand-collected row when empty there.
+MERGE_FILL_COLUMNS = ("openingstijden", "website")
+
+_EXPECTED_FILE = "CSV (.csv), Excel (.xlsx), GeoJSON (.geojson) of GeoPackage (.gpkg)"
+_EXPECTED_DATE = "een datum als 2024-03-01 of 1-3-2024"
+_EXPECTED_LOCATION = "lat en lon, x en y, of een adres"
+_ADDRESS_ONLY = ("adres zonder coördinaten; gebruik --online om adressen op te zoeken "
+                 "of vul lat/lon in")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DMY_DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+# --------------------------------------------------------------------------- data tables
+
+
+@lru_cache(maxsize=None)
+def kind_defaults() -> pd.DataFrame:
+    """Default categorie and ontmoetingsplek per soort (``data/kind_defaults.csv``)."""
+    table = pd.read_csv(settings.data_path("kind_defaults.csv"), dtype=str, keep_default_na=False)
+    return table.set_index("soort")
+
+
+@lru_cache(maxsize=None)
+def vocabulary_labels(field: str, lang: str = "nl") -> dict[str, str]:
+    """Code -> label of a vocabulary field, in table order (a cached ``schema.label``)."""
+    table = schema.vocabulary().query("field == @field")
+    return dict(zip(table["code"], table["label_nl" if lang == "nl" else "label_en"]))
+
+
+@lru_cache(maxsize=None)
+def name_abbreviations() -> dict[str, str]:
+    """Common Dutch abbreviations in place names (``data/name_abbreviations.csv``)."""
+    table = pd.read_csv(settings.data_path("name_abbreviations.csv"), dtype=str, keep_default_na=False)
+    return dict(zip(table["afkorting"].str.lower(), table["voluit"].str.lower()))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_assets(path: str | Path, *, geocode: bool = False) -> gpd.GeoDataFrame:
+    """Read a file of hand-collected assets into the asset table.
+
+    Parameters
+    ----------
+    path
+        CSV, Excel (.xlsx), GeoJSON or GeoPackage file.
+    geocode
+        Look up rows that only have an ``adres`` at the PDOK Locatieserver
+        (online; see :func:`geocode_addresses`). Without it such rows are a problem.
+
+    Returns
+    -------
+    GeoDataFrame
+        EPSG:28992, columns ``schema.ASSET_COLUMNS`` + geometry (points);
+        ``attrs["source_rows"]`` holds the user's row number of every row.
+
+    Raises
+    ------
+    InputError
+        Listing every problem in the file.
+    """
+    assets, problems = _read_and_check(Path(path), geocode=geocode)
+    if problems:
+        raise InputError(problems)
+    return assets
+
+
+def validate_assets(path: str | Path, *, geocode: bool = False) -> list[InputProblem]:
+    """Every problem in a file of hand-collected assets (empty list: the file is fine).
+
+    Parameters
+    ----------
+    path
+        CSV, Excel (.xlsx), GeoJSON or GeoPackage file.
+    geocode
+        As in :func:`load_assets`.
+    """
+    return _read_and_check(Path(path), geocode=geocode)[1]
+
+
+def geocode_addresses(df: pd.DataFrame, *, cache: bool = True) -> gpd.GeoSeries:
+    """Points (EPSG:28992) for the addresses in ``df`` via the PDOK Locatieserver.
+
+    The query is ``adres`` plus ``postcode`` and ``plaats`` when those columns
+    exist. Results are cached in ``settings.cache_folder()/geocode`` except for
+    rows whose ``soort`` is a person: a person's (home) address is never written
+    to disk.
+
+    Parameters
+    ----------
+    df
+        Table with an ``adres`` column (optionally ``postcode``, ``plaats``, ``soort``).
+    cache
+        Read and write the cache.
+
+    Returns
+    -------
+    GeoSeries
+        Aligned with ``df.index``; None where the address was not found.
+
+    Raises
+    ------
+    OfflineError
+        When PDOK cannot be reached.
+    """
+    parts = [df[c].map(_as_text) for c in ("adres", "postcode", "plaats") if c in df.columns]
+    if not parts:
+        return gpd.GeoSeries([None] * len(df), index=df.index, crs=settings.crs)
+    queries = parts[0]
+    for extra in parts[1:]:
+        queries = queries.str.cat(extra, sep=" ")
+    queries = queries.str.replace(r"\s+", " ", regex=True).str.strip()
+    if "soort" in df.columns:
+        person = df["soort"].map(lambda v: schema.parse_value("soort", _as_text(v)) == "persoon")
+    else:
+        person = pd.Series(False, index=df.index)
+    # a query is cacheable only if no person row asks for it
+    private = set(queries[person.astype(bool)])
+    folder = settings.cache_folder() / "geocode"
+    found: dict[str, shapely.Point | None] = {}
+    for query in queries[queries != ""].unique():
+        key = hashlib.sha256(query.lower().encode("utf-8")).hexdigest()
+        cache_file = folder / f"{key}.json"
+        if cache and cache_file.exists():
+            found[query] = _point_from_cache(cache_file)
+            continue
+        found[query] = _pdok_lookup(query)
+        if cache and query not in private:
+            folder.mkdir(parents=True, exist_ok=True)
+            point = found[query]
+            payload = {"x": point.x, "y": point.y} if point is not None else {"x": None, "y": None}
+            tmp = cache_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(payload), encoding="utf-8")
+            tmp.replace(cache_file)
+    return gpd.GeoSeries([found.get(q) for q in queries], index=df.index, crs=settings.crs)
+
+
+def merge_assets(
+    hand: gpd.GeoDataFrame,
+    osm: gpd.GeoDataFrame,
+    *,
+    min_similarity: float | None = None,
+    max_distance: float | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Merge places found both in OpenStreetMap and in the hand-collected list.
+
+    A hand row and an OSM row are the same place when they lie within
+    ``max_distance`` metres and their names (after expanding abbreviations such
+    as "Bh." -> buurthuis) are at least ``min_similarity`` (0-100) alike.
+    Pairs are one-to-one, best similarity first. The merged row keeps the
+    hand-collected fields, gets the OSM id and takes empty ``openingstijden``
+    and ``website`` from OSM. Persons never merge.
+
+    Parameters
+    ----------
+    hand, osm
+        Asset tables (EPSG:28992).
+    min_similarity, max_distance
+        Default ``settings.merge_min_similarity`` and ``settings.merge_max_distance``.
+
+    Returns
+    -------
+    (GeoDataFrame, DataFrame)
+        All assets (hand rows first, then unmatched OSM rows) and a report of
+        the merged pairs: id, naam, osm_id, osm_naam, afstand_m, gelijkenis.
+    """
+    from rapidfuzz import fuzz
+
+    min_similarity = settings.merge_min_similarity if min_similarity is None else min_similarity
+    max_distance = settings.merge_max_distance if max_distance is None else max_distance
+    hand = _conform(hand)
+    osm = _conform(osm)
+    report_cols = ["id", "naam", "osm_id", "osm_naam", "afstand_m", "gelijkenis"]
+
+    cand_h = np.flatnonzero((hand["soort"] != "persoon").to_numpy() & _has_point(hand))
+    cand_o = np.flatnonzero((osm["soort"] != "persoon").to_numpy() & _has_point(osm))
+    # sort key: best token-set similarity, then best plain similarity, then nearest
+    pairs: list[tuple[float, float, float, int, int]] = []
+    if len(cand_h) and len(cand_o):
+        h_geoms = hand.geometry.to_numpy()[cand_h]
+        o_geoms = osm.geometry.to_numpy()[cand_o]
+        tree = shapely.STRtree(o_geoms)
+        hi, oi = tree.query(h_geoms, predicate="dwithin", distance=max_distance)
+        dist = shapely.distance(h_geoms[hi], o_geoms[oi])
+        h_names = hand["naam"].to_numpy()[cand_h]
+        o_names = osm["naam"].to_numpy()[cand_o]
+        for a, b, d in zip(hi, oi, dist):
+            left, right = normalise_name(h_names[a]), normalise_name(o_names[b])
+            sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
+            if sim >= min_similarity:
+                pairs.append((-sim, -fuzz.ratio(left, right), float(d), int(cand_h[a]), int(cand_o[b])))
+    pairs.sort()
+    used_h: set[int] = set()
+    used_o: set[int] = set()
+    matches: list[tuple[int, int, float, float]] = []
+    for neg_sim, _, d, h, o in pairs:
+        if h in used_h or o in used_o:
+            continue
+        used_h.add(h)
+        used_o.add(o)
+        matches.append((h, o, d, -neg_sim))
+    matches.sort()
+
+    merged = hand.copy()
+    if matches:
+        h_pos = [m[0] for m in matches]
+        o_pos = [m[1] for m in matches]
+        merged.iloc[h_pos, merged.columns.get_loc("osm_id")] = osm["osm_id"].to_numpy()[o_pos]
+        for column in MERGE_FILL_COLUMNS:
+            own = merged[column].to_numpy()[h_pos]
+            theirs = osm[column].to_numpy()[o_pos]
+            filled = np.where(pd.Series(own).fillna("").astype(str).str.strip() == "", theirs, own)
+            merged.iloc[h_pos, merged.columns.get_loc(column)] = filled
+        note(f"{len(matches)} plek(ken) uit OpenStreetMap samengevoegd met de eigen lijst.")
+    rest = osm.drop(index=osm.index[sorted(used_o)]) if used_o else osm
+    combined = pd.concat([merged, rest], ignore_index=True)
+    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=settings.crs)
+    combined.attrs = {}
+    report = pd.DataFrame(
+        [
+            (hand["id"].iat[h], hand["naam"].iat[h], osm["osm_id"].iat[o], osm["naam"].iat[o],
+             round(d, 1), round(s, 1))
+            for h, o, d, s in matches
+        ],
+        columns=report_cols,
+    )
+    report["afstand_m"] = report["afstand_m"].astype(float)
+    report["gelijkenis"] = report["gelijkenis"].astype(float)
+    return combined, report
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _ReadFailure(Exception):
+    """The file cannot be read at all; carries the problems."""
+
+    def __init__(self, problems: list[InputProblem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass
+class _Table:
+    """A file as read: user's headers, raw cell values, row numbers, geometry."""
+
+    file: str
+    frame: pd.DataFrame               # object dtype, user's column names
+    rows: list[int]                   # user's row number of each frame row
+    geometry: gpd.GeoSeries | None    # aligned with frame (positional), source CRS
+    problems: list[InputProblem]      # reading problems that do not stop checking
+
+
+def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
+    try:
+        table = _read(path)
+    except _ReadFailure as failure:
+        return None, failure.problems
+    return _check(table, geocode=geocode)
+
+
+def _read(path: Path) -> _Table:
+    file = str(path)
+    if not path.exists():
+        raise _ReadFailure([InputProblem(file, "bestand niet gevonden")])
+    if path.is_dir():
+        raise _ReadFailure([InputProblem(file, "dit is een map, geen bestand", expected=_EXPECTED_FILE)])
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES + GEO_SUFFIXES:
+        hint = "; sla het op als .xlsx" if suffix == ".xls" else ""
+        raise _ReadFailure([InputProblem(
+            file, f"onbekend bestandstype '{suffix or path.name}'{hint}", expected=_EXPECTED_FILE)])
+    if path.stat().st_size == 0:
+        raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, file)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, file)
+    return _read_geo(path, file)
+
+
+def _read_csv(path: Path, file: str) -> _Table:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # how Excel writes "CSV" on Windows
+    if not text.strip():
+        raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
+    first_line = next(line for line in text.splitlines() if line.strip())
+    sep = max((",", ";", "\t"), key=lambda s: len(next(csv.reader([first_line], delimiter=s))))
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    return _table_from_records(file, records, extra_values_are_problems=True)
+
+
+def _read_excel(path: Path, file: str) -> _Table:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not a readable workbook"
+        raise _ReadFailure([InputProblem(
+            file, "kan het Excel-bestand niet openen", value=type(exc).__name__,
+            expected="een .xlsx-bestand (Excel 2007 of nieuwer)")]) from None
+    sheets = [ws for ws in workbook.worksheets if ws.title.strip().lower() not in SKIP_SHEETS]
+    preferred = [ws for ws in sheets if ws.title.strip().lower() in DATA_SHEETS]
+    if not sheets:
+        raise _ReadFailure([InputProblem(file, "het werkboek heeft geen blad met gegevens")])
+    sheet = (preferred or sheets)[0]
+    records = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+    workbook.close()
+    return _table_from_records(file, records, extra_values_are_problems=False)
+
+
+def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool) -> _Table:
+    cleaned = [[_clean_cell(v) for v in rec] for rec in records]
+    filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
+    if not filled:
+        raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
+    head = filled[0]
+    header = [_as_text(v) for v in cleaned[head]]
+    while header and not header[-1]:
+        header.pop()
+    body_pos = [i for i in filled if i > head]
+    problems: list[InputProblem] = []
+    width = len(header)
+    if extra_values_are_problems:
+        for i in body_pos:
+            if any(v is not None for v in cleaned[i][width:]):
+                problems.append(InputProblem(
+                    file, "deze rij heeft meer waarden dan er kolommen zijn; staat er een komma "
+                    "in een getal of tekst? Zet de tekst tussen aanhalingstekens of gebruik ; "
+                    "als scheidingsteken", row=i + 1))
+    else:
+        width = max([width] + [max((j + 1 for j, v in enumerate(cleaned[i]) if v is not None), default=0)
+                               for i in body_pos])
+        header += [""] * (width - len(header))
+    if not body_pos:
+        raise _ReadFailure([InputProblem(file, "het bestand bevat alleen een kopregel en geen gegevens")])
+    names = _unique_headers(header)
+    values = [(cleaned[i] + [None] * width)[:width] for i in body_pos]
+    frame = pd.DataFrame(values, columns=names, dtype=object)
+    # columns without a header and without values are not columns to the user
+    unnamed_empty = [name for name, head in zip(names, header) if not head and frame[name].isna().all()]
+    frame = frame.drop(columns=unnamed_empty)
+    return _Table(file, frame, [i + 1 for i in body_pos], None, problems)
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    names: list[str] = []
+    for j, name in enumerate(header):
+        name = name or f"kolom {_column_letter(j)}"
+        base, k = name, 2
+        while name in names:
+            name, k = f"{base} ({k})", k + 1
+        names.append(name)
+    return names
+
+
+def _column_letter(j: int) -> str:
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _read_geo(path: Path, file: str) -> _Table:
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # noqa: BLE001 - pyogrio raises many kinds
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _ReadFailure([InputProblem(
+            file, "kan het bestand niet lezen als GeoJSON of GeoPackage", value=message,
+            expected=_EXPECTED_FILE)]) from None
+    has_geometry = isinstance(gdf, gpd.GeoDataFrame) and gdf.active_geometry_name is not None
+    geometry = gdf.geometry if has_geometry else None
+    columns = [c for c in gdf.columns if geometry is None or c != geometry.name]
+    frame = pd.DataFrame({c: [_clean_cell(v) for v in gdf[c].tolist()] for c in columns},
+                         index=range(len(gdf)), dtype=object)
+    keep = frame.notna().any(axis=1).to_numpy()
+    if geometry is not None:
+        keep = keep | (geometry.notna().to_numpy() & ~geometry.is_empty.to_numpy())
+    if not keep.any():
+        raise _ReadFailure([InputProblem(file, "het bestand bevat geen objecten")])
+    rows = list(np.flatnonzero(keep) + 1)
+    frame = frame[keep].reset_index(drop=True)
+    if geometry is not None:
+        geometry = geometry[keep].reset_index(drop=True)
+    return _Table(file, frame, [int(r) for r in rows], geometry, [])
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+def _clean_cell(value: object) -> object:
+    """None for empty cells, stripped text, numbers and dates as they are."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    try:
+        if pd.isna(value) is True:
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, np.generic):
+        value = value.item()
+    return value
+
+
+def _as_text(value: object) -> str:
+    """A cell as text ('' when empty); whole numbers without '.0'."""
+    value = _clean_cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _parse_number(value: object) -> float | None:
+    """Number of a cell (decimal comma allowed), None when empty; ValueError otherwise."""
+    value = _clean_cell(value)
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).replace(" ", "").replace("\u00a0", "")
+        if "," in text and "." in text:
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        elif text.count(",") == 1:
+            text = text.replace(",", ".")
+        number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _parse_date(value: object) -> date | None:
+    """Date of a cell (ISO, d-m-yyyy, d/m/yyyy, Excel date); None when empty.
+
+    Raises ``ValueError('onleesbaar')`` or ``ValueError('bestaat niet')``.
+    """
+    value = _clean_cell(value)
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:  # Excel serial day number
+            return date(1899, 12, 30) + timedelta(days=int(value))
+        raise ValueError("onleesbaar")
+    text = str(value).strip()
+    if m := _ISO_DATE_RE.match(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _DMY_DATE_RE.match(text):
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        raise ValueError("onleesbaar")
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise ValueError("bestaat niet") from None
+
+
+def _parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Float array (NaN for empty or bad) and a mask of unreadable cells."""
+    values = np.full(len(series), np.nan)
+    bad = np.zeros(len(series), dtype=bool)
+    for i, v in enumerate(series.tolist()):
+        try:
+            number = _parse_number(v)
+        except (ValueError, TypeError):
+            bad[i] = True
+            continue
+        if number is not None:
+            values[i] = number
+    return values, bad
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class _Problems:
+    """Collects problems with the user's row numbers and column names."""
+
+    def __init__(self, file: str, rows: list[int], headers: dict[str, str]):
+        self.file, self.rows, self.headers = file, rows, headers
+        self.items: list[InputProblem] = []
+
+    def add(self, message: str, *, pos: int | None = None, column: str | None = None,
+            value: object = None, expected: str | None = None) -> None:
+        row = self.rows[pos] if pos is not None else None
+        name = self.headers.get(column, column) if column else None
+        self.items.append(InputProblem(self.file, message, row, name, value, expected))
+
+    def add_where(self, mask: np.ndarray | pd.Series, message: str, *, column: str | None,
+                  values: pd.Series | None = None, expected: str | None = None) -> None:
+        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            value = None if values is None else values.iat[pos]
+            self.add(message, pos=int(pos), column=column, value=value, expected=expected)
+
+    def sorted(self) -> list[InputProblem]:
+        return sorted(self.items, key=lambda p: (p.row is not None, p.row or 0))
+
+
+def _labels(field: str) -> str:
+    return ", ".join(label.lower() for label in vocabulary_labels(field).values())
+
+
+def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
+    file = table.file
+    rename = schema.rename_columns(list(table.frame.columns), "assets")
+    headers = {canon: orig for orig, canon in rename.items()}
+    ignored = [c for c in table.frame.columns if c not in rename]
+    if ignored:
+        names = ", ".join(f"'{c}'" for c in ignored)
+        note(f"{Path(file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
+    df = table.frame[list(rename)].rename(columns=rename).reset_index(drop=True)
+    n = len(df)
+    p = _Problems(file, table.rows, headers)
+    p.items.extend(table.problems)
+
+    def raw(column: str) -> pd.Series:
+        return df[column] if column in df.columns else pd.Series([None] * n, dtype=object)
+
+    def text(column: str) -> pd.Series:
+        return raw(column).map(_as_text).astype(str)
+
+    # ---- columns that must be there
+    for column in ("naam", "soort"):
+        if column not in df.columns:
+            p.add("verplichte kolom ontbreekt", column=column,
+                  expected=f"een kolom '{column}'")
+    cols = set(df.columns)
+    for a, b in (("lat", "lon"), ("lon", "lat"), ("x", "y"), ("y", "x")):
+        if a in cols and b not in cols:
+            p.add(f"kolom '{b}' ontbreekt naast kolom '{headers[a]}'", column=a,
+                  expected=f"zowel '{a}' als '{b}'")
+    has_location = (table.geometry is not None or {"lat", "lon"} <= cols or {"x", "y"} <= cols
+                    or "adres" in cols)
+    if not has_location and not ({"lat", "lon", "x", "y"} & cols):
+        p.add("geen kolommen voor de locatie", column=None, expected=_EXPECTED_LOCATION)
+
+    # ---- id
+    if "id" in df.columns:
+        ids = text("id")
+        p.add_where(ids == "", "id is leeg", column="id", expected="een unieke code, bijv. A01")
+        keys = ids.str.casefold()
+        dup = keys.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
+        for _, positions in pd.Series(np.flatnonzero(dup)).groupby(keys[dup].to_numpy()):
+            first = int(positions.iat[0])
+            for pos in positions.iloc[1:]:
+                p.add(f"id komt dubbel voor (rij {table.rows[first]} en rij {table.rows[int(pos)]})",
+                      pos=int(pos), column="id", value=ids.iat[int(pos)], expected="een unieke code per rij")
+    else:
+        width = max(4, len(str(n)))
+        ids = pd.Series([f"A{i:0{width}d}" for i in range(1, n + 1)], dtype=str)
+        note(f"{Path(file).name}: geen kolom 'id'; de rijen krijgen de codes "
+             f"{ids.iat[0]} tot en met {ids.iat[-1]}.")
+
+    # ---- naam
+    naam = text("naam")
+    if "naam" in df.columns:
+        p.add_where(naam == "", "naam is leeg", column="naam")
+
+    # ---- soort, categorie, fase, doelgroepen
+    soort = _vocab_column(p, text("soort"), "soort", "soort", present="soort" in df.columns,
+                          required=True, message="onbekende soort")
+    defaults = kind_defaults()
+    default_cat = soort.map(defaults["categorie"].to_dict()).fillna("").astype(str)
+    categorie = _vocab_column(p, text("categorie"), "categorie", "categorie",
+                              present="categorie" in df.columns, required=False,
+                              message="onbekende categorie")
+    categorie = categorie.where(categorie != "", default_cat)
+    fase = _vocab_column(p, text("fase"), "fase", "fase", present="fase" in df.columns,
+                         required=False, message="onbekende fase")
+    fase = fase.where(fase != "", "onbekend")
+    doelgroepen = _target_groups(p, text("doelgroepen"))
+
+    # ---- booleans
+    meeting = {k: bool(schema.parse_bool(v)) for k, v in defaults["ontmoetingsplek"].items()}
+    default_meeting = pd.Series([meeting.get(code, False) for code in soort], dtype=bool)
+    booleans: dict[str, pd.Series] = {}
+    for column in BOOL_COLUMNS:
+        values = text(column)
+        parsed = values.map(schema.parse_bool)
+        p.add_where(parsed.isna() & (values != ""), "geen ja/nee-waarde", column=column,
+                    values=values, expected="ja of nee")
+        default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=df.index)
+        booleans[column] = parsed.where(values != "", default).fillna(False).astype(bool)
+
+    # ---- laatste_contact
+    contact = _dates(p, raw("laatste_contact"))
+
+    # ---- capaciteit
+    capacity, bad = _parse_numbers(raw("capaciteit"))
+    p.add_where(bad, "geen getal", column="capaciteit", values=text("capaciteit"),
+                expected="een aantal, bijv. 25")
+    p.add_where(capacity < 0, "capaciteit kan niet negatief zijn", column="capaciteit",
+                values=text("capaciteit"), expected="0 of meer")
+
+    # ---- email, website
+    email = text("email").str.replace(r"^mailto:", "", regex=True, case=False).str.strip()
+    p.add_where((email != "") & ~email.str.match(_EMAIL_RE.pattern), "lijkt geen e-mailadres",
+                column="email", values=email, expected="bijv. naam@voorbeeld.nl")
+    website = text("website")
+    website = website.where((website == "") | website.str.match(_URL_SCHEME_RE.pattern, case=False),
+                            "https://" + website)
+    bad_site = (website != "") & ~website.str.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/]+\.[^\s]+$")
+    p.add_where(bad_site, "lijkt geen webadres", column="website", values=text("website"),
+                expected="bijv. www.voorbeeld.nl")
+
+    # ---- relaties (need the ids)
+    relaties = _relations(p, text("relaties"), ids)
+
+    # ---- location
+    adres = text("adres")
+    x, y, failed = _locate(p, df, table.geometry, headers, n)
+    unlocated = np.isnan(x) & ~failed
+    address_only = unlocated & (adres != "").to_numpy()
+    if geocode and address_only.any():
+        rows = np.flatnonzero(address_only)
+        query = pd.DataFrame({"adres": adres.iloc[rows].to_numpy(),
+                              "postcode": text("postcode").iloc[rows].to_numpy(),
+                              "plaats": text("plaats").iloc[rows].to_numpy(),
+                              "soort": soort.iloc[rows].to_numpy()})
+        points = geocode_addresses(query)
+        for pos, point in zip(rows, points):
+            if point is None or point.is_empty:
+                p.add("adres niet gevonden bij de PDOK Locatieserver", pos=int(pos), column="adres",
+                      value=adres.iat[pos], expected="straat, huisnummer en plaats of postcode")
+            else:
+                x[pos], y[pos] = point.x, point.y
+    elif address_only.any():
+        p.add_where(address_only, _ADDRESS_ONLY, column="adres", values=adres)
+    if has_location:
+        p.add_where(unlocated & ~address_only, "geen locatie", column=None,
+                    expected=_EXPECTED_LOCATION)
+
+    problems = p.sorted()
+    if problems:
+        return None, problems
+
+    person = (soort == "persoon").to_numpy()
+    out = pd.DataFrame({
+        "id": ids.to_numpy(),
+        "naam": naam.to_numpy(),
+        "soort": soort.to_numpy(),
+        "categorie": categorie.to_numpy(),
+        "label": soort.map(vocabulary_labels("soort")).to_numpy(),
+        "doelgroepen": doelgroepen.to_numpy(),
+        "email": email.to_numpy(),
+        "website": website.to_numpy(),
+        "laatste_contact": contact,
+        "fase": fase.to_numpy(),
+        "capaciteit": capacity,
+        "relaties": relaties.to_numpy(),
+        "osm_id": "",
+        "herkomst": schema.ORIGIN_HAND,
+        "standaard_zichtbaar": True,
+    })
+    for column in PLAIN_TEXT_COLUMNS:
+        out[column] = text(column).to_numpy()
+    for column, values in booleans.items():
+        out[column] = values.to_numpy()
+    # a person's (home) address never leaves the loader
+    out.loc[person, "adres"] = ""
+    out = out[schema.ASSET_COLUMNS]
+    for column in schema.ASSET_COLUMNS:
+        if column in BOOL_COLUMNS or column == "standaard_zichtbaar":
+            out[column] = out[column].astype(bool)
+        elif column == "capaciteit":
+            out[column] = out[column].astype(float)
+        elif column != "laatste_contact":
+            out[column] = out[column].astype(str)
+    assets = gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
+    assets.attrs["source_rows"] = list(table.rows)
+    return assets, []
+
+
+def _vocab_column(p: _Problems, values: pd.Series, column: str, field: str, *, present: bool,
+                  required: bool, message: str) -> pd.Series:
+    """Codes of a vocabulary column ('' where empty or wrong), problems recorded."""
+    lookup = {v: (schema.parse_value(field, v) if v else "") for v in values.unique()}
+    codes = values.map(lookup)
+    if present:
+        if required:
+            p.add_where(values == "", f"{column} is leeg", column=column, expected=_labels(field))
+        p.add_where(codes.isna(), message, column=column, values=values, expected=_labels(field))
+    return codes.fillna("").astype(str)
+
+
+def _target_groups(p: _Problems, values: pd.Series) -> pd.Series:
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        codes: list[str] = []
+        for part in re.split(r"[;,]", value):
+            part = part.strip()
+            if not part:
+                continue
+            code = schema.parse_value("doelgroep", part)
+            if code is None:
+                p.add(f"onbekende doelgroep '{part}'", pos=pos, column="doelgroepen", value=value,
+                      expected=_labels("doelgroep"))
+            elif code not in codes:
+                codes.append(code)
+        out.append("; ".join(codes))
+    return pd.Series(out, dtype=str)
+
+
+def _dates(p: _Problems, values: pd.Series) -> pd.Series:
+    today = date.today()
+    out: list[object] = []
+    for pos, value in enumerate(values.tolist()):
+        try:
+            day = _parse_date(value)
+        except ValueError as exc:
+            message = "deze datum bestaat niet" if str(exc) == "bestaat niet" else "geen geldige datum"
+            p.add(message, pos=pos, column="laatste_contact", value=_as_text(value), expected=_EXPECTED_DATE)
+            day = None
+        if day is not None and day > today:
+            p.add("datum ligt in de toekomst", pos=pos, column="laatste_contact", value=_as_text(value),
+                  expected="een datum tot en met vandaag")
+            day = None
+        out.append(pd.Timestamp(day) if day is not None else pd.NaT)
+    return pd.Series(out, dtype="datetime64[ns]")
+
+
+def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
+    known = {key: value for key, value in zip(ids.str.casefold(), ids) if value}
+    expected_kind = _labels("relatie")
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        parts: list[str] = []
+        for item in re.split(r"[;,\n]", value):
+            item = item.strip()
+            if not item:
+                continue
+            kind, sep, target = (s.strip() for s in item.partition(":"))
+            if not sep or not kind or not target:
+                p.add("relatie niet leesbaar", pos=pos, column="relaties", value=item,
+                      expected="soort relatie:id, bijv. verwijst naar:A12")
+                continue
+            code = schema.parse_value("relatie", kind)
+            if code is None:
+                p.add(f"onbekende soort relatie '{kind}'", pos=pos, column="relaties", value=item,
+                      expected=expected_kind)
+            target_id = known.get(target.casefold())
+            if target_id is None:
+                p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
+                      column="relaties", value=item, expected="een id uit de kolom 'id'")
+            if code and target_id:
+                parts.append(f"{code}:{target_id}")
+        out.append("; ".join(parts))
+    return pd.Series(out, dtype=str)
+
+
+def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
+            headers: dict[str, str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RD x/y per row (NaN when unknown) and a mask of rows with a location problem.
+
+    Priority: the file's geometry, then x/y, then lat/lon.
+    """
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    failed = np.zeros(n, dtype=bool)
+    sources: list[tuple[np.ndarray, np.ndarray, str, str | None, str | None]] = []
+
+    if geometry is not None:
+        geoms = geometry.to_numpy()
+        kinds = shapely.get_type_id(geoms)
+        present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+        single_multi = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
+        points = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
+        is_point = present & ((kinds == 0) | single_multi)
+        for pos in np.flatnonzero(present & ~is_point):
+            p.add(f"geometrie is geen punt maar {geoms[pos].geom_type}", pos=int(pos), column="geometry",
+                  expected="een punt (Point)")
+            failed[pos] = True
+        pts = gpd.GeoSeries(np.where(is_point, points, None), crs=geometry.crs)
+        epsg = geometry.crs.to_epsg() if geometry.crs is not None else None
+        if geometry.crs is not None and epsg not in (4326, 28992):
+            pts = pts.to_crs(settings.crs_wgs84)
+        gx = np.where(is_point, shapely.get_x(pts.to_numpy()), np.nan)
+        gy = np.where(is_point, shapely.get_y(pts.to_numpy()), np.nan)
+        sources.append((gy, gx, "geometry", None, None))
+    for north, east in (("y", "x"), ("lat", "lon")):
+        if north in df.columns and east in df.columns:
+            first, bad_first = _parse_numbers(df[north])
+            second, bad_second = _parse_numbers(df[east])
+            for column, bad in ((north, bad_first), (east, bad_second)):
+                p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
+                            expected="een getal, bijv. 52,0116 of 52.0116")
+            failed |= bad_first | bad_second
+            empty_first = np.isnan(first) & ~bad_first
+            empty_second = np.isnan(second) & ~bad_second
+            half = empty_first != empty_second
+            for pos in np.flatnonzero(half):
+                given, empty = (north, east) if empty_second[pos] else (east, north)
+                p.add(f"'{headers[given]}' is ingevuld maar '{headers[empty]}' is leeg", pos=int(pos),
+                      column=empty, expected=f"zowel '{headers[north]}' als '{headers[east]}'")
+            failed |= half
+            sources.append((first, second, north, headers[north], headers[east]))
+
+    for first, second, kind, name_first, name_second in sources:
+        px, py, ok, swapped, outside, degrees = _classify(first, second)
+        columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
+        column = None if kind == "geometry" else kind
+        for pos in np.flatnonzero(swapped):
+            what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
+            p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
+                  column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}")
+        for pos in np.flatnonzero(outside):
+            p.add(f"punt ligt buiten Nederland ({columns})", pos=int(pos),
+                  column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}",
+                  expected="een punt in Nederland (breedtegraad 50,7-53,7 en lengtegraad 3,2-7,3, "
+                           "of RD x 0-300000 en y 289000-629000)")
+        failed |= swapped | outside
+        if kind == "lat" and (ok & ~degrees).any():
+            note(f"De kolommen '{name_first}' en '{name_second}' bevatten RD-coördinaten (meters); "
+                 "ze zijn gelezen als y en x (RD New).")
+        if kind == "y" and (ok & degrees).any():
+            note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
+                 "als breedte- en lengtegraad (WGS84).")
+        take = ok & np.isnan(x)
+        x[take] = px[take]
+        y[take] = py[take]
+    return x, y, failed & np.isnan(x)
+
+
+def _within(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    return (values >= bounds[0]) & (values <= bounds[1])
+
+
+def _classify(first: np.ndarray, second: np.ndarray):
+    """Interpret (northing, easting) pairs as WGS84 degrees or RD metres.
+
+    Returns RD x, RD y, ok mask, swapped mask, outside mask and a degrees mask.
+    """
+    from pyproj import Transformer
+
+    both = ~np.isnan(first) & ~np.isnan(second)
+    degrees = both & (np.abs(first) <= 90) & (np.abs(second) <= 180)
+    metres = both & ~degrees
+    in_deg = degrees & _within(first, NL_LAT) & _within(second, NL_LON)
+    swap_deg = degrees & ~in_deg & _within(second, NL_LAT) & _within(first, NL_LON)
+    in_rd = metres & _within(second, NL_X) & _within(first, NL_Y)
+    swap_rd = metres & ~in_rd & _within(first, NL_X) & _within(second, NL_Y)
+    x = np.full(len(first), np.nan)
+    y = np.full(len(first), np.nan)
+    if in_deg.any():
+        transformer = Transformer.from_crs(settings.crs_wgs84, settings.crs, always_xy=True)
+        x[in_deg], y[in_deg] = transformer.transform(second[in_deg], first[in_deg])
+    x[in_rd], y[in_rd] = second[in_rd], first[in_rd]
+    ok = in_deg | in_rd
+    swapped = swap_deg | swap_rd
+    return x, y, ok, swapped, both & ~ok & ~swapped, degrees
+
+
+# --------------------------------------------------------------------------- geocoding
+
+
+def _http_get_json(url: str, params: dict, timeout: float) -> dict:
+    """GET a JSON document; the one place that touches the network (tests replace it)."""
+    import requests
+
+    try:
+        response = requests.get(url, params=params, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+    except requests.RequestException as exc:
+        raise OfflineError(
+            "De PDOK Locatieserver is niet bereikbaar; controleer de internetverbinding "
+            "of vul lat/lon in plaats van adressen in.") from exc
+
+
+def _pdok_lookup(query: str) -> shapely.Point | None:
+    params = {"q": query, "rows": 1, "fq": "type:adres"}
+    data = _http_get_json(PDOK_LOCATIESERVER_URL, params, GEOCODE_TIMEOUT)
+    docs = (data.get("response") or {}).get("docs") or []
+    if not docs or not docs[0].get("centroide_rd"):
+        return None
+    point = shapely.from_wkt(docs[0]["centroide_rd"])
+    return point if isinstance(point, shapely.Point) and not point.is_empty else None
+
+
+def _point_from_cache(path: Path) -> shapely.Point | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("x") is None or data.get("y") is None:
+        return None
+    return shapely.Point(float(data["x"]), float(data["y"]))
+
+
+# --------------------------------------------------------------------------- merging helpers
+
+
+def _conform(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Asset table with every ASSET_COLUMN, positional index, in the working CRS."""
+    assets = assets.copy()
+    if assets.crs is not None and assets.crs != settings.crs:
+        assets = assets.to_crs(settings.crs)
+    fill = {"laatste_contact": pd.NaT, "capaciteit": np.nan, "standaard_zichtbaar": True,
+            **{column: False for column in BOOL_COLUMNS}}
+    for column in schema.ASSET_COLUMNS:
+        if column not in assets.columns:
+            assets[column] = fill.get(column, "")
+    geometry = assets.geometry
+    out = gpd.GeoDataFrame(assets[schema.ASSET_COLUMNS].reset_index(drop=True),
+                           geometry=geometry.reset_index(drop=True).to_numpy(), crs=settings.crs)
+    for column in ("naam", "osm_id", "soort", *MERGE_FILL_COLUMNS):
+        out[column] = out[column].fillna("").astype(str)
+    return out
+
+
+def _has_point(assets: gpd.GeoDataFrame) -> np.ndarray:
+    geoms = assets.geometry.to_numpy()
+    return ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+
+
+def normalise_name(name: object) -> str:
+    """Lower-case name with common Dutch abbreviations expanded ("Bh. de Pauw" -> "buurthuis de pauw")."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    expand = name_abbreviations()
+    words = []
+    for token in re.split(r"\s+", text):
+        bare = token.strip(".,;:'\"()")
+        words.append(expand.get(bare, bare))
+    return re.sub(r"[^a-z0-9]+", " ", " ".join(words)).strip()

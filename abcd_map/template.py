@@ -1,0 +1,221 @@
+"""Blank asset lists for users to fill in: ``abcd-map init`` writes them.
+
+The template has the canonical (Dutch) asset columns of ``data/columns.csv``,
+one fictional example row per soort, an 'Uitleg' sheet describing every column
+and its allowed values (``data/vocabulary.csv``), and drop-down lists in Excel.
+Both files load back with :func:`abcd_map.load.assets.load_assets`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from . import schema
+from .errors import InputError, InputProblem
+from .load.assets import vocabulary_labels
+
+#: File names written by :func:`write_template`.
+TEMPLATE_XLSX = "abcd-assets-sjabloon.xlsx"
+TEMPLATE_CSV = "abcd-assets-sjabloon.csv"
+#: Asset columns that abcd-map fills itself; not in the template.
+INTERNAL_COLUMNS = ("label", "osm_id", "herkomst", "standaard_zichtbaar")
+#: Sheet names (the loader reads 'assets' and skips 'Uitleg').
+DATA_SHEET = "assets"
+HELP_SHEET = "Uitleg"
+#: Columns with a drop-down list: column -> vocabulary field ('' for ja/nee).
+DROPDOWNS = {"soort": "soort", "categorie": "categorie", "fase": "fase",
+             "inloop": "", "toestemming": "", "openbaar": "", "ontmoetingsplek": ""}
+#: Vocabulary field of the allowed values named in the 'Uitleg' sheet.
+VALUE_FIELDS = {**DROPDOWNS, "doelgroepen": "doelgroep", "relaties": "relatie"}
+#: Number of rows that get drop-down lists and the date format.
+FORM_ROWS = 1000
+DATE_FORMAT = "d-m-yyyy"
+
+# One fictional example per soort (Delft-like coordinates, invented names and contacts).
+EXAMPLES: list[dict[str, object]] = [
+    {"id": "A01", "naam": "Buurthuis De Linde (voorbeeld)", "soort": "plek", "categorie": "fysieke_ruimte",
+     "omschrijving": "Huiskamer van de buurt: koffie, krant en een luisterend oor",
+     "doelgroepen": "iedereen; senioren", "inloop": "ja", "wanneer": "maandag t/m vrijdag 10:00-16:00",
+     "openingstijden": "Mo-Fr 10:00-16:00", "beheerder": "Stichting Welzijn Voorbeeld",
+     "contactpersoon": "Sanne de Vries", "telefoon": "015 000 0001", "email": "info@delinde.example",
+     "website": "www.delinde.example", "adres": "Voorbeeldstraat 1", "postcode": "2611 AA",
+     "plaats": "Delft", "lat": 52.0116, "lon": 4.3571, "laatste_contact": date(2024, 3, 1),
+     "bron": "wijkteam", "fase": "ontvangend", "ontmoetingsplek": "ja", "capaciteit": 40,
+     "relaties": "partner van:A03"},
+    {"id": "A02", "naam": "Fatima (voorbeeld)", "soort": "persoon", "categorie": "individuen",
+     "omschrijving": "Kookt graag voor grote groepen", "doelgroepen": "nieuwkomers",
+     "inloop": "nee", "bron": "gesprek op straat", "lat": 52.0102, "lon": 4.3590,
+     "laatste_contact": date(2024, 2, 12), "fase": "in_gesprek", "toestemming": "nee",
+     "openbaar": "nee", "ontmoetingsplek": "nee", "relaties": "brengt mensen naar:A01"},
+    {"id": "A03", "naam": "Moestuin De Groene Hoek (voorbeeld)", "soort": "initiatief",
+     "categorie": "verenigingen", "omschrijving": "Bewoners tuinieren samen en delen de oogst",
+     "doelgroepen": "iedereen; kinderen", "inloop": "ja", "wanneer": "elke zaterdag 10:00-12:00",
+     "beheerder": "Bewonersgroep De Groene Hoek", "email": "groenehoek@voorbeeld.example",
+     "lat": 52.0131, "lon": 4.3552, "laatste_contact": date(2023, 11, 20), "bron": "buurtavond",
+     "fase": "benaderd", "ontmoetingsplek": "ja", "capaciteit": 15},
+    {"id": "A04", "naam": "Bibliotheek Voorbeeld", "soort": "organisatie", "categorie": "instellingen",
+     "omschrijving": "Taalcafé en digitaal spreekuur", "doelgroepen": "nieuwkomers; senioren",
+     "inloop": "ja", "wanneer": "dinsdag 14:00-16:00 taalcafé", "openingstijden": "Tu-Sa 10:00-17:00",
+     "beheerder": "Bibliotheek Voorbeeld", "telefoon": "015 000 0004",
+     "website": "https://bibliotheek.example", "adres": "Voorbeeldplein 4", "plaats": "Delft",
+     "lat": 52.0125, "lon": 4.3600, "bron": "website", "fase": "getraind", "ontmoetingsplek": "ja",
+     "capaciteit": 60, "relaties": "verwijst naar:A01"},
+    {"id": "A05", "naam": "Speeltuin Het Klimrek (voorbeeld)", "soort": "openbare_ruimte",
+     "categorie": "fysieke_ruimte", "omschrijving": "Speeltuin met bankjes in de schaduw",
+     "doelgroepen": "kinderen; ouders", "inloop": "ja", "openingstijden": "24/7",
+     "lat": 52.0109, "lon": 4.3545, "bron": "eigen waarneming", "fase": "onbekend",
+     "ontmoetingsplek": "ja"},
+]
+
+
+def template_columns() -> list[str]:
+    """Columns of the template, in the order of ``data/columns.csv``."""
+    table = schema.column_table().query("table == 'assets'")
+    return [c for c in table["column"] if c not in INTERNAL_COLUMNS]
+
+
+def write_template(folder: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Write ``abcd-assets-sjabloon.xlsx`` and ``abcd-assets-sjabloon.csv`` to ``folder``.
+
+    Parameters
+    ----------
+    folder
+        Target folder (created when missing).
+    overwrite
+        Replace existing files; without it an existing file is an InputError.
+
+    Returns
+    -------
+    list of Path
+        The files written (xlsx, csv).
+    """
+    folder = Path(folder)
+    targets = [folder / TEMPLATE_XLSX, folder / TEMPLATE_CSV]
+    existing = [t for t in targets if t.exists()]
+    if existing and not overwrite:
+        raise InputError([
+            InputProblem(str(t), "bestaat al; het sjabloon overschrijft geen bestaande bestanden",
+                         expected="een andere map, of verwijder of hernoem het bestand")
+            for t in existing])
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(targets[0], _xlsx_bytes())
+    _write_atomic(targets[1], _csv_bytes())
+    return targets
+
+
+def _display(column: str, value: object) -> object:
+    """An example value as a user types it: Dutch labels instead of codes."""
+    field = VALUE_FIELDS.get(column)
+    if column in ("soort", "categorie", "fase") and value:
+        return vocabulary_labels(field)[str(value)]
+    return value
+
+
+def _example_rows() -> list[list[object]]:
+    columns = template_columns()
+    return [[_display(c, row.get(c, "")) for c in columns] for row in EXAMPLES]
+
+
+def _allowed_values(column: str) -> str:
+    field = VALUE_FIELDS.get(column)
+    if field is None:
+        return ""
+    if field == "":
+        return "ja, nee"
+    return ", ".join(vocabulary_labels(field).values())
+
+
+def _xlsx_bytes() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = template_columns()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    ws.append(columns)
+    for row in _example_rows():
+        ws.append([None if v == "" else v for v in row])
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    ws.freeze_panes = "C2"
+    for j, column in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = max(10, min(40, len(column) + 4))
+        cells = f"{letter}2:{letter}{FORM_ROWS + 1}"
+        if column in DROPDOWNS:
+            field = DROPDOWNS[column]
+            options = ["ja", "nee"] if field == "" else list(vocabulary_labels(field).values())
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                showErrorMessage=True, errorStyle="warning", errorTitle="Onbekende waarde",
+                error="Kies een waarde uit de lijst (zie het blad 'Uitleg').",
+                promptTitle=column, prompt="Kies uit de lijst", showInputMessage=True)
+            validation.add(cells)
+            ws.add_data_validation(validation)
+        if column == "laatste_contact":
+            ws.column_dimensions[letter].number_format = DATE_FORMAT
+            for (cell,) in ws.iter_rows(min_row=2, max_row=len(EXAMPLES) + 1, min_col=j, max_col=j):
+                cell.number_format = DATE_FORMAT
+
+    help_ws = wb.create_sheet(HELP_SHEET)
+    help_ws.append(["Vul op het blad 'assets' per rij één asset in: een persoon, initiatief, "
+                    "organisatie, plek of openbare ruimte. De voorbeeldrijen mag je overschrijven."])
+    help_ws.append(["Geef een locatie met lat en lon (WGS84), of x en y (RD New), of een adres "
+                    "(adressen worden alleen opgezocht met --online). Adressen van personen komen "
+                    "nooit in een uitvoer."])
+    help_ws.append([])
+    help_ws.append(["kolom", "uitleg", "toegestane waarden"])
+    for cell in help_ws[4]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    descriptions = schema.column_table().query("table == 'assets'").set_index("column")["description_nl"]
+    for column in columns:
+        help_ws.append([column, descriptions.get(column, ""), _allowed_values(column)])
+    help_ws.column_dimensions["A"].width = 18
+    help_ws.column_dimensions["B"].width = 70
+    help_ws.column_dimensions["C"].width = 70
+    for row in help_ws.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_bytes() -> bytes:
+    """Semicolon CSV with decimal commas and d-m-yyyy dates, as Dutch Excel reads it."""
+    def cell(value: object) -> str:
+        if isinstance(value, date):
+            return f"{value.day}-{value.month}-{value.year}"
+        if isinstance(value, float):
+            return str(value).replace(".", ",")
+        return "" if value is None else str(value)
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(template_columns())
+    for row in _example_rows():
+        writer.writerow([cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

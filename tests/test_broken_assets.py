@@ -1,0 +1,342 @@
+"""A corpus of broken asset files: every one names the exact row, column and problem.
+
+Rows are numbered as in Excel: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from abcd_map.errors import InputError
+from abcd_map.load.assets import load_assets, validate_assets
+
+HEADER = "id,naam,soort,lat,lon"
+GOOD = ["A1,Buurthuis De Pauw,plek,52.0116,4.3571", "A2,Jan,persoon,52.0120,4.3580"]
+
+
+def write(tmp_path, text: str, name: str = "assets.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def csv_file(tmp_path, header: str = HEADER, rows: list[str] | None = None):
+    rows = GOOD if rows is None else rows
+    return write(tmp_path, "\n".join([header, *rows]) + "\n")
+
+
+def only(problems, row, column, phrase):
+    """Assert there is exactly one problem and that it is the expected one."""
+    assert len(problems) == 1, [str(p) for p in problems]
+    p = problems[0]
+    assert (p.row, p.column) == (row, column), str(p)
+    assert phrase in p.message, str(p)
+    return p
+
+
+# ---------------------------------------------------------------- columns and rows
+
+
+def test_missing_naam_column(tmp_path):
+    path = csv_file(tmp_path, "id,soort,lat,lon", ["A1,plek,52.0116,4.3571"])
+    only(validate_assets(path), None, "naam", "verplichte kolom ontbreekt")
+
+
+def test_empty_naam(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], "A2,,persoon,52.0120,4.3580"])
+    only(validate_assets(path), 3, "naam", "naam is leeg")
+
+
+def test_unknown_soort(tmp_path):
+    path = csv_file(tmp_path, rows=["A1,Buurthuis,kabouter,52.0116,4.3571"])
+    p = only(validate_assets(path), 2, "soort", "onbekende soort")
+    assert p.value == "kabouter"
+    assert "openbare ruimte" in p.expected
+
+
+def test_empty_soort(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], "A2,Jan,,52.0120,4.3580"])
+    only(validate_assets(path), 3, "soort", "soort is leeg")
+
+
+def test_unknown_categorie(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",categorie", ["A1,Buurthuis,plek,52.0116,4.3571,sport"])
+    p = only(validate_assets(path), 2, "categorie", "onbekende categorie")
+    assert p.value == "sport"
+
+
+def test_unknown_fase(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",fase", ["A1,Buurthuis,plek,52.0116,4.3571,verliefd"])
+    only(validate_assets(path), 2, "fase", "onbekende fase")
+
+
+def test_unknown_doelgroep(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",doelgroepen", ['A1,Buurthuis,plek,52.0116,4.3571,"senioren; katten"'])
+    only(validate_assets(path), 2, "doelgroepen", "onbekende doelgroep 'katten'")
+
+
+def test_duplicate_id_names_both_rows(tmp_path):
+    path = csv_file(tmp_path, rows=[*GOOD, "a1,Bibliotheek,organisatie,52.0125,4.3600"])
+    p = only(validate_assets(path), 4, "id", "id komt dubbel voor")
+    assert "rij 2" in p.message and "rij 4" in p.message
+
+
+def test_empty_id(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], ",Jan,persoon,52.0120,4.3580"])
+    only(validate_assets(path), 3, "id", "id is leeg")
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_impossible_date(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste contact", ["A1,Buurthuis,plek,52.0116,4.3571,31-02-2024"])
+    p = only(validate_assets(path), 2, "laatste contact", "datum bestaat niet")
+    assert p.value == "31-02-2024"
+
+
+def test_unreadable_date(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", ["A1,Buurthuis,plek,52.0116,4.3571,gisteren"])
+    only(validate_assets(path), 2, "laatste_contact", "geen geldige datum")
+
+
+def test_future_date(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", ["A1,Buurthuis,plek,52.0116,4.3571,1-1-2099"])
+    only(validate_assets(path), 2, "laatste_contact", "datum ligt in de toekomst")
+
+
+def test_relation_to_missing_id(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",relaties",
+                    ["A1,Buurthuis,plek,52.0116,4.3571,verwijst naar:A99", "A2,Jan,persoon,52.0120,4.3580,"])
+    only(validate_assets(path), 2, "relaties", "relatie naar id 'A99' dat niet in het bestand staat")
+
+
+def test_unknown_relation_type(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",relaties",
+                    ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A2", "A2,Jan,persoon,52.0120,4.3580,"])
+    p = only(validate_assets(path), 2, "relaties", "onbekende soort relatie 'is verliefd op'")
+    assert "verwijst naar" in p.expected
+
+
+def test_unreadable_relation(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",relaties",
+                    ["A1,Buurthuis,plek,52.0116,4.3571,A2", "A2,Jan,persoon,52.0120,4.3580,"])
+    only(validate_assets(path), 2, "relaties", "relatie niet leesbaar")
+
+
+def test_non_numeric_capaciteit(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",capaciteit", ["A1,Buurthuis,plek,52.0116,4.3571,veel"])
+    only(validate_assets(path), 2, "capaciteit", "geen getal")
+
+
+def test_negative_capaciteit(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",capaciteit", ["A1,Buurthuis,plek,52.0116,4.3571,-5"])
+    only(validate_assets(path), 2, "capaciteit", "capaciteit kan niet negatief zijn")
+
+
+def test_bad_email(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",e-mail", ["A1,Buurthuis,plek,52.0116,4.3571,info at pauw.nl"])
+    only(validate_assets(path), 2, "e-mail", "lijkt geen e-mailadres")
+
+
+def test_bad_website(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",website", ["A1,Buurthuis,plek,52.0116,4.3571,zie folder"])
+    only(validate_assets(path), 2, "website", "lijkt geen webadres")
+
+
+def test_bad_boolean(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",toestemming", [GOOD[0] + ",", GOOD[1] + ",misschien"])
+    p = only(validate_assets(path), 3, "toestemming", "geen ja/nee-waarde")
+    assert p.value == "misschien"
+
+
+# ---------------------------------------------------------------- locations
+
+
+def test_swapped_lat_lon(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,Breedtegraad,Lengtegraad",
+                    [GOOD[0], "A2,Jan,persoon,4.3580,52.0120"])
+    p = only(validate_assets(path), 3, "Breedtegraad", "breedte- en lengtegraad lijken verwisseld")
+    assert "'Breedtegraad' en 'Lengtegraad'" in p.message
+
+
+def test_swapped_rd_x_y(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,x,y", ["A1,Buurthuis,plek,447000,85000"])
+    only(validate_assets(path), 2, "y", "x en y lijken verwisseld")
+
+
+def test_point_in_paris(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], "A2,Tour Eiffel,plek,48.8584,2.2945"])
+    p = only(validate_assets(path), 3, "lat", "punt ligt buiten Nederland")
+    assert p.value == "48.8584, 2.2945"
+
+
+def test_lat_without_lon_in_a_row(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], "A2,Jan,persoon,52.0120,"])
+    only(validate_assets(path), 3, "lon", "'lat' is ingevuld maar 'lon' is leeg")
+
+
+def test_lat_column_without_lon_column(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,lat", ["A1,Buurthuis,plek,52.0116"])
+    only(validate_assets(path), None, "lat", "kolom 'lon' ontbreekt")
+
+
+def test_non_numeric_coordinate(tmp_path):
+    path = csv_file(tmp_path, rows=["A1,Buurthuis,plek,52.0116,oost"])
+    only(validate_assets(path), 2, "lon", "geen getal")
+
+
+def test_no_location_columns(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort", ["A1,Buurthuis,plek"])
+    only(validate_assets(path), None, None, "geen kolommen voor de locatie")
+
+
+def test_row_without_any_location(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], "A2,Jan,persoon,,"])
+    only(validate_assets(path), 3, None, "geen locatie")
+
+
+def test_address_without_coordinates(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",adres", [GOOD[0] + ",", "A2,Bibliotheek,organisatie,,,Markt 1 Delft"])
+    p = only(validate_assets(path), 3, "adres", "adres zonder coördinaten")
+    assert "--online" in p.message
+
+
+def test_geojson_polygon_is_a_problem(tmp_path):
+    features = [
+        {"type": "Feature", "properties": {"id": "A1", "naam": "Park", "soort": "openbare ruimte"},
+         "geometry": {"type": "Polygon", "coordinates": [[[4.35, 52.0], [4.36, 52.0], [4.36, 52.01], [4.35, 52.0]]]}},
+        {"type": "Feature", "properties": {"id": "A2", "naam": "Bank", "soort": "plek"},
+         "geometry": {"type": "Point", "coordinates": [4.3571, 52.0116]}},
+    ]
+    path = write(tmp_path, json.dumps({"type": "FeatureCollection", "features": features}), "a.geojson")
+    only(validate_assets(path), 1, "geometry", "geometrie is geen punt maar Polygon")
+
+
+def test_geojson_swapped_coordinates(tmp_path):
+    features = [{"type": "Feature", "properties": {"naam": "Bank", "soort": "plek"},
+                 "geometry": {"type": "Point", "coordinates": [52.0116, 4.3571]}}]
+    path = write(tmp_path, json.dumps({"type": "FeatureCollection", "features": features}), "a.geojson")
+    only(validate_assets(path), 1, "geometry", "breedte- en lengtegraad lijken verwisseld")
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_empty_file(tmp_path):
+    path = write(tmp_path, "")
+    only(validate_assets(path), None, None, "het bestand is leeg")
+
+
+def test_blank_lines_only(tmp_path):
+    path = write(tmp_path, "\n\n  \n")
+    only(validate_assets(path), None, None, "het bestand is leeg")
+
+
+def test_header_only(tmp_path):
+    path = write(tmp_path, HEADER + "\n")
+    only(validate_assets(path), None, None, "alleen een kopregel")
+
+
+def test_unknown_extension(tmp_path):
+    path = write(tmp_path, "hallo", "assets.docx")
+    p = only(validate_assets(path), None, None, "onbekend bestandstype '.docx'")
+    assert ".xlsx" in p.expected
+
+
+def test_missing_file(tmp_path):
+    only(validate_assets(tmp_path / "bestaat-niet.csv"), None, None, "bestand niet gevonden")
+
+
+def test_corrupt_xlsx(tmp_path):
+    path = write(tmp_path, "dit is geen excel", "assets.xlsx")
+    only(validate_assets(path), None, None, "kan het Excel-bestand niet openen")
+
+
+def test_invalid_geojson(tmp_path):
+    path = write(tmp_path, "{ niet af", "assets.geojson")
+    only(validate_assets(path), None, None, "kan het bestand niet lezen")
+
+
+def test_comma_csv_with_unquoted_decimal_comma(tmp_path):
+    path = csv_file(tmp_path, rows=[GOOD[0], "A2,Jan,persoon,52,0120,4,3580"])
+    problems = validate_assets(path)
+    assert any(p.row == 3 and "meer waarden dan er kolommen" in p.message for p in problems)
+
+
+def test_xlsx_with_bad_date_cell(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "naam", "soort", "lat", "lon", "laatste contact"])
+    ws.append(["A1", "Buurthuis", "Plek", 52.0116, 4.3571, datetime(2024, 3, 1)])
+    ws.append(["A2", "Jan", "Persoon", 52.0120, 4.3580, "31-02-2024"])
+    path = tmp_path / "assets.xlsx"
+    wb.save(path)
+    only(validate_assets(path), 3, "laatste contact", "datum bestaat niet")
+
+
+# ---------------------------------------------------------------- not broken
+
+
+def test_cp1252_file_loads_with_accents(tmp_path):
+    path = tmp_path / "assets.csv"
+    path.write_bytes("id;naam;soort;lat;lon\nA1;Café Élan;plek;52,0116;4,3571\n".encode("cp1252"))
+    assert validate_assets(path) == []
+    assets = load_assets(path)
+    assert assets["naam"].tolist() == ["Café Élan"]
+
+
+def test_semicolon_with_decimal_comma_loads(tmp_path):
+    path = write(tmp_path, "id;naam;soort;lat;lon;capaciteit\nA1;Buurthuis;plek;52,0116;4,3571;12,5\n")
+    assets = load_assets(path)
+    assert assets["capaciteit"].tolist() == [12.5]
+    assert assets.to_crs(4326).geometry.y.round(4).tolist() == [52.0116]
+
+
+# ---------------------------------------------------------------- all at once
+
+
+def test_several_problems_reported_at_once(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",toestemming,laatste_contact,relaties", [
+        "A1,Buurthuis,kabouter,52.0116,4.3571,,31-02-2024,",
+        "A1,,persoon,4.3580,52.0120,misschien,,partner van:A9",
+        "A3,Tour Eiffel,plek,48.8584,2.2945,,,",
+    ])
+    problems = validate_assets(path)
+    found = {(p.row, p.column, p.message.split(" (")[0]) for p in problems}
+    assert found == {
+        (2, "soort", "onbekende soort"),
+        (2, "laatste_contact", "deze datum bestaat niet"),
+        (3, "id", "id komt dubbel voor"),
+        (3, "naam", "naam is leeg"),
+        (3, "toestemming", "geen ja/nee-waarde"),
+        (3, "relaties", "relatie naar id 'A9' dat niet in het bestand staat"),
+        (3, "lat", "breedte- en lengtegraad lijken verwisseld"),
+        (4, "lat", "punt ligt buiten Nederland"),
+    }
+    # sorted by row
+    assert [p.row for p in problems] == sorted(p.row for p in problems)
+    with pytest.raises(InputError) as info:
+        load_assets(path)
+    assert info.value.problems == problems
+    assert str(info.value).startswith("Er zijn 8 problemen in de invoer:")
+    assert "assets.csv, rij 3, kolom 'naam': naam is leeg" in str(info.value)
+
+
+def test_validate_and_load_agree_on_a_good_file(tmp_path):
+    path = csv_file(tmp_path)
+    assert validate_assets(path) == []
+    assert len(load_assets(path)) == 2
+
+
+def test_dates_in_all_accepted_forms(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", [
+        "A1,a,plek,52.0116,4.3571,2024-03-01", "A2,b,plek,52.0116,4.3571,1-3-2024",
+        "A3,c,plek,52.0116,4.3571,01/03/2024", "A4,d,plek,52.0116,4.3571,"])
+    dates = load_assets(path)["laatste_contact"]
+    assert [d.date() if d == d else None for d in dates] == [date(2024, 3, 1)] * 3 + [None]
