@@ -9,6 +9,11 @@ import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+try:  # imported before sockets are blocked: osmnx probes the network stack on import
+    import osmnx
+except ImportError:  # pragma: no cover
+    osmnx = None
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 CBS = SHARED_DATA / "cbs-wijkenbuurten-2015"
@@ -20,13 +25,9 @@ def _caches_outside_checkout(tmp_path_factory):
     """Point abcd-map's and osmnx's caches at a temporary folder for the whole run."""
     cache = tmp_path_factory.mktemp("cache")
     os.environ["ABCD_MAP_CACHE"] = str(cache)
-    try:
-        import osmnx
-
+    if osmnx is not None:
         osmnx.settings.cache_folder = str(cache / "osmnx")
         osmnx.settings.use_cache = False
-    except ImportError:  # pragma: no cover
-        pass
     yield cache
 
 

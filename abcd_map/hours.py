@@ -1,0 +1,601 @@
+"""Opening times: Dutch phrases to OSM ``opening_hours`` and "is it open then?".
+
+People write times in Excel in plain Dutch ("elke woensdag 10:00-12:00",
+"ma t/m vr 9-17", "1e maandag van de maand 19:30-21:30"). :func:`parse_dutch_hours`
+translates such a phrase into the OpenStreetMap ``opening_hours`` syntax
+("We 10:00-12:00", "Mo-Fr 09:00-17:00", "Mo[1] 19:30-21:30"), or says in Dutch
+why it could not. The words it knows (day names and abbreviations, parts of the
+day, ordinals, "gesloten", "op afspraak", ...) live in ``data/dutch_hours.csv``.
+
+OSM strings are evaluated with ``opening-hours-py`` with the Dutch public holidays
+(country ``NL``). "Open on Sunday afternoon" (:func:`is_open`) means: open at some
+moment of that part of the day on at least one such weekday of a fixed reference
+month (September 2025: no public holidays, and every weekday occurs both as first
+and as last of the month). So "Mo[1] 19:30-21:30" counts as open on Monday
+evening, and the answer does not depend on today's date.
+
+Rows with unknown hours are never dropped by :func:`open_filter`: they are
+``'onbekend'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import opening_hours as ohlib
+import pandas as pd
+
+from . import settings
+from .errors import InputError, InputProblem
+
+#: Country whose public holidays (PH) apply.
+COUNTRY = "NL"
+#: First day (a Monday) of the reference period used by :func:`is_open`.
+REFERENCE_START = dt.date(2025, 9, 1)
+#: Number of days in the reference period (the whole of September 2025).
+REFERENCE_DAYS = 30
+#: OSM weekday abbreviations, Monday first (index = Python weekday()).
+OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_ENGLISH_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# "Open" in these tables means the value shown to users in open_filter().
+OPEN, CLOSED, UNKNOWN = "open", "gesloten", "onbekend"
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+def _fold(text: object) -> str:
+    """Lower case, no accents, straight dashes, no apostrophes."""
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", str(text))
+    s = re.sub(r"['`\u2018\u2019]", "", s)
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=None)
+def vocabulary() -> pd.DataFrame:
+    """The words of ``data/dutch_hours.csv`` (soort, tekst, waarde, toelichting)."""
+    table = pd.read_csv(settings.data_path("dutch_hours.csv"), dtype=str, keep_default_na=False)
+    table["tekst"] = table["tekst"].map(_fold)
+    return table
+
+
+@lru_cache(maxsize=None)
+def _words(kind: str) -> dict[str, str]:
+    rows = vocabulary().query("soort == @kind")
+    values = rows["toelichting"] if kind in ("geen_vaste_tijden", "niet_ondersteund") else rows["waarde"]
+    return dict(zip(rows["tekst"], values))
+
+
+@lru_cache(maxsize=None)
+def parts_of_day() -> dict[str, tuple[int, int]]:
+    """Part of day -> (start minute, end minute), e.g. ``'middag': (720, 1080)``."""
+    out = {}
+    for name, span in _words("deel_van_dag").items():
+        start, end = span.split("-")
+        out[name] = (_minutes(start), _minutes(end))
+    return out
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+@lru_cache(maxsize=None)
+def _full_day_names() -> dict[str, str]:
+    days = _words("dag")
+    return {word: code for word, code in days.items() if word.endswith("dag")}
+
+
+@lru_cache(maxsize=None)
+def _tokenizer() -> re.Pattern:
+    phrases = [t for kind in ("altijd", "geen_vaste_tijden", "niet_ondersteund", "behalve", "gesloten")
+               for t in _words(kind) if not re.fullmatch(r"[a-z]+", t)]
+    phrases += ["tot en met", "t/m", "t.e.m."]
+    phrases.sort(key=len, reverse=True)
+    phrase_re = "|".join(r"(?<![a-z0-9])" + re.escape(p) + r"(?![a-z0-9])" for p in phrases)
+    return re.compile(
+        rf"(?P<phrase>{phrase_re})"
+        r"|(?P<ordinal>\d)\s*(?:ste|de|e)(?![a-z])"
+        r"|(?P<time>\d{1,2}(?:[:.]\d{2})?)(?![\d])"
+        r"|(?P<other>\d+(?:[:.]\d+)?)"
+        r"|(?P<word>[a-z]+)"
+        r"|(?P<dash>-)"
+        r"|(?P<rulesep>[;\n|])"
+        r"|(?P<listsep>[,&+/:])"
+        r"|(?P<space>[\s.()]+)"
+        r"|(?P<other2>.)"
+    )
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Rule:
+    days: list[str] = field(default_factory=list)   # OSM day items: "Mo", "Mo-Fr", "Mo[1]"
+    times: list[str] = field(default_factory=list)  # "09:00-17:00"
+    closed: bool = False
+
+    def empty(self) -> bool:
+        return not (self.days or self.times or self.closed)
+
+    def text(self) -> str:
+        parts = []
+        if self.days:
+            parts.append(",".join(dict.fromkeys(self.days)))
+        if self.times:
+            parts.append(",".join(dict.fromkeys(self.times)))
+        if self.closed:
+            parts.append("off")
+        return " ".join(parts)
+
+
+class _ParseFailure(Exception):
+    """Why a phrase could not be read; ``hint`` adds an example of what works."""
+
+    def __init__(self, message: str, hint: bool = True):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _time_text(token: str) -> tuple[str, int]:
+    m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", token)
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        raise _ParseFailure(f"'{token}' is geen geldige tijd")
+    return f"{hour:02d}:{minute:02d}", hour * 60 + minute
+
+
+def _day_word(word: str) -> tuple[str | None, str | None]:
+    """(OSM day or day range, part of day) of a word such as 'woensdagmiddag'; (None, None)."""
+    days = _words("dag")
+    if word in days:
+        return days[word], None
+    for name, code in _full_day_names().items():
+        if word.startswith(name):
+            rest = word[len(name):]
+            if rest in ("", "s", "en"):
+                return code, None
+            part = _part(rest)
+            if part:
+                return code, part
+    return None, None
+
+
+def _part(word: str) -> str | None:
+    parts = parts_of_day()
+    for candidate in (word, re.sub(r"(s|en)$", "", word)):
+        if candidate in parts:
+            return candidate
+    return None
+
+
+def _part_times(part: str) -> str:
+    start, end = parts_of_day()[part]
+    return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out = []
+    for m in _tokenizer().finditer(text):
+        kind = m.lastgroup
+        if kind == "space":
+            continue
+        out.append((kind, m.group(kind)))
+    return out
+
+
+def _translate(text: str) -> tuple[str | None, str | None]:
+    folded = _fold(text).strip()
+    always = _words("altijd")
+    no_fixed = _words("geen_vaste_tijden")
+    unsupported = _words("niet_ondersteund")
+    closed_words = _words("gesloten")
+    except_words = _words("behalve")
+    groups = _words("dagen")
+    ordinals = _words("rangtelwoord")
+    fillers = set(_words("vulwoord"))
+
+    rules: list[_Rule] = [_Rule()]
+    pending_ordinals: list[str] = []
+    start_time: str | None = None
+    after_range = False
+    last_kind = ""  # "day", "time", "state"
+    reasons: list[str] = []
+
+    def rule() -> _Rule:
+        return rules[-1]
+
+    def new_rule_for_days() -> None:
+        r = rule()
+        if r.times or (r.closed and r.days):
+            rules.append(_Rule())
+
+    def add_day(code: str) -> None:
+        nonlocal after_range, pending_ordinals
+        if after_range and last_kind == "day" and rule().days:
+            first = rule().days.pop()
+            if "[" in first or "-" in first or "-" in code:
+                raise _ParseFailure("een reeks dagen moet van één dag tot één dag lopen (ma t/m vr)")
+            rule().days.append(f"{first}-{code}")
+        else:
+            new_rule_for_days()
+            if pending_ordinals:
+                if "-" in code or code == "PH":
+                    raise _ParseFailure("'eerste/laatste' kan alleen bij één dag staan (1e maandag)")
+                code = f"{code}[{','.join(pending_ordinals)}]"
+                pending_ordinals = []
+            rule().days.append(code)
+        after_range = False
+
+    def add_times(span: str) -> None:
+        r = rule()
+        if r.closed:
+            raise _ParseFailure("tijden na 'gesloten' zijn onduidelijk")
+        r.times.append(span)
+
+    for kind, value in _tokens(folded):
+        if kind == "phrase":
+            if value in always:
+                new_rule_for_days()
+                rule().days.append("24/7")
+                last_kind = "state"
+                continue
+            if value in no_fixed:
+                reasons.append(no_fixed[value])
+                continue
+            if value in unsupported:
+                raise _ParseFailure(unsupported[value], hint=False)
+            if value in closed_words:
+                rule().closed = True
+                last_kind = "state"
+                continue
+            if value in except_words:
+                rules.append(_Rule(closed=True))
+                last_kind = "state"
+                continue
+            after_range = True  # "t/m", "tot en met"
+            continue
+        if kind == "ordinal":
+            pending_ordinals.append(value)
+            continue
+        if kind == "time":
+            span, minute = _time_text(value)
+            if after_range and start_time is not None:
+                if minute == _minutes(start_time):
+                    raise _ParseFailure(f"begin- en eindtijd zijn gelijk ({start_time})")
+                add_times(f"{start_time}-{span}")
+                start_time = None
+                after_range = False
+                last_kind = "time"
+            else:
+                if start_time is not None:
+                    raise _ParseFailure(f"alleen een begintijd gevonden ({start_time}); geef begin en eind, bijv. 10:00-12:00")
+                start_time = span
+                after_range = False
+            continue
+        if kind == "dash":
+            after_range = True
+            continue
+        if kind == "rulesep":
+            if rule().days or rule().times or rule().closed:
+                rules.append(_Rule())
+            after_range = False
+            continue
+        if kind == "listsep":
+            after_range = False
+            continue
+        if kind in ("other", "other2"):
+            raise _ParseFailure(f"teken '{value}' niet herkend")
+        # words
+        word = value
+        if word in ("tot", "tm", "totenmet"):
+            after_range = True
+            continue
+        if word in unsupported:
+            raise _ParseFailure(unsupported[word], hint=False)
+        if word in no_fixed:
+            reasons.append(no_fixed[word])
+            continue
+        if word in always:
+            new_rule_for_days()
+            rule().days.append("24/7")
+            last_kind = "state"
+            continue
+        if word in closed_words:
+            rule().closed = True
+            last_kind = "state"
+            continue
+        if word in except_words:
+            rules.append(_Rule(closed=True))
+            last_kind = "state"
+            continue
+        if word in ordinals:
+            pending_ordinals.append(ordinals[word])
+            continue
+        code, part = _day_word(word)
+        if code is None and word in groups:
+            code = groups[word]
+        if code is not None:
+            add_day(code)
+            last_kind = "day"
+            if part:
+                add_times(_part_times(part))
+                last_kind = "time"
+            continue
+        part = _part(word)
+        if part:
+            add_times(_part_times(part))
+            last_kind = "time"
+            continue
+        if word in fillers:
+            continue
+        raise _ParseFailure(f"'{word}' niet herkend")
+
+    if start_time is not None:
+        raise _ParseFailure(f"alleen een begintijd gevonden ({start_time}); geef begin en eind, bijv. 10:00-12:00")
+    if pending_ordinals:
+        raise _ParseFailure("'eerste/laatste' zonder dag (bijv. 1e maandag van de maand)")
+    rules = [r for r in rules if not r.empty()]
+    if not rules:
+        if reasons:
+            return None, reasons[0]
+        return None, "geen dagen of tijden gevonden"
+    texts = []
+    for r in rules:
+        if r.days == ["24/7"] and not r.times:
+            texts.append("24/7" + (" off" if r.closed else ""))
+        elif "24/7" in r.days:
+            raise _ParseFailure("'altijd open' samen met dagen of tijden is onduidelijk")
+        else:
+            texts.append(r.text())
+    return "; ".join(texts), None
+
+
+def parse_dutch_hours(text: object) -> tuple[str | None, str | None]:
+    """Translate a Dutch phrase into OSM ``opening_hours`` syntax.
+
+    Parameters
+    ----------
+    text : str
+        What someone typed, e.g. "ma t/m vr 9-17" or "1e maandag van de maand 19:30-21:30".
+
+    Returns
+    -------
+    tuple
+        ``(osm, None)`` when understood, ``(None, reason)`` with a Dutch reason when not
+        (``"op afspraak"`` gives reason ``"op afspraak: geen vaste tijden"``), and
+        ``(None, None)`` for an empty cell.
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return None, None
+    raw = str(text).strip()
+    if not raw:
+        return None, None
+    return _parse_cached(raw)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(raw: str) -> tuple[str | None, str | None]:
+    if ohlib.validate(raw) and not re.fullmatch(r"[a-z ]+", raw.lower()):
+        return raw, None  # already OSM syntax
+    try:
+        osm, reason = _translate(raw)
+    except _ParseFailure as exc:
+        hint = "; schrijf bijv. 'elke woensdag 10:00-12:00' of 'ma t/m vr 9-17'" if exc.hint else ""
+        return None, f"tijden '{raw}' niet begrepen: {exc}{hint}"
+    if osm is None:
+        if reason and reason.startswith("geen dagen"):
+            return None, f"tijden '{raw}' niet begrepen: {reason}; schrijf bijv. 'elke woensdag 10:00-12:00'"
+        return None, reason
+    if not ohlib.validate(osm):
+        return None, f"tijden '{raw}' niet begrepen (vertaling '{osm}' is geen geldige OSM-notatie)"
+    return osm, None
+
+
+def validate_osm(text: object) -> bool:
+    """True if ``text`` is valid OSM ``opening_hours`` syntax."""
+    return isinstance(text, str) and bool(text.strip()) and ohlib.validate(text.strip())
+
+
+def _blank(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
+
+
+def to_opening_hours(row) -> tuple[str | None, str | None]:
+    """OSM opening hours of one asset row, and a Dutch reason when there are none.
+
+    ``openingstijden`` (OSM syntax) is preferred; if it is not valid OSM syntax it is
+    read as a Dutch phrase. Otherwise ``wanneer`` (a Dutch phrase) is translated.
+    """
+    oh_text = row.get("openingstijden") if hasattr(row, "get") else None
+    when = row.get("wanneer") if hasattr(row, "get") else None
+    return _resolve(None if _blank(oh_text) else str(oh_text).strip(),
+                    None if _blank(when) else str(when).strip())
+
+
+_OSM_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)"
+
+
+def tidy_osm(text: str) -> str:
+    """Repair common slips in OSM syntax: spaces around '-', '.' in times, 'h' for hours."""
+    s = re.sub(rf"\b({_OSM_DAY})\s*[-\u2013]\s*({_OSM_DAY})\b", r"\1-\2", text.strip())
+    s = re.sub(r"\b(\d{1,2})[.h](\d{2})\b", r"\1:\2", s)
+    s = re.sub(r"\b(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})\b", r"\1-\2", s)
+    s = re.sub(r"\b(\d):(\d{2})\b", r"0\1:\2", s)
+    return s
+
+
+@lru_cache(maxsize=4096)
+def _resolve(oh_text: str | None, when: str | None) -> tuple[str | None, str | None]:
+    if oh_text is not None:
+        if ohlib.validate(oh_text):
+            return oh_text, None
+        tidied = tidy_osm(oh_text)
+        if tidied != oh_text and ohlib.validate(tidied):
+            return tidied, None
+        osm, reason = parse_dutch_hours(oh_text)
+        if osm is not None:
+            return osm, None
+        if when is None:
+            return None, f"openingstijden '{oh_text}' is geen geldige OSM-notatie (bijv. 'Mo-Fr 09:00-17:00') " \
+                         f"en ook niet als gewone tekst te lezen" + (f" ({reason})" if reason else "")
+    if when is not None:
+        return parse_dutch_hours(when)
+    return None, None
+
+
+def resolve_hours(assets: pd.DataFrame) -> pd.DataFrame:
+    """Per asset row: ``oh`` (OSM string or None) and ``reden`` (Dutch reason or None).
+
+    Evaluated once per distinct (openingstijden, wanneer) pair.
+    """
+    def column(name: str) -> pd.Series:
+        if name not in assets:
+            return pd.Series([None] * len(assets), index=assets.index, dtype=object)
+        return pd.Series([None if _blank(v) else str(v).strip() for v in assets[name].astype(object)],
+                         index=assets.index, dtype=object)
+
+    pairs = pd.DataFrame({"o": column("openingstijden"), "w": column("wanneer")}, index=assets.index)
+    keys = list(zip(pairs["o"], pairs["w"]))
+    cache = {k: _resolve(*k) for k in set(keys)}
+    return pd.DataFrame({"oh": [cache[k][0] for k in keys], "reden": [cache[k][1] for k in keys]},
+                        index=assets.index, dtype=object)
+
+
+def hours_problems(assets: pd.DataFrame, file: str = "") -> list[InputProblem]:
+    """Dutch problems for rows whose times could not be read (for the asset validator).
+
+    Rows are numbered as in Excel (header row 1): from a column ``rij`` if present,
+    else index + 2. Rows "op afspraak" are not problems.
+    """
+    resolved = resolve_hours(assets)
+    problems = []
+    bad = resolved["oh"].isna() & resolved["reden"].notna()
+    no_fixed = set(_words("geen_vaste_tijden").values())
+    for idx in resolved.index[bad]:
+        reason = resolved.at[idx, "reden"]
+        if reason in no_fixed:
+            continue
+        row = assets.at[idx, "rij"] if "rij" in assets else (idx + 2 if isinstance(idx, (int, np.integer)) else None)
+        has_oh = "openingstijden" in assets and not _blank(assets.at[idx, "openingstijden"])
+        col = "openingstijden" if has_oh else "wanneer"
+        problems.append(InputProblem(file=file, message=reason, row=int(row) if row is not None else None,
+                                     column=col))
+    return problems
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@lru_cache(maxsize=None)
+def _weekday_lookup() -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i, code in enumerate(OSM_DAYS):
+        out[code.lower()] = i
+        out[_ENGLISH_DAYS[i]] = i
+        out[_ENGLISH_DAYS[i][:3]] = i
+    for word, code in _words("dag").items():
+        out[word] = OSM_DAYS.index(code)
+    return out
+
+
+def weekday_number(weekday: int | str) -> int:
+    """0 (Monday) .. 6 (Sunday) from 6, 'zondag', 'zo', 'Su' or 'sunday'."""
+    if isinstance(weekday, bool):
+        raise InputError(f"onbekende dag '{weekday}'; gebruik maandag t/m zondag of 0-6")
+    if isinstance(weekday, int) and 0 <= weekday <= 6:
+        return weekday
+    key = _fold(weekday).strip().rstrip(".")
+    if key.isdigit() and 0 <= int(key) <= 6:
+        return int(key)
+    if key in _weekday_lookup():
+        return _weekday_lookup()[key]
+    raise InputError(
+        f"onbekende dag '{weekday}'; gebruik maandag, dinsdag, ..., zondag (of ma, di, ..., zo, of 0-6 met 0 = maandag)")
+
+
+def part_window(part_of_day: str | None) -> tuple[int, int]:
+    """(start, end) minutes of a part of the day; the whole day for None."""
+    if part_of_day is None or (isinstance(part_of_day, str) and not part_of_day.strip()):
+        return 0, 24 * 60
+    key = _part(_fold(part_of_day).strip())
+    if key is None:
+        names = ", ".join(dict.fromkeys(parts_of_day()))
+        raise InputError(f"onbekend deel van de dag '{part_of_day}'; kies uit {names}")
+    return parts_of_day()[key]
+
+
+@lru_cache(maxsize=None)
+def _compiled(oh_string: str):
+    try:
+        return ohlib.OpeningHours(oh_string, country=COUNTRY, auto_country=False, auto_timezone=False)
+    except Exception:  # noqa: BLE001 - the library raises its own ParserError / SyntaxError
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _state(oh_string: str, day: int, start: int, end: int) -> bool | None:
+    oh = _compiled(oh_string)
+    if oh is None:
+        return None
+    unknown = False
+    first = REFERENCE_START + dt.timedelta(days=day)
+    for offset in range(0, REFERENCE_DAYS - day, 7):
+        date = first + dt.timedelta(days=offset)
+        t0 = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=start)
+        t1 = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=end)
+        for _a, _b, state, _comment in oh.intervals(t0, t1):
+            if state == ohlib.State.OPEN:
+                return True
+            if state == ohlib.State.UNKNOWN:
+                unknown = True
+    return None if unknown else False
+
+
+def is_open(oh_string: str | None, weekday: int | str, part_of_day: str | None = None) -> bool | None:
+    """Whether a place with these OSM hours is open on a weekday (in a part of the day).
+
+    Parameters
+    ----------
+    oh_string : str or None
+        OSM ``opening_hours``; None or invalid means unknown.
+    weekday : int or str
+        0 = Monday .. 6 = Sunday, or 'zondag', 'zo', 'Su'.
+    part_of_day : str, optional
+        'ochtend' (06-12), 'middag' (12-18), 'avond' (18-24), 'nacht' (00-06)
+        (``data/dutch_hours.csv``); None = any time of the day.
+
+    Returns
+    -------
+    bool or None
+        True if open at some moment of that window on at least one such weekday of the
+        reference month (September 2025), False if closed throughout, None if unknown.
+    """
+    day = weekday_number(weekday)
+    start, end = part_window(part_of_day)
+    if _blank(oh_string):
+        return None
+    return _state(str(oh_string).strip(), day, start, end)
+
+
+def open_filter(assets: pd.DataFrame, weekday: int | str, part_of_day: str | None = None) -> pd.Series:
+    """Per asset: 'open', 'gesloten' or 'onbekend' on that weekday (and part of the day).
+
+    Hours come from :func:`resolve_hours` (``openingstijden`` before ``wanneer``).
+    Unknown hours give 'onbekend'; no row is dropped.
+    """
+    day = weekday_number(weekday)
+    start, end = part_window(part_of_day)
+    oh = resolve_hours(assets)["oh"]
+    states = {s: _state(s, day, start, end) for s in oh.dropna().unique()}
+    labels = oh.map(lambda s: UNKNOWN if s is None else
+                    {True: OPEN, False: CLOSED, None: UNKNOWN}[states[s]])
+    return pd.Series(labels.astype(object).to_numpy(), index=assets.index, name="open", dtype=object)

@@ -1,0 +1,136 @@
+"""Relations between assets and the welcoming stages (kwartiermaken)."""
+
+import datetime as dt
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from abcd_map import relations, settings, welcoming
+
+
+def assets_fixture() -> gpd.GeoDataFrame:
+    df = pd.DataFrame({
+        "id": ["A1", "A2", "A3", "A4", "P1", "A5"],
+        "naam": ["Buurthuis", "Bibliotheek", "Moestuin", "Koor", "Fatima", "Schaakclub"],
+        "soort": ["plek", "organisatie", "initiatief", "initiatief", "persoon", "initiatief"],
+        "relaties": ["verwijst naar:A2; partner_van:A3", "Partner van: A1", "brengt_mensen_naar:A1",
+                     "", "verwijst_naar:A1; signaleert aan:A2", None],
+        "toestemming": [False, False, False, False, False, False],
+        "openbaar": [False, False, False, False, False, False],
+    })
+    pts = [Point(85_000 + 100 * i, 446_000) for i in range(len(df))]
+    return gpd.GeoDataFrame(df, geometry=pts, crs=settings.crs)
+
+
+def test_parse_relations_both_spellings():
+    rel = relations.parse_relations(assets_fixture())
+    assert list(rel.columns) == ["van_id", "naar_id", "relatie", "van_naam", "naar_naam"]
+    got = set(zip(rel["van_id"], rel["naar_id"], rel["relatie"]))
+    assert got == {("A1", "A2", "verwijst_naar"), ("A1", "A3", "partner_van"), ("A2", "A1", "partner_van"),
+                   ("A3", "A1", "brengt_mensen_naar"), ("P1", "A1", "verwijst_naar"),
+                   ("P1", "A2", "signaleert_aan")}
+    first = rel.iloc[0]
+    assert first["van_naam"] == "Buurthuis" and first["naar_naam"] == "Bibliotheek"
+
+
+def test_parse_relations_several_targets():
+    a = pd.DataFrame({"id": ["X", "Y", "Z"], "naam": ["x", "y", "z"], "relaties": ["partner van:Y,Z", "", ""]})
+    rel = relations.parse_relations(a)
+    assert list(rel["naar_id"]) == ["Y", "Z"] and set(rel["relatie"]) == {"partner_van"}
+
+
+def test_validate_relations():
+    a = pd.DataFrame({"id": ["A1", "A2", "A3"], "naam": ["a", "b", "c"],
+                      "relaties": ["verwijst_naar:A9", "vriend van:A1; partner_van:A2", "A1"]})
+    problems = relations.validate_relations(a, "assets.csv")
+    texts = [(p.row, p.message) for p in problems]
+    assert (2, "relatie naar 'A9', maar die id staat niet in de lijst") in texts
+    assert (3, "onbekende soort relatie 'vriend van'") in texts
+    assert (3, "relatie met zichzelf") in texts
+    assert (4, "relatie zonder soort") in texts
+    assert len(problems) == 4
+    assert all(p.column == "relaties" for p in problems)
+
+
+def test_relation_network():
+    net = relations.relation_network(assets_fixture())
+    by_id = net.set_index("id")
+    assert net.iloc[0]["id"] == "A1"  # most connected first
+    assert by_id.loc["A1", "graad"] == 3       # A2, A3, P1
+    assert by_id.loc["A1", "inkomend"] == 3    # from A2, A3, P1
+    assert by_id.loc["A1", "uitgaand"] == 2    # to A2, A3
+    assert by_id.loc["A4", "staat_alleen"] and by_id.loc["A5", "staat_alleen"]
+    assert not by_id.loc["A1", "staat_alleen"]
+    # A1 lies on the only path between A3 and A2? no: A2-A1-A3 and P1-A1-A3 -> A1 is the hub
+    assert by_id.loc["A1", "tussenpositie"] > by_id.loc["A2", "tussenpositie"]
+    assert by_id.loc["A3", "tussenpositie"] == 0
+    # publiek: the (hidden) person is not in the table
+    assert "P1" not in set(relations.relation_network(assets_fixture(), mode="publiek")["id"])
+
+
+def test_relation_lines_modes():
+    a = assets_fixture()
+    team = relations.relation_lines(a, "team")
+    assert team.crs == settings.crs
+    # A1->A2 verwijst, A1<->A3 partner (A1->A3 and A2->A1 partner are different pairs), A3->A1 brengt,
+    # P1->A1, P1->A2
+    pairs = set(zip(team["van_id"], team["naar_id"], team["relatie"]))
+    assert ("P1", "A1", "verwijst_naar") in pairs
+    assert len(team) == 6
+    publ = relations.relation_lines(a, "publiek")
+    assert not set(publ["van_id"]) & {"P1"} and not set(publ["naar_id"]) & {"P1"}
+    assert len(publ) == 4
+    assert (publ.geometry.geom_type == "LineString").all()
+    assert set(publ["relatie_label"]) <= {"Verwijst naar", "Partner van", "Brengt mensen naar"}
+
+
+def test_relation_lines_same_pair_drawn_once():
+    a = gpd.GeoDataFrame({"id": ["A", "B"], "naam": ["a", "b"], "soort": ["plek", "plek"],
+                          "relaties": ["partner_van:B", "partner_van:A"]},
+                         geometry=[Point(0, 0), Point(10, 0)], crs=settings.crs)
+    assert len(relations.relation_lines(a, "team")) == 1
+
+
+def test_relation_lines_empty():
+    a = assets_fixture().assign(relaties="")
+    out = relations.relation_lines(a, "team")
+    assert len(out) == 0 and isinstance(out, gpd.GeoDataFrame)
+
+
+# --------------------------------------------------------------------------- welcoming
+
+def welcoming_fixture() -> pd.DataFrame:
+    return pd.DataFrame({
+        "id": ["A", "B", "C", "D", "E", "F"],
+        "naam": ["Bieb", "Buurthuis", "Fatima", "Koor", "Café (OSM)", "Kerk"],
+        "soort": ["organisatie", "plek", "persoon", "initiatief", "plek", "plek"],
+        "fase": ["getraind", "benaderd", "ontvangend", "", "onbekend", "in gesprek"],
+        "laatste_contact": pd.to_datetime(["2024-01-15", "2025-03-01", "2025-01-01", None, None, "2024-03-10"]),
+        "herkomst": ["handmatig", "handmatig", "handmatig", "handmatig", "OpenStreetMap", "handmatig"],
+    })
+
+
+def test_welcoming_table():
+    t = welcoming.welcoming_table(welcoming_fixture(), today=dt.date(2025, 3, 10), months=12)
+    assert list(t["id"]) == ["D", "B", "F", "A"]  # by stage order: onbekend, benaderd, in gesprek, getraind
+    by = t.set_index("id")
+    assert by.loc["D", "fase"] == "onbekend" and pd.isna(by.loc["D", "maanden_sinds_contact"])
+    assert by.loc["D", "contact_verouderd"]             # never contacted
+    assert by.loc["B", "maanden_sinds_contact"] == 0 and not by.loc["B", "contact_verouderd"]
+    assert by.loc["A", "maanden_sinds_contact"] == 13 and by.loc["A", "contact_verouderd"]
+    assert by.loc["F", "maanden_sinds_contact"] == 12 and not by.loc["F", "contact_verouderd"]  # exactly 12
+    assert by.loc["F", "fase_label"] == "In gesprek"
+    assert "C" not in by.index  # persons are not places
+
+
+def test_welcoming_table_include_osm():
+    t = welcoming.welcoming_table(welcoming_fixture(), today="2025-03-10", include_osm=True)
+    assert "E" in set(t["id"])
+
+
+def test_stage_summary_vocabulary_order():
+    s = welcoming.stage_summary(welcoming_fixture(), today="2025-03-10")
+    assert list(s["fase"]) == ["onbekend", "benaderd", "in_gesprek", "getraind", "ontvangend"]
+    assert list(s["aantal"]) == [1, 1, 1, 1, 0]
+    assert list(s["contact_verouderd"]) == [1, 0, 0, 1, 0]
