@@ -1,0 +1,607 @@
+/* abcd-map: the interactive parts of the map (metric switch, legend, popups,
+ * tooltips, search, filters, title box). No dependencies besides Leaflet and
+ * Leaflet.markercluster.
+ *
+ * Safety rule: every text that came from an input file is put on screen with
+ * textContent or as an attribute value set through the DOM, never as HTML.
+ * The data arrive as JSON in the element #abcd-data (type application/json).
+ */
+(function () {
+  'use strict';
+
+  var D = null;          // the data (JSON from #abcd-data)
+  var MAP = null;        // the Leaflet map
+  var BUURT = [];        // buurt rows as objects, by index
+  var WIJK = {};         // wijk rows as objects, by wijkcode
+  var ASSETS = [];       // asset rows as objects
+  var CATEGORY = {};     // categorie code -> {label, colour, icon}
+  var CLUSTERS = [];     // {layer, markers: [{marker, asset}]}
+  var state = { metric: null, doelgroep: '', inloop: false, dag: '' };
+  var buurtLayer = null;
+  var legendBody = null;
+  var filterStatus = null;
+  var DAYS = ['maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'];
+
+  // ---------------------------------------------------------------- helpers
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  function rowsToObjects(table) {
+    var cols = table.cols;
+    return table.rows.map(function (r) {
+      var o = {};
+      for (var i = 0; i < cols.length; i++) { o[cols[i]] = r[i]; }
+      return o;
+    });
+  }
+  function empty(v) { return v === null || v === undefined || v === ''; }
+  function fmtNumber(v) {
+    if (empty(v)) { return ''; }
+    return Number(v).toLocaleString('nl-NL', { maximumFractionDigits: 0 });
+  }
+  function fmtPercent(v) {
+    if (empty(v)) { return 'geen gegevens'; }
+    return Math.round(Number(v)) + '%';
+  }
+  function normalise(s) {
+    return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  }
+  function metricInfo(key) {
+    for (var i = 0; i < D.metrics.length; i++) { if (D.metrics[i].key === key) { return D.metrics[i]; } }
+    return null;
+  }
+  function classOf(value) {
+    var cls = D.classes;
+    for (var i = 0; i < cls.length; i++) {
+      if (value <= cls[i].max || i === cls.length - 1) { return cls[i]; }
+    }
+    return cls[cls.length - 1];
+  }
+  // A definition list row: <dt>label</dt><dd>value</dd>, text only.
+  function addRow(dl, label, value) {
+    if (empty(value)) { return null; }
+    dl.appendChild(el('dt', null, label));
+    var dd = el('dd', null, value);
+    dl.appendChild(dd);
+    return dd;
+  }
+
+  // ---------------------------------------------------------------- start
+  function start(map) {
+    if (window.performance && performance.mark) { performance.mark('abcd-start'); }
+    D = JSON.parse(document.getElementById('abcd-data').textContent);
+    window.ABCD_DATA = D;
+    MAP = map;
+    BUURT = rowsToObjects(D.buurten.table);
+    rowsToObjects(D.wijken.table).forEach(function (w) { WIJK[w.wijkcode] = w; });
+    ASSETS = rowsToObjects(D.assets);
+    D.categories.forEach(function (c) { CATEGORY[c.code] = c; });
+    state.metric = D.metrics.length ? D.metrics[0].key : '';
+
+    map.createPane('abcdGaps').style.zIndex = 420;
+    var wp = map.createPane('abcdWijk');
+    wp.style.zIndex = 450;
+    wp.style.pointerEvents = 'none';
+    map.createPane('abcdLines').style.zIndex = 560;
+    map.attributionControl.setPrefix('Leaflet');
+
+    // hatch pattern for "geen gegevens", referenced as fill="url(#abcd-hatch)"
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('width', '0'); svg.setAttribute('height', '0');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.style.position = 'absolute';
+    var defs = document.createElementNS(ns, 'defs');
+    var pat = document.createElementNS(ns, 'pattern');
+    pat.setAttribute('id', 'abcd-hatch'); pat.setAttribute('patternUnits', 'userSpaceOnUse');
+    pat.setAttribute('width', '8'); pat.setAttribute('height', '8');
+    pat.setAttribute('patternTransform', 'rotate(45)');
+    var rect = document.createElementNS(ns, 'rect');
+    rect.setAttribute('width', '8'); rect.setAttribute('height', '8'); rect.setAttribute('fill', D.nodata_colour);
+    var line = document.createElementNS(ns, 'line');
+    line.setAttribute('x1', '0'); line.setAttribute('y1', '0'); line.setAttribute('x2', '0'); line.setAttribute('y2', '8');
+    line.setAttribute('stroke', '#8c8c8c'); line.setAttribute('stroke-width', '3');
+    pat.appendChild(rect); pat.appendChild(line); defs.appendChild(pat); svg.appendChild(defs);
+    document.body.appendChild(svg);
+
+    if (D.bounds) {
+      // keep the areas clear of the title box (left) and the layer list / legend (right)
+      var wide = map.getSize().x > 1000;
+      map.fitBounds(D.bounds, { paddingTopLeft: [wide ? 340 : 10, 10], paddingBottomRight: [wide ? 300 : 10, 10], animate: false });
+    }
+  }
+
+  // ---------------------------------------------------------------- buurten
+  function buurtStyle(feature) {
+    var b = BUURT[feature.properties.i];
+    var base = { color: '#4d4d4d', weight: 1, opacity: 0.8, fillOpacity: 0.62 };
+    if (!state.metric) { base.fillColor = '#ffffff'; base.fillOpacity = 0.15; return base; }
+    var v = b[state.metric];
+    if (b.gegevens === false || empty(v)) { base.fillColor = 'url(#abcd-hatch)'; base.fillOpacity = 0.7; return base; }
+    base.fillColor = classOf(Number(v)).colour;
+    return base;
+  }
+  function buurtTooltip(feature) {
+    var b = BUURT[feature.properties.i];
+    var box = el('div', 'abcd-tip');
+    box.appendChild(el('strong', null, b.buurtnaam || b.buurtcode));
+    if (state.metric) {
+      var m = metricInfo(state.metric);
+      var v = b[state.metric];
+      var txt = (b.gegevens === false || empty(v)) ? 'geen gegevens' : fmtPercent(v) + ' ' + m.short;
+      box.appendChild(el('div', null, txt));
+    }
+    return box;
+  }
+  function buurtPopup(feature) {
+    var b = BUURT[feature.properties.i];
+    var box = el('div', 'abcd-popup');
+    box.appendChild(el('h3', null, b.buurtnaam || b.buurtcode));
+    var w = WIJK[b.wijkcode];
+    var sub = [];
+    if (!empty(b.buurtcode)) { sub.push('Buurt ' + b.buurtcode); }
+    var wn = b.wijknaam || (w && w.wijknaam);
+    if (!empty(wn)) { sub.push('wijk ' + wn); }
+    box.appendChild(el('div', 'abcd-sub', sub.join(' · ')));
+    var dl = el('dl');
+    addRow(dl, 'Inwoners', empty(b.inwoners) ? 'onbekend' : fmtNumber(b.inwoners));
+    if (b.gegevens === false) { addRow(dl, 'Gegevens', 'geen OSM-gegevens voor deze buurt'); }
+    D.metrics.forEach(function (m) {
+      addRow(dl, m.label, (b.gegevens === false && empty(b[m.key])) ? 'geen gegevens' : fmtPercent(b[m.key]));
+    });
+    D.count_columns.forEach(function (c) {
+      if (!empty(b[c.key])) { addRow(dl, c.label, fmtNumber(b[c.key])); }
+    });
+    if (!empty(b.personen)) { addRow(dl, 'Personen (talenten)', b.personen); }
+    box.appendChild(dl);
+    if (w) {
+      var wl = el('dl', 'abcd-wijk');
+      addRow(wl, 'Wijk ' + (w.wijknaam || w.wijkcode), empty(w.inwoners) ? '' : fmtNumber(w.inwoners) + ' inwoners');
+      if (state.metric && !empty(w[state.metric])) {
+        addRow(wl, metricInfo(state.metric).label + ' (wijk)', fmtPercent(w[state.metric]));
+      }
+      if (wl.childNodes.length) { box.appendChild(wl); }
+    }
+    return box;
+  }
+  function makeBuurtLayer() {
+    // One tooltip, popup and hover handler for the whole layer (cheaper than one per buurt).
+    buurtLayer = L.geoJSON(D.buurten.geo, {
+      style: buurtStyle,
+      onEachFeature: function (f, layer) { f.properties._layer = layer; }
+    });
+    buurtLayer.bindTooltip(function (layer) { return buurtTooltip(layer.feature); }, { sticky: true, className: 'abcd-tooltip' });
+    buurtLayer.bindPopup(function (layer) { return buurtPopup(layer.feature); }, { maxWidth: 380 });
+    buurtLayer.on('mouseover', function (e) { e.layer.setStyle({ weight: 3, color: '#111111' }); });
+    buurtLayer.on('mouseout', function (e) { e.layer.setStyle({ weight: 1, color: '#4d4d4d' }); });
+    return buurtLayer;
+  }
+  function setMetric(key) {
+    state.metric = key;
+    if (buurtLayer) { buurtLayer.setStyle(buurtStyle); }
+    renderLegend();
+  }
+
+  // ---------------------------------------------------------------- wijken
+  function makeWijkLayer() {
+    var lines = L.geoJSON(D.wijken.geo, {
+      pane: 'abcdWijk', interactive: false,
+      style: { color: '#1a1a1a', weight: 2.6, opacity: 0.9, fill: false }
+    });
+    var group = L.featureGroup([lines]);
+    // Labels are made only when first needed (zoomed in far enough): faster first draw.
+    var labels = null;
+    function syncLabels() {
+      var want = MAP.getZoom() >= D.wijk_label_zoom && MAP.hasLayer(group);
+      if (want && !labels) {
+        labels = L.layerGroup();
+        D.wijken.geo.features.forEach(function (f) {
+          var w = WIJK[f.properties.wijkcode];
+          if (!w || !f.properties.label) { return; }
+          var lab = el('span', null, w.wijknaam || w.wijkcode);
+          var icon = L.divIcon({ className: 'abcd-wijklabel', html: lab, iconSize: null });
+          labels.addLayer(L.marker(f.properties.label, { icon: icon, interactive: false, keyboard: false, pane: 'abcdWijk' }));
+        });
+      }
+      if (labels) {
+        if (want && !group.hasLayer(labels)) { group.addLayer(labels); }
+        if (!want && group.hasLayer(labels)) { group.removeLayer(labels); }
+      }
+    }
+    group.on('add', function () { MAP.on('zoomend', syncLabels); syncLabels(); });
+    group.on('remove', function () { MAP.off('zoomend', syncLabels); });
+    return group;
+  }
+
+  // ---------------------------------------------------------------- assets
+  var iconCache = {};
+  function assetIcon(cat) {
+    if (!iconCache[cat]) {
+      var c = CATEGORY[cat] || D.category_fallback;
+      iconCache[cat] = L.divIcon({
+        className: 'abcd-marker', html: c.marker_html,
+        iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14], tooltipAnchor: [14, 0]
+      });
+    }
+    return iconCache[cat];
+  }
+  function clusterIcon(cat) {
+    var c = CATEGORY[cat] || D.category_fallback;
+    return function (cluster) {
+      var n = cluster.getChildCount();
+      var d = el('div', 'abcd-cluster');
+      d.style.background = c.colour;
+      d.appendChild(el('span', null, n));
+      var size = n < 10 ? 34 : (n < 100 ? 40 : 46);
+      return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
+    };
+  }
+  function doelgroepText(codes) {
+    if (empty(codes)) { return ''; }
+    return String(codes).split(';').map(function (s) { s = s.trim(); return D.labels.doelgroep[s] || s; })
+      .filter(function (s) { return s; }).join(', ');
+  }
+  function daysText(mask) {
+    if (empty(mask)) { return ''; }
+    var out = [];
+    for (var i = 0; i < 7; i++) { if (mask & (1 << i)) { out.push(DAYS[i]); } }
+    return out.length === 7 ? 'elke dag' : out.join(', ');
+  }
+  function assetPopup(a) {
+    var box = el('div', 'abcd-popup');
+    var c = CATEGORY[a.categorie] || D.category_fallback;
+    box.appendChild(el('h3', null, a.naam || 'Zonder naam'));
+    var sub = el('div', 'abcd-sub');
+    var chip = el('span', 'abcd-chip'); chip.style.background = c.colour;
+    sub.appendChild(chip);
+    var what = [c.label];
+    if (!empty(a.label)) { what.push(a.label); }
+    else if (!empty(a.soort)) { what.push(D.labels.soort[a.soort] || a.soort); }
+    sub.appendChild(document.createTextNode(what.join(' · ')));
+    box.appendChild(sub);
+    if (!empty(a.omschrijving)) { box.appendChild(el('p', 'abcd-desc', a.omschrijving)); }
+    var dl = el('dl');
+    var where = [];
+    if (!empty(a.adres)) { where.push(a.adres); }
+    if (!empty(a.buurt)) { where.push('buurt ' + a.buurt); }
+    addRow(dl, 'Waar', where.join(', '));
+    addRow(dl, 'Wanneer', a.wanneer);
+    addRow(dl, 'Openingstijden', a.openingstijden);
+    if (a.inloop === true) { addRow(dl, 'Inloop', 'ja, zonder afspraak'); }
+    else if (a.inloop === false && 'inloop' in a) { addRow(dl, 'Inloop', 'nee of onbekend'); }
+    addRow(dl, 'Voor wie', doelgroepText(a.doelgroepen));
+    addRow(dl, 'Door wie', a.beheerder);
+    addRow(dl, 'Contactpersoon', a.contactpersoon);
+    addRow(dl, 'Telefoon', a.telefoon);
+    addRow(dl, 'E-mail', a.email);
+    if (!empty(a.website)) {
+      var dd = addRow(dl, 'Website', ' ');
+      var url = String(a.website);
+      if (/^https?:\/\//i.test(url)) {
+        dd.textContent = '';
+        var link = el('a', null, url);
+        link.href = url; link.target = '_blank'; link.rel = 'noopener noreferrer';
+        dd.appendChild(link);
+      } else { dd.textContent = url; }
+    }
+    if (!empty(a.capaciteit)) { addRow(dl, 'Capaciteit', fmtNumber(a.capaciteit)); }
+    if (!empty(a.fase)) {
+      var fd = addRow(dl, 'Gastvrijheid', D.labels.fase[a.fase] || a.fase);
+      var fc = D.fase_colours[a.fase];
+      if (fd && fc) { var fchip = el('span', 'abcd-chip'); fchip.style.background = fc; fd.insertBefore(fchip, fd.firstChild); }
+    }
+    if (!empty(a.laatste_contact)) {
+      addRow(dl, 'Laatste contact', a.laatste_contact + (a.contact_oud ? ' (lang geleden)' : ''));
+    }
+    var src = [];
+    if (!empty(a.bron)) { src.push(a.bron); }
+    if (!empty(a.herkomst) && a.herkomst !== 'handmatig') { src.push(a.herkomst + (empty(a.osm_id) ? '' : ' ' + a.osm_id)); }
+    addRow(dl, 'Bron', src.join('; '));
+    box.appendChild(dl);
+    return box;
+  }
+  function assetTooltip(a) {
+    var box = el('div', 'abcd-tip');
+    box.appendChild(el('strong', null, a.naam || 'Zonder naam'));
+    var c = CATEGORY[a.categorie];
+    var t = !empty(a.label) ? a.label : (c ? c.label : '');
+    if (t) { box.appendChild(el('div', null, t)); }
+    return box;
+  }
+  function fillAssets(cluster, key) {
+    cluster.options.iconCreateFunction = clusterIcon(key.categorie);
+    var list = [];
+    ASSETS.forEach(function (a) {
+      if (a._group !== key.group) { return; }
+      var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie), keyboard: true, riseOnHover: true });
+      m._abcd = a;
+      a._marker = m; a._cluster = cluster;
+      list.push({ marker: m, asset: a });
+    });
+    cluster.bindTooltip(function (m) { return assetTooltip(m._abcd); }, { className: 'abcd-tooltip', direction: 'right' });
+    cluster.bindPopup(function (m) { return assetPopup(m._abcd); }, { maxWidth: 380 });
+    CLUSTERS.push({ layer: cluster, markers: list });
+    cluster.addLayers(list.map(function (x) { return x.marker; }));
+  }
+
+  // ---------------------------------------------------------------- filters
+  function passes(a) {
+    if (state.inloop && a.inloop !== true) { return false; }
+    if (state.doelgroep) {
+      var g = String(a.doelgroepen || '').split(';').map(function (s) { return s.trim(); });
+      if (g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return false; }
+    }
+    if (state.dag !== '') {
+      if (empty(a.dagen) || !(a.dagen & (1 << Number(state.dag)))) { return false; }
+    }
+    return true;
+  }
+  function applyFilters(countOnly) {
+    var shown = 0, total = 0;
+    CLUSTERS.forEach(function (c) {
+      var visible = [];
+      c.markers.forEach(function (x) { total++; if (passes(x.asset)) { visible.push(x.marker); } });
+      shown += visible.length;
+      if (countOnly === true) { return; }
+      c.layer.clearLayers();
+      c.layer.addLayers(visible);
+    });
+    if (filterStatus) {
+      filterStatus.textContent = (shown === total) ? total + ' plekken en mensen' : shown + ' van ' + total + ' zichtbaar';
+    }
+  }
+  function makeFilterControl() {
+    var Ctl = L.Control.extend({
+      options: { position: 'topleft' },
+      onAdd: function () {
+        var box = el('div', 'abcd-box abcd-filters');
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var det = el('details'); det.open = false;
+        det.appendChild(el('summary', null, 'Filters'));
+        var f1 = el('label', 'abcd-field', 'Voor wie');
+        var sel = el('select'); sel.id = 'abcd-filter-doelgroep';
+        sel.appendChild(new Option('iedereen (geen filter)', ''));
+        D.filter_doelgroepen.forEach(function (g) { sel.appendChild(new Option(g.label, g.code)); });
+        sel.addEventListener('change', function () { state.doelgroep = sel.value; applyFilters(); });
+        f1.appendChild(sel); det.appendChild(f1);
+        var f2 = el('label', 'abcd-check');
+        var cb = el('input'); cb.type = 'checkbox'; cb.id = 'abcd-filter-inloop';
+        cb.addEventListener('change', function () { state.inloop = cb.checked; applyFilters(); });
+        f2.appendChild(cb); f2.appendChild(document.createTextNode(' alleen inloop (zonder afspraak)'));
+        det.appendChild(f2);
+        var f3 = el('label', 'abcd-field', 'Open op');
+        var ds = el('select'); ds.id = 'abcd-filter-dag';
+        ds.appendChild(new Option('elke dag (geen filter)', ''));
+        DAYS.forEach(function (d, i) { ds.appendChild(new Option(d, String(i))); });
+        ds.addEventListener('change', function () { state.dag = ds.value; applyFilters(); });
+        f3.appendChild(ds); det.appendChild(f3);
+        det.appendChild(el('div', 'abcd-note', 'Met een dag gekozen verdwijnen plekken waarvan de dagen onbekend zijn.'));
+        filterStatus = el('div', 'abcd-status');
+        det.appendChild(filterStatus);
+        box.appendChild(det);
+        return box;
+      }
+    });
+    return new Ctl();
+  }
+
+  // ---------------------------------------------------------------- search
+  function makeSearchControl() {
+    var index = [];
+    ASSETS.forEach(function (a) {
+      if (!empty(a.naam)) { index.push({ text: a.naam, key: normalise(a.naam + ' ' + (a.label || '')), kind: 'plek', asset: a }); }
+    });
+    BUURT.forEach(function (b, i) {
+      if (!empty(b.buurtnaam)) { index.push({ text: b.buurtnaam, key: normalise(b.buurtnaam), kind: 'buurt', buurt: i }); }
+    });
+    Object.keys(WIJK).forEach(function (k) {
+      var w = WIJK[k];
+      if (!empty(w.wijknaam)) { index.push({ text: w.wijknaam, key: normalise(w.wijknaam), kind: 'wijk', wijk: w }); }
+    });
+    var Ctl = L.Control.extend({
+      options: { position: 'topleft' },
+      onAdd: function () {
+        var box = el('div', 'abcd-box abcd-search');
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var input = el('input'); input.type = 'search'; input.id = 'abcd-search';
+        input.placeholder = 'Zoek een plek, buurt of wijk';
+        input.setAttribute('aria-label', 'Zoeken op naam');
+        var list = el('ul', 'abcd-results'); list.id = 'abcd-results';
+        box.appendChild(input); box.appendChild(list);
+        input.addEventListener('input', function () {
+          list.textContent = '';
+          var q = normalise(input.value).trim();
+          if (q.length < 2) { return; }
+          var hits = index.filter(function (x) { return x.key.indexOf(q) >= 0; }).slice(0, 12);
+          if (!hits.length) { list.appendChild(el('li', 'abcd-none', 'Niets gevonden')); return; }
+          hits.forEach(function (h) {
+            var li = el('li');
+            var btn = el('button', 'abcd-hit'); btn.type = 'button';
+            btn.appendChild(el('span', 'abcd-kind', h.kind));
+            btn.appendChild(document.createTextNode(' ' + h.text));
+            btn.addEventListener('click', function () { goTo(h); });
+            li.appendChild(btn); list.appendChild(li);
+          });
+        });
+        return box;
+      }
+    });
+    return new Ctl();
+  }
+  function goTo(hit) {
+    if (hit.kind === 'plek') {
+      var a = hit.asset;
+      if (!a._marker) { return; }
+      if (!MAP.hasLayer(a._cluster)) { MAP.addLayer(a._cluster); }
+      if (!a._cluster.hasLayer(a._marker)) { a._cluster.addLayer(a._marker); }
+      a._cluster.zoomToShowLayer(a._marker, function () { a._marker.fire('click', { latlng: a._marker.getLatLng() }, true); });
+    } else if (hit.kind === 'buurt') {
+      var f = D.buurten.geo.features.filter(function (x) { return x.properties.i === hit.buurt; })[0];
+      if (f && f.properties._layer) {
+        var layer = f.properties._layer;
+        if (buurtLayer && !MAP.hasLayer(buurtLayer)) { MAP.addLayer(buurtLayer); }
+        MAP.fitBounds(layer.getBounds(), { maxZoom: 16 });
+        layer.fire('click', { latlng: layer.getBounds().getCenter() }, true);
+      }
+    } else if (hit.kind === 'wijk') {
+      var bounds = null;
+      D.buurten.geo.features.forEach(function (x) {
+        if (BUURT[x.properties.i].wijkcode === hit.wijk.wijkcode && x.properties._layer) {
+          var b = x.properties._layer.getBounds();
+          bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        }
+      });
+      if (bounds) { MAP.fitBounds(bounds); }
+    }
+  }
+
+  // ---------------------------------------------------------------- title box
+  function makeTitleControl() {
+    var Ctl = L.Control.extend({
+      options: { position: 'topleft' },
+      onAdd: function () {
+        var box = el('div', 'abcd-box abcd-title');
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        if (D.meta.fictief) {
+          var badge = el('div', 'abcd-fictief', 'FICTIEF');
+          badge.id = 'abcd-fictief';
+          badge.title = 'Verzonnen voorbeeldgegevens: geen echte mensen of plekken';
+          box.appendChild(badge);
+        }
+        box.appendChild(el('h1', null, D.meta.title));
+        var line = [];
+        if (!empty(D.meta.gebied)) { line.push(D.meta.gebied); }
+        if (!empty(D.meta.datum)) { line.push('gegevens van ' + D.meta.datum); }
+        if (line.length) { box.appendChild(el('div', 'abcd-sub', line.join(' · '))); }
+        var mode = el('div', 'abcd-mode abcd-mode-' + D.meta.modus);
+        mode.appendChild(el('strong', null, D.meta.modus_label));
+        mode.appendChild(document.createTextNode(': ' + D.meta.modus_uitleg));
+        box.appendChild(mode);
+        if (!empty(D.meta.afstand)) { box.appendChild(el('div', 'abcd-small', 'Loopafstand: ' + D.meta.afstand)); }
+        if (D.meta.fictief) {
+          box.appendChild(el('div', 'abcd-small abcd-fictief-text', 'Alle namen en plekken op deze kaart zijn verzonnen.'));
+        }
+        if (D.meta.bronnen.length) {
+          box.appendChild(el('div', 'abcd-small abcd-sources', 'Bronnen: ' + D.meta.bronnen.join('; ')));
+        }
+        if (D.meta.notes.length) {
+          var det = el('details', 'abcd-small');
+          det.appendChild(el('summary', null, 'Toelichting'));
+          var ul = el('ul');
+          D.meta.notes.forEach(function (n) { ul.appendChild(el('li', null, n)); });
+          det.appendChild(ul); box.appendChild(det);
+        }
+        return box;
+      }
+    });
+    return new Ctl();
+  }
+
+  // ---------------------------------------------------------------- legend
+  function swatch(colour, hatch) {
+    var s = el('span', 'abcd-swatch' + (hatch ? ' abcd-hatch' : ''));
+    if (!hatch) { s.style.background = colour; }
+    return s;
+  }
+  function renderLegend() {
+    if (!legendBody) { return; }
+    legendBody.textContent = '';
+    if (!state.metric) {
+      legendBody.appendChild(el('div', 'abcd-small', 'Buurten zonder kleur: alleen de grenzen.'));
+      return;
+    }
+    var m = metricInfo(state.metric);
+    legendBody.appendChild(el('div', 'abcd-legend-q', m.question));
+    D.classes.forEach(function (c) {
+      var row = el('div', 'abcd-legend-row');
+      row.appendChild(swatch(c.colour));
+      row.appendChild(el('span', null, c.label));
+      legendBody.appendChild(row);
+    });
+    var nd = el('div', 'abcd-legend-row');
+    nd.appendChild(swatch(null, true));
+    nd.appendChild(el('span', null, 'geen gegevens (geen OSM-gegevens of geen inwoners)'));
+    legendBody.appendChild(nd);
+  }
+  function makeLegendControl() {
+    var Ctl = L.Control.extend({
+      options: { position: 'bottomright' },
+      onAdd: function () {
+        var box = el('div', 'abcd-box abcd-legend');
+        box.id = 'abcd-legend';
+        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var lab = el('label', 'abcd-field', 'Kleur buurten naar');
+        var sel = el('select'); sel.id = 'abcd-metric';
+        D.metrics.forEach(function (mm) { sel.appendChild(new Option(mm.label, mm.key)); });
+        sel.appendChild(new Option('geen kleur (alleen grenzen)', ''));
+        sel.value = state.metric;
+        sel.addEventListener('change', function () { setMetric(sel.value); });
+        lab.appendChild(sel);
+        box.appendChild(lab);
+        legendBody = el('div', 'abcd-legend-body');
+        box.appendChild(legendBody);
+        D.gap_legend.forEach(function (g) {
+          var row = el('div', 'abcd-legend-row');
+          var s = el('span', 'abcd-swatch abcd-gap-' + g.style);
+          row.appendChild(s); row.appendChild(el('span', null, g.label));
+          box.appendChild(row);
+        });
+        renderLegend();
+        return box;
+      }
+    });
+    return new Ctl();
+  }
+
+  // ---------------------------------------------------------------- gaps, relations
+  function gapLayer(key) {
+    var g = D.gaps[key];
+    var style = g.style === 'white'
+      ? { color: '#b2182b', weight: 2, dashArray: '6 4', fillColor: '#ffffff', fillOpacity: 0.75, pane: 'abcdGaps' }
+      : { color: '#542788', weight: 2, dashArray: '2 5', fillColor: '#b2abd2', fillOpacity: 0.45, pane: 'abcdGaps' };
+    return L.geoJSON(g.geo, {
+      style: style, pane: 'abcdGaps'
+    }).bindTooltip(function (layer) {
+        var f = layer.feature;
+          var box = el('div', 'abcd-tip');
+          box.appendChild(el('strong', null, g.label));
+          g.fields.forEach(function (fld) {
+            var v = f.properties[fld.key];
+            if (!empty(v)) { box.appendChild(el('div', null, fld.label + ': ' + (typeof v === 'number' ? fmtNumber(v) : v))); }
+          });
+          return box;
+        }, { sticky: true, className: 'abcd-tooltip' });
+  }
+  function relationLayer() {
+    return L.geoJSON(D.relations, {
+      pane: 'abcdLines',
+      style: function (f) { return { color: D.relation_colours[f.properties.relatie] || '#333333', weight: 3, opacity: 0.85, dashArray: '8 5' }; }
+    }).bindTooltip(function (layer) {
+          var p = layer.feature.properties;
+          var box = el('div', 'abcd-tip');
+          box.appendChild(el('strong', null, p.van_naam || ''));
+          box.appendChild(el('div', null, (D.labels.relatie[p.relatie] || p.relatie || 'relatie').toLowerCase()));
+          box.appendChild(el('strong', null, p.naar_naam || ''));
+          return box;
+        }, { sticky: true, className: 'abcd-tooltip' });
+  }
+
+  function finish(map) {
+    makeTitleControl().addTo(map);
+    makeSearchControl().addTo(map);
+    makeFilterControl().addTo(map);
+    makeLegendControl().addTo(map);
+    applyFilters(true);
+    if (window.performance && performance.mark) { performance.mark('abcd-ready'); }
+    window.__abcd_ready = true;
+  }
+
+  window.ABCD = {
+    start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, fillAssets: fillAssets,
+    gapLayer: gapLayer, relationLayer: relationLayer, finish: finish, setMetric: setMetric,
+    applyFilters: applyFilters, state: state
+  };
+}());

@@ -1,0 +1,265 @@
+"""A tiny Chrome DevTools Protocol client for the map tests (no websocket package needed).
+
+Chromium is started headless with ``--remote-debugging-pipe``: commands go over
+file descriptor 3 and answers come back over 4, as NUL-terminated JSON. When
+``unshare -n`` works (root on Linux) the browser runs without any network;
+otherwise every host name resolves to nothing and a dead proxy is set, so a
+page that tried to load something from the internet would fail visibly.
+
+Used by ``tests/test_browser.py`` and ``benchmarks/bench_map.py``; the lead can
+call :func:`save_screenshot` for the README picture.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+]
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium binary, or None."""
+    env = os.environ.get("CHROMIUM")
+    for path in ([env] if env else []) + CHROMIUM_CANDIDATES:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def _unshare_works() -> bool:
+    exe = shutil.which("unshare")
+    if not exe:
+        return False
+    try:
+        return subprocess.run([exe, "-n", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+class BrowserError(RuntimeError):
+    """The browser answered a command with an error or went away."""
+
+
+class Browser:
+    """One fresh headless Chromium with one page; use as a context manager."""
+
+    def __init__(self, width: int = 1400, height: int = 900, chromium: str | None = None):
+        self.chromium = chromium or find_chromium()
+        if not self.chromium:
+            raise FileNotFoundError("chromium niet gevonden")
+        self.width, self.height = width, height
+        self.profile = tempfile.mkdtemp(prefix="abcd_chromium_")
+        self._id = 0
+        self._buf = b""
+        self.events: list[dict] = []
+        r_in, w_in = os.pipe()
+        r_out, w_out = os.pipe()
+        cmd = [self.chromium, *FLAGS, f"--user-data-dir={self.profile}",
+               f"--window-size={width},{height}", "--remote-debugging-pipe", "about:blank"]
+        if _unshare_works():
+            cmd = ["unshare", "-n", *cmd]
+
+        def child_fds() -> None:
+            os.dup2(r_in, 3)
+            os.dup2(w_out, 4)
+
+        self.proc = subprocess.Popen(cmd, pass_fds=(3, 4), preexec_fn=child_fds,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(r_in)
+        os.close(w_out)
+        self._w = os.fdopen(w_in, "wb", buffering=0)
+        self._r = os.fdopen(r_out, "rb", buffering=0)
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for method in ("Page.enable", "Runtime.enable", "Log.enable"):
+            self.send(method, session=self.session)
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=self.session)
+
+    # ------------------------------------------------------------ protocol
+    def _read(self) -> dict:
+        while b"\0" not in self._buf:
+            chunk = self._r.read(1 << 20)
+            if not chunk:
+                raise BrowserError("chromium sloot de verbinding")
+            self._buf += chunk
+        msg, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        """Send one command and wait for its answer (events meanwhile are kept)."""
+        self._id += 1
+        mid = self._id
+        msg: dict[str, Any] = {"id": mid, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        self._w.write(json.dumps(msg).encode() + b"\0")
+        while True:
+            answer = self._read()
+            if answer.get("id") == mid:
+                if "error" in answer:
+                    raise BrowserError(f"{method}: {answer['error']}")
+                return answer.get("result", {})
+            self.events.append(answer)
+
+    def cmd(self, method: str, params: dict | None = None) -> dict:
+        """A command on the page."""
+        return self.send(method, params, session=self.session)
+
+    def wait_event(self, name: str, timeout: float = 60) -> dict:
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            for i, e in enumerate(self.events):
+                if e.get("method") == name:
+                    return self.events.pop(i)
+            self.events.append(self._read())
+        raise TimeoutError(name)
+
+    # ------------------------------------------------------------ page
+    def open(self, path: str | os.PathLike, wait_for: str = "window.__abcd_ready === true",
+             timeout: float = 30) -> None:
+        """Open a local HTML file and wait until ``wait_for`` is true."""
+        url = Path(path).resolve().as_uri()
+        self.cmd("Page.navigate", {"url": url})
+        self.wait_event("Page.loadEventFired", timeout=timeout)
+        if wait_for:
+            self.wait_until(wait_for, timeout=timeout)
+
+    def eval(self, expression: str, await_promise: bool = False) -> Any:
+        """Evaluate JavaScript in the page and return its (JSON) value."""
+        res = self.cmd("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                            "awaitPromise": await_promise})
+        if "exceptionDetails" in res:
+            raise BrowserError(_exception_text(res["exceptionDetails"]))
+        return res.get("result", {}).get("value")
+
+    def wait_until(self, expression: str, timeout: float = 10) -> Any:
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            try:
+                value = self.eval(expression)
+            except BrowserError:
+                value = None
+            if value:
+                return value
+            time.sleep(0.05)
+        raise TimeoutError(expression)
+
+    def mouse(self, kind: str, x: float, y: float) -> None:
+        """kind: 'mouseMoved', 'mousePressed' or 'mouseReleased'."""
+        params = {"type": kind, "x": x, "y": y, "button": "left" if kind != "mouseMoved" else "none",
+                  "clickCount": 1 if kind != "mouseMoved" else 0}
+        self.cmd("Input.dispatchMouseEvent", params)
+
+    def click(self, x: float, y: float) -> None:
+        self.mouse("mouseMoved", x, y)
+        self.mouse("mousePressed", x, y)
+        self.mouse("mouseReleased", x, y)
+
+    def type_text(self, text: str) -> None:
+        self.cmd("Input.insertText", {"text": text})
+
+    def screenshot(self, path: str | os.PathLike) -> Path:
+        data = self.cmd("Page.captureScreenshot", {"format": "png"})["data"]
+        path = Path(path)
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+    def errors(self) -> list[str]:
+        """Script exceptions, console errors/warnings and failed requests so far."""
+        self.eval("0")  # flush pending events
+        out = []
+        for e in self.events:
+            method, p = e.get("method"), e.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                out.append("exception: " + _exception_text(p["exceptionDetails"]))
+            elif method == "Runtime.consoleAPICalled" and p.get("type") in ("error", "warning", "assert"):
+                out.append(f"console.{p['type']}: " + " ".join(
+                    str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+            elif method == "Log.entryAdded" and p["entry"].get("level") in ("error", "warning"):
+                out.append(f"log.{p['entry']['level']}: {p['entry'].get('text', '')} {p['entry'].get('url', '')}")
+        return out
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close")
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        for f in (self._w, self._r):
+            try:
+                f.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self) -> "Browser":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _exception_text(details: dict) -> str:
+    exc = details.get("exception", {})
+    text = exc.get("description") or details.get("text", "")
+    return f"{text} (regel {details.get('lineNumber')}, kolom {details.get('columnNumber')})"
+
+
+FIRST_DRAW_JS = """
+<script>
+window.__t_scripts = performance.now();
+requestAnimationFrame(function () { window.__t_drawn = performance.now(); });
+</script>
+"""
+
+
+def time_to_first_draw(html_path: str | os.PathLike, runs: int = 3) -> dict:
+    """Open the map in ``runs`` fresh browsers; ms from navigation to the first frame after the scripts ran.
+
+    Returns median and all values of ``t_drawn`` (first animation frame after
+    the map's scripts) and ``t_scripts`` (scripts done).
+    """
+    src = Path(html_path).read_text(encoding="utf-8")
+    i = src.rfind("</html>")
+    copy_dir = tempfile.mkdtemp(prefix="abcd_bench_")
+    copy = Path(copy_dir) / Path(html_path).name
+    copy.write_text(src[:i] + FIRST_DRAW_JS + src[i:] if i >= 0 else src + FIRST_DRAW_JS, encoding="utf-8")
+    drawn, scripts = [], []
+    try:
+        for _ in range(runs):
+            with Browser() as b:
+                b.open(copy, wait_for="window.__t_drawn !== undefined")
+                drawn.append(b.eval("window.__t_drawn"))
+                scripts.append(b.eval("window.__t_scripts"))
+    finally:
+        shutil.rmtree(copy_dir, ignore_errors=True)
+    return {"t_drawn_ms": statistics.median(drawn), "t_scripts_ms": statistics.median(scripts),
+            "runs_drawn_ms": drawn}
+
+
+def save_screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike,
+                    width: int = 1400, height: int = 900, wait_ms: int = 300) -> Path:
+    """Open a map in headless Chromium and save a PNG of it (for the README)."""
+    with Browser(width=width, height=height) as b:
+        b.open(html_path)
+        time.sleep(wait_ms / 1000)
+        return b.screenshot(png_path)
