@@ -291,8 +291,17 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
         write_gpkg(layers, tmp / "abcd-map.gpkg")
         if per_wijk:
             from .render.map import render_per_wijk
+            from .render.static import static_overview
 
-            render_per_wijk(result, tmp / "per-wijk")
+            folder = tmp / "per-wijk"
+            render_per_wijk(result.buurten, result.wijken, result.visible_assets, folder,
+                            gaps=result.layers, relations=result.layers.get("relaties"),
+                            meta=result.meta, mode=result.meta["modus"])
+            for code in result.wijken["wijkcode"].dropna().unique():
+                stem = folder / f"overzicht-{schema.normalise_key(code)}"
+                static_overview(result.buurten, result.wijken, result.visible_assets, wijkcode=code,
+                                path_png=stem.with_suffix(".png"), path_pdf=stem.with_suffix(".pdf"),
+                                meta=result.meta)
             names.append("per-wijk")
     files = [Path(out) / n for n in names]
     result.files = files

@@ -32,6 +32,10 @@ stale_contact_months: int = 12
 osm_extent_buffer: float = 150.0
 #: Share of a buurt's area that must be covered by OSM data to count as "met gegevens".
 osm_extent_min_share: float = 0.5
+#: Spacing (m) of the grid of points that stands in for homes where a buurt has no streets.
+resident_grid_spacing: float = 50.0
+#: Radius (m) around an uncovered home point that a white spot (witte vlek) covers.
+white_spot_buffer: float = 60.0
 #: Name similarity (0-100) and distance (m) to merge an OSM place with a hand-collected one.
 merge_min_similarity: float = 80.0
 merge_max_distance: float = 75.0

@@ -406,18 +406,9 @@ def pair_costs(px, py, sx, sy, limit: float, network: Network | None = None,
         tp = cKDTree(np.column_stack([px, py]))
         ts = cKDTree(np.column_stack([sx, sy]))
         sdm = tp.sparse_distance_matrix(ts, _limit_arg(limit), output_type="coo_matrix")
-        r, c, w = sdm.row, sdm.col, sdm.data
-        # zero distances are not stored by the sparse distance matrix: add exact hits
-        same_d, same_i = ts.query(np.column_stack([px, py]), k=1)
+        r, c, w = sdm.row, sdm.col, sdm.data  # coincident points are kept with distance 0
         ok = (~p_on[r]) | (~s_on[c])
-        r, c, w = r[ok], c[ok], w[ok]
-        zero = np.flatnonzero(same_d == 0)
-        if len(zero):
-            zok = (~p_on[zero]) | (~s_on[same_i[zero]])
-            zero = zero[zok]
-        extra = pd.DataFrame({"origin": zero, "destination": same_i[zero], "cost": 0.0})
-        df = pd.DataFrame({"origin": r, "destination": c, "cost": w})
-        parts.append(pd.concat([df, extra]).drop_duplicates(["origin", "destination"]) if len(zero) else df)
+        parts.append(pd.DataFrame({"origin": r[ok], "destination": c[ok], "cost": w[ok]}))
     if not parts:
         return pd.DataFrame({"origin": np.array([], dtype=np.int64),
                              "destination": np.array([], dtype=np.int64), "cost": np.array([], float)})

@@ -1,0 +1,156 @@
+"""Gap layers: where people live beyond walking distance, and where we know nothing.
+
+White spots (witte vlekken)
+---------------------------
+Residents are spread over resident points (see :mod:`abcd_map.analyse.coverage`).
+Every point whose walk to the nearest selected asset is longer than the distance
+is *uncovered*. Each uncovered point is given a disc of ``settings.white_spot_buffer``
+metres (about half the spacing of street nodes), the discs are merged per buurt,
+clipped to the buurt (and to the OSM extent), and split into separate polygons.
+The residents of a polygon are estimated as the sum of the weights of the
+uncovered points inside it. Buurten without OSM data are never white spots.
+
+Knowledge gaps
+--------------
+A buurt is a knowledge gap when no asset from any source lies in it
+(``niets bekend``), or when it has hand-collected assets but none of them has had
+contact in the last ``settings.stale_contact_months`` months (``contact
+verouderd``; an unknown contact date counts as not recent).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import schema, settings
+from .coverage import DATA_OK, _assign, _data_status, _usable, resident_points, select_assets
+from .network import Network, point_distances
+
+#: Values of ``reden`` in :func:`knowledge_gaps`.
+REASON_NOTHING = "niets bekend"
+REASON_STALE = "contact verouderd"
+
+
+def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None = None,
+                distance: float | None = None, *, selection=None, lens: str | None = None, extent=None,
+                points: gpd.GeoDataFrame | None = None, buffer: float | None = None) -> gpd.GeoDataFrame:
+    """Inhabited areas beyond walking distance of every selected asset.
+
+    Parameters
+    ----------
+    buurten, assets : GeoDataFrame
+        Area and asset tables.
+    network : Network, optional
+        Walking network (straight lines without it).
+    distance : float
+        Walking distance in metres (default ``settings.default_distance``).
+    selection, lens : see :func:`abcd_map.analyse.coverage.select_assets`.
+    extent : shapely geometry, optional
+        Where the OSM extract has data; white spots are clipped to it.
+    points : GeoDataFrame, optional
+        Resident points (from :func:`resident_points`).
+    buffer : float
+        Radius of the disc around each uncovered point (default ``settings.white_spot_buffer``).
+
+    Returns
+    -------
+    GeoDataFrame with ``buurtcode``, ``buurtnaam``, ``inwoners_geschat``, ``oppervlakte_ha``
+    and Polygon geometry (EPSG:28992), largest number of residents first.
+    """
+    distance = settings.default_distance if distance is None else float(distance)
+    buffer = settings.white_spot_buffer if buffer is None else float(buffer)
+    b = _usable(buurten).drop_duplicates("buurtcode")
+    status = _data_status(b, extent)
+    b = b[(status.reindex(b["buurtcode"]) == DATA_OK).to_numpy()]
+    empty = gpd.GeoDataFrame({"buurtcode": pd.Series(dtype=object), "buurtnaam": pd.Series(dtype=object),
+                              "inwoners_geschat": pd.Series(dtype=float),
+                              "oppervlakte_ha": pd.Series(dtype=float)},
+                             geometry=gpd.GeoSeries([], crs=settings.crs), crs=settings.crs)
+    if b.empty:
+        return empty
+    pts = points if points is not None else resident_points(b, network)
+    pts = pts[pts["buurtcode"].isin(b["buurtcode"]).to_numpy()]
+    w = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
+    pts = pts[np.isfinite(w) & (w > 0)]
+    if pts.empty:
+        return empty
+    sel = select_assets(assets, selection, lens)
+    dist, _ = point_distances(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(),
+                              sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy(), distance, network)
+    out_pts = pts[~(dist <= distance)]
+    if out_pts.empty:
+        return empty
+    discs = gpd.GeoDataFrame({"buurtcode": out_pts["buurtcode"].to_numpy()},
+                             geometry=out_pts.geometry.buffer(buffer).to_numpy(), crs=settings.crs)
+    merged = discs.dissolve(by="buurtcode")
+    geom_by_code = b.set_index("buurtcode").geometry
+    clipped = shapely.intersection(merged.geometry.to_numpy(), geom_by_code.reindex(merged.index).to_numpy())
+    if extent is not None:
+        clipped = shapely.intersection(clipped, extent)
+    spots = gpd.GeoDataFrame({"buurtcode": merged.index.to_numpy()}, geometry=clipped, crs=settings.crs)
+    spots = spots.explode(index_parts=False, ignore_index=True)
+    spots = spots[(spots.geom_type == "Polygon") & ~spots.is_empty & (spots.area > 0)].reset_index(drop=True)
+    if spots.empty:
+        return empty
+    joined = gpd.sjoin(out_pts[["buurtcode", "inwoners", "geometry"]], spots, how="inner",
+                       predicate="intersects", lsuffix="pt", rsuffix="spot")
+    joined = joined[joined["buurtcode_pt"] == joined["buurtcode_spot"]]
+    joined = joined[~joined.index.duplicated(keep="first")]
+    residents = joined.groupby("index_spot")["inwoners"].sum()
+    spots["inwoners_geschat"] = residents.reindex(spots.index).fillna(0.0).to_numpy()
+    spots["oppervlakte_ha"] = spots.area / 10_000.0
+    names = b.set_index("buurtcode")["buurtnaam"] if "buurtnaam" in b.columns else pd.Series(dtype=object)
+    spots["buurtnaam"] = spots["buurtcode"].map(names)
+    spots = spots.sort_values("inwoners_geschat", ascending=False, kind="stable").reset_index(drop=True)
+    spots.attrs.update({"afstand": distance, "aantal_assets": len(sel)})
+    return spots[["buurtcode", "buurtnaam", "inwoners_geschat", "oppervlakte_ha", "geometry"]]
+
+
+def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, months: int | None = None,
+                   today=None) -> gpd.GeoDataFrame:
+    """Buurten where nothing is known, or where every hand-collected contact is stale.
+
+    Parameters
+    ----------
+    months : int
+        A contact older than this is stale (default ``settings.stale_contact_months``).
+    today : date-like, optional
+        Reference date (default: today).
+
+    Returns
+    -------
+    GeoDataFrame with ``buurtcode``, ``buurtnaam``, ``reden`` (``niets bekend`` or
+    ``contact verouderd``), ``aantal_assets`` and geometry.
+    """
+    months = settings.stale_contact_months if months is None else int(months)
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    cutoff = today - pd.DateOffset(months=months)
+    b = _usable(buurten).drop_duplicates("buurtcode")
+    a = assets[(assets.geometry.notna() & ~assets.geometry.is_empty).to_numpy()]
+    if a.crs is not None and str(a.crs) != settings.crs and len(a):
+        a = a.to_crs(settings.crs)
+    codes = b["buurtcode"]
+    if len(a):
+        code = _assign(a[["geometry"]], b).to_numpy()
+        hand = (a["herkomst"] == schema.ORIGIN_HAND).to_numpy() if "herkomst" in a.columns \
+            else np.zeros(len(a), dtype=bool)
+        contact = pd.to_datetime(a["laatste_contact"], errors="coerce") if "laatste_contact" in a.columns \
+            else pd.Series(pd.NaT, index=a.index)
+        recent = (contact >= cutoff).fillna(False).to_numpy(dtype=bool)
+        df = pd.DataFrame({"buurtcode": code, "hand": hand, "recent": hand & recent}).dropna(subset=["buurtcode"])
+        per = df.groupby("buurtcode").agg(n=("hand", "size"), hand=("hand", "sum"), recent=("recent", "sum"))
+    else:
+        per = pd.DataFrame({"n": [], "hand": [], "recent": []})
+    per = per.reindex(codes).fillna(0)
+    reason = np.select([per["n"] == 0, (per["hand"] > 0) & (per["recent"] == 0)],
+                       [REASON_NOTHING, REASON_STALE], "")
+    out = b.assign(reden=reason, aantal_assets=per["n"].astype(np.int64).to_numpy())
+    out = out[out["reden"] != ""]
+    cols = ["buurtcode"] + (["buurtnaam"] if "buurtnaam" in out.columns else []) + \
+        ["reden", "aantal_assets", "geometry"]
+    out = gpd.GeoDataFrame(out[cols].reset_index(drop=True), geometry="geometry", crs=settings.crs)
+    out.attrs.update({"peildatum": today, "maanden": months})
+    return out
