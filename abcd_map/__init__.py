@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 _API = {
     "build": "pipeline",
     "write_outputs": "pipeline",
+    "result_map": "pipeline",
     "BuildResult": "pipeline",
     "load_buurten": "load.areas",
     "load_wijken": "load.areas",

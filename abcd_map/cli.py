@@ -106,7 +106,8 @@ def build(
 def _print_summary(result) -> None:
     meta = result.meta
     table = Table(title=f"{meta['title']} — modus {meta['modus']}")
-    d = meta["afstand"][0] if len(meta["afstand"]) == 1 else meta["afstand"][len(meta["afstand"]) // 2]
+    ds = meta["afstanden"]
+    d = ds[len(ds) // 2]
     cov_col = f"dekking_{d:.0f}m"
     table.add_column("Wijk")
     table.add_column("Inwoners", justify="right")

@@ -41,6 +41,26 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write text to ``path`` via a temporary file in the same folder and :func:`os.replace`.
+
+    The file gets ordinary permissions (0666 minus the umask), not mkstemp's 0600.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as CSV the way Dutch Excel opens it: UTF-8 with BOM, ';' and decimal comma."""
     path = Path(path)

@@ -198,9 +198,6 @@ def build(
         say("Plekken indelen")
         osm_assets = classify_places(osm_data.places) if osm_data is not None else _empty_assets()
         all_assets, merged = merge_assets(hand, osm_assets)
-        if len(merged):
-            note(f"{len(merged)} eigen assets samengevoegd met dezelfde plek uit OpenStreetMap "
-                 f"(zie tabel 'samengevoegd').")
 
         # --- analyse ----------------------------------------------------------------
         say("Bereik berekenen over het stratennet")
@@ -223,17 +220,14 @@ def build(
         say("Vraag en aanbod (2SFCA)")
         acc = access.access_per_buurt(areas, welcoming, network, main_d)
 
-        buurt_table = (areas.set_index("buurtcode")
-                       .join(counts, how="left")
-                       .join(cov, how="left", rsuffix="_cov")
-                       .join(persons_buurt, how="left"))
-        if lens_cov is not None:
-            buurt_table = buurt_table.join(lens_cov.drop(columns=[c for c in lens_cov.columns
-                                                                  if c in buurt_table.columns]), how="left")
-        buurt_table = buurt_table.join(acc, how="left").reset_index()
+        buurt_table = areas.set_index("buurtcode")
+        for part in (counts, cov, persons_buurt, lens_cov, acc):
+            if part is not None:
+                buurt_table = buurt_table.join(part.drop(columns=[c for c in part.columns if c in buurt_table]),
+                                               how="left")
+        buurt_table = _rounded(buurt_table.reset_index())
         buurt_table = gpd.GeoDataFrame(buurt_table, geometry="geometry", crs=settings.crs)
-        wijk_table = coverage.summarise_wijken(buurt_table, wijk_areas)
-        wijk_table = wijk_table.join(persons_wijk, on="wijkcode", how="left") if "wijkcode" in wijk_table else wijk_table
+        wijk_table = _wijk_table(coverage.summarise_wijken(buurt_table, areas), wijk_areas, persons_wijk)
 
         visible = privacy.public_assets(all_assets, mode)
         rel_lines = relations.relation_lines(all_assets, mode)
@@ -251,6 +245,31 @@ def build(
     return result
 
 
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """Round figures for reading: shares and rates to 1 decimal, access scores to 4 significant."""
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        if "dekking" in col or col.startswith("per_1000") or col.endswith("_ha") or "inwoners" in col \
+                or "binnen" in col:
+            out[col] = out[col].round(1)
+        elif col.startswith("toegang"):
+            out[col] = out[col].round(6)
+    return out
+
+
+def _wijk_table(figures: pd.DataFrame, wijk_areas: gpd.GeoDataFrame, persons: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Wijk figures joined to the wijk boundaries and names (names from the wijk file win)."""
+    shapes = wijk_areas.set_index("wijkcode")
+    table = figures.drop(columns=[c for c in ("wijknaam",) if c in figures and c in shapes]).join(
+        shapes[[c for c in ("wijknaam", "gemeentecode", "gemeentenaam", "geometry") if c in shapes]], how="left")
+    table = table.join(persons, how="left")
+    front = [c for c in ("wijknaam", "gemeentecode", "gemeentenaam") if c in table]
+    table = table[front + [c for c in table.columns if c not in front]]
+    return gpd.GeoDataFrame(_rounded(table.reset_index()), geometry="geometry", crs=settings.crs)
+
+
 def _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente) -> dict:
     gm = areas["gemeentenaam"].dropna().unique() if "gemeentenaam" in areas else []
     place = ", ".join(map(str, gm[:3])) if len(gm) else "eigen gebied"
@@ -262,10 +281,20 @@ def _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente) -
         "bronnen": sources,
         "modus": mode,
         "fictief": demo,
-        "afstand": distances,
+        "afstand": ", ".join(f"{d:g}" for d in distances) + " m",
+        "afstanden": distances,
         "lens": lens,
         "notes": list(notes),
     }
+
+
+def result_map(result: BuildResult):
+    """The interactive map of a run (an offlinefolium Map; shows itself in Jupyter)."""
+    from .render.map import render_map
+
+    gap_layers = {k: v for k, v in result.layers.items() if k != "relaties"}
+    return render_map(result.buurten, result.wijken, result.visible_assets, gaps=gap_layers,
+                      relations=result.layers.get("relaties"), meta=result.meta, mode=result.meta["modus"])
 
 
 def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = False) -> list[Path]:
@@ -273,14 +302,12 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
 
     Files are made in a temporary folder and moved into ``out`` only when all succeeded.
     """
-    from .render.map import render_map, save_map
+    from .render.map import save_map
 
     names = ["kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg"]
     with atomic_folder(out) as tmp:
-        m = render_map(result.buurten, result.wijken, result.visible_assets,
-                       gaps=result.layers, relations=result.layers.get("relaties"),
-                       meta=result.meta, mode=result.meta["modus"])
-        save_map(m, tmp / "kaart.html")
+        gap_layers = {k: v for k, v in result.layers.items() if k != "relaties"}
+        save_map(result_map(result), tmp / "kaart.html")
         write_csv(result.buurten, tmp / "buurten.csv")
         write_csv(result.wijken, tmp / "wijken.csv")
         write_xlsx({"buurten": result.buurten, "wijken": result.wijken,
@@ -295,7 +322,7 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
 
             folder = tmp / "per-wijk"
             render_per_wijk(result.buurten, result.wijken, result.visible_assets, folder,
-                            gaps=result.layers, relations=result.layers.get("relaties"),
+                            gaps=gap_layers, relations=result.layers.get("relaties"),
                             meta=result.meta, mode=result.meta["modus"])
             for code in result.wijken["wijkcode"].dropna().unique():
                 stem = folder / f"overzicht-{schema.normalise_key(code)}"

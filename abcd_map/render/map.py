@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from offlinefolium.plugins import GroupedLayerControl, MarkerCluster
 from offlinefolium.template import Template
 
 from .. import schema, settings
+from ..export import write_text_atomic
 from .escape import escape_html, to_js
 
 ASSETS_DIR = Path(__file__).with_name("assets")
@@ -659,19 +659,8 @@ def save_map(m: offlinefolium.Map, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, map_html(m))
+    write_text_atomic(path, map_html(m))
     return path
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------- one map per wijk
@@ -735,7 +724,7 @@ def render_per_wijk(
         written.append(save_map(m, out_dir / fname))
         entries.append((fname, name, wijk.get("inwoners"), str(code)))
     index = out_dir / "index.html"
-    _write_atomic(index, _index_html(base_title, meta, entries))
+    write_text_atomic(index, _index_html(base_title, meta, entries))
     return [index, *written]
 
 
