@@ -1,0 +1,159 @@
+"""Classify OpenStreetMap places into ABCD assets with the tag table ``data/osm_tags.csv``.
+
+The table has one row per OSM ``key,value`` (value ``*`` matches every value of
+the key) with the ABCD ``categorie``, ``soort``, Dutch and English labels,
+``ontmoetingsplek``, ``doelgroepen``, ``standaard_zichtbaar`` and ``ruis``.
+A place with several matching tags takes the **first matching row in file
+order** (so put specific rows before wildcards, and noise last). Rows with
+``ruis=ja`` are dropped (parking, waste baskets ...). Places that match no row
+are left out and reported once via ``note()`` (top 10 key=value and total).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import schema, settings
+from .errors import note
+
+#: Tag keys read for contact details, first non-empty wins.
+_CONTACT_KEYS = {
+    "website": ("website", "contact:website"),
+    "telefoon": ("phone", "contact:phone"),
+    "email": ("email", "contact:email"),
+}
+
+
+@lru_cache(maxsize=None)
+def tag_table() -> pd.DataFrame:
+    """The tag table with an ``order`` column (file order = precedence)."""
+    table = pd.read_csv(settings.data_path("osm_tags.csv"), dtype=str, keep_default_na=False)
+    table["order"] = np.arange(len(table))
+    for col in ("ontmoetingsplek", "standaard_zichtbaar", "ruis"):
+        table[col] = table[col].map(schema.parse_bool).astype(bool)
+    return table
+
+
+def _tag_values(places: pd.DataFrame, key: str) -> pd.Series:
+    """Values of one tag key: the column if present, else parsed from the ``tags`` JSON."""
+    if key in places.columns:
+        return places[key].astype("object").where(places[key].notna(), None)
+    if "tags" in places.columns:
+        return places["tags"].map(lambda t: json.loads(t).get(key) if isinstance(t, str) and t else None)
+    return pd.Series(None, index=places.index, dtype="object")
+
+
+def match_rows(places: pd.DataFrame) -> pd.Series:
+    """Index (``order``) of the first matching tag-table row per place; -1 if none."""
+    table = tag_table()
+    keys = list(dict.fromkeys(table["key"]))
+    long = pd.concat(
+        [pd.DataFrame({"pos": np.arange(len(places)), "key": k, "value": _tag_values(places, k).values})
+         for k in keys], ignore_index=True)
+    long = long[long["value"].notna()]
+    long["value"] = long["value"].astype(str)
+    exact = long.merge(table[table["value"] != "*"][["key", "value", "order"]], on=["key", "value"])
+    wild = long.merge(table[table["value"] == "*"][["key", "order"]], on="key")
+    hits = pd.concat([exact[["pos", "order"]], wild[["pos", "order"]]])
+    first = hits.groupby("pos")["order"].min()
+    out = np.full(len(places), -1, dtype=np.int64)
+    out[first.index.to_numpy()] = first.to_numpy()
+    return pd.Series(out, index=places.index)
+
+
+def _report_unmapped(places: pd.DataFrame, unmapped: np.ndarray) -> None:
+    if not unmapped.any():
+        return
+    from .load.osm import WHOLE_KEYS
+
+    sub = places[unmapped]
+    pairs = pd.Series("", index=sub.index, dtype="str")
+    for key in WHOLE_KEYS:
+        vals = _tag_values(sub, key)
+        fill = (pairs == "") & vals.notna()
+        pairs[fill] = key + "=" + vals[fill].astype(str)
+    counts = pairs[pairs != ""].value_counts()
+    top = ", ".join(f"{k} ({n})" for k, n in counts.head(10).items())
+    note(f"OpenStreetMap: {int(unmapped.sum())} plekken hebben een soort die de tagtabel niet kent en "
+         f"staan niet op de kaart: {top}{' ...' if len(counts) > 10 else ''}. "
+         "Voeg ze zo nodig toe aan osm_tags.csv.")
+
+
+def _first_text(places: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    out = pd.Series("", index=places.index, dtype="str")
+    for key in keys:
+        vals = _tag_values(places, key)
+        fill = (out == "") & vals.notna()
+        out[fill] = vals[fill].astype(str).str.strip()
+    return out
+
+
+def _address(places: pd.DataFrame) -> pd.Series:
+    street = _first_text(places, ("addr:street",))
+    number = _first_text(places, ("addr:housenumber",))
+    city = _first_text(places, ("addr:city",))
+    line = (street + " " + number).str.strip()
+    return line.where(city == "", (line + ", " + city).str.strip(", ")).astype("str")
+
+
+def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Turn OSM places (from ``load_osm``) into an asset table.
+
+    Parameters
+    ----------
+    places : GeoDataFrame with ``osm_id``, tag columns or a ``tags`` JSON column, Points.
+
+    Returns
+    -------
+    GeoDataFrame with ``schema.ASSET_COLUMNS`` + geometry (EPSG:28992); id = osm_id,
+    herkomst ``OpenStreetMap``, fase ``onbekend``. Noise rows and unknown tags are left out.
+    """
+    table = tag_table().set_index("order")
+    row = match_rows(places).to_numpy()
+    unmapped = row < 0
+    _report_unmapped(places, unmapped)
+    keep = ~unmapped
+    keep[keep] = ~table.loc[row[keep], "ruis"].to_numpy()
+    sub = places[keep]
+    rules = table.loc[row[keep]].reset_index(drop=True)
+    rules.index = sub.index
+    n = len(sub)
+    name = _first_text(sub, ("name",))
+    out = pd.DataFrame(index=sub.index)
+    out["id"] = sub["osm_id"].astype("str")
+    out["naam"] = name.where(name != "", rules["label_nl"]).astype("str")
+    out["soort"] = rules["soort"].astype("str")
+    out["categorie"] = rules["categorie"].astype("str")
+    out["label"] = rules["label_nl"].astype("str")
+    out["omschrijving"] = _first_text(sub, ("description",))
+    out["doelgroepen"] = rules["doelgroepen"].astype("str")
+    out["inloop"] = False
+    out["wanneer"] = ""
+    out["openingstijden"] = _first_text(sub, ("opening_hours",))
+    out["beheerder"] = _first_text(sub, ("operator",))
+    out["contactpersoon"] = ""
+    for col, keys in _CONTACT_KEYS.items():
+        out[col] = _first_text(sub, keys)
+    out["adres"] = _address(sub)
+    out["laatste_contact"] = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
+    out["bron"] = "OpenStreetMap"
+    out["fase"] = "onbekend"
+    out["toestemming"] = False
+    out["openbaar"] = True
+    out["ontmoetingsplek"] = rules["ontmoetingsplek"].astype(bool)
+    out["capaciteit"] = np.full(n, np.nan)
+    out["relaties"] = ""
+    out["osm_id"] = sub["osm_id"].astype("str")
+    out["herkomst"] = schema.ORIGIN_OSM
+    out["standaard_zichtbaar"] = rules["standaard_zichtbaar"].astype(bool)
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].astype("str")
+    result = gpd.GeoDataFrame(out[schema.ASSET_COLUMNS], geometry=sub.geometry.values,
+                              crs=places.crs or settings.crs)
+    return result.reset_index(drop=True)

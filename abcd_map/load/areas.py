@@ -1,0 +1,570 @@
+"""Area units: CBS buurten and wijken, own working areas, and PDOK downloads.
+
+Every loader returns a GeoDataFrame in EPSG:28992 (``settings.crs``) with the
+canonical columns of ``schema.AREA_COLUMNS`` plus ``opmerking`` and geometry.
+Columns of the source that are not in the alias table (``data/columns.csv``)
+are left out, so that every area table looks the same whatever its source.
+
+What the loaders repair, always with a Dutch note:
+
+- CBS sentinels for secret or missing values (``-99999999``, ``-99997``,
+  ``-99998``: every value ``<= -99990``) become NaN;
+- a feature that is not a polygon (Point, LineString) keeps its row with
+  geometry None and an ``opmerking``, so that its residents stay in totals;
+- invalid polygons are repaired (``shapely.make_valid``, polygonal parts kept);
+- a file without CRS gets one guessed from its coordinate ranges.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import schema, settings
+from ..errors import InputError, InputProblem, OfflineError, note
+
+#: Values at or below this are CBS codes for "secret" or "missing".
+CBS_SENTINEL_MAX = -99990
+#: Text of ``opmerking`` for a feature without a polygon.
+NO_POLYGON_NOTE = "geen vlak in het bronbestand; inwoners tellen mee in de totalen"
+#: Columns of a wijk table, besides geometry.
+WIJK_COLUMNS = ["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "inwoners"]
+#: Text columns of the area table; the others are numbers.
+TEXT_COLUMNS = ["buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam"]
+NUMBER_COLUMNS = [c for c in schema.AREA_COLUMNS if c not in TEXT_COLUMNS]
+
+#: PDOK WFS of the CBS Wijk- en Buurtkaart 2023.
+PDOK_WFS = "https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0"
+PDOK_TIMEOUT = 10.0
+PDOK_PAGE = 1000
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+_NAME_COLUMNS = ("naam", "name", "gebied", "gebiedsnaam", "werkgebied", "buurtnaam", "buurt", "titel")
+_WIJK_NAME_COLUMNS = ("wijk", "wijknaam")
+OWN_WIJK_CODE = "GB"
+OWN_WIJK_NAME = "eigen werkgebied"
+
+
+# --------------------------------------------------------------------------- reading
+
+def _read_vector(path: str | Path) -> gpd.GeoDataFrame:
+    """Read GeoJSON, GeoPackage or Shapefile and return it in EPSG:28992."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(InputProblem(str(path), "bestand niet gevonden",
+                                      expected="een GeoJSON-, GeoPackage- of Shapefile-bestand"))
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises several DataSource errors
+        raise InputError(InputProblem(str(path), f"bestand kan niet als kaartlaag worden gelezen ({exc})",
+                                      expected="GeoJSON, GeoPackage of Shapefile")) from exc
+    return _to_rd(gdf, str(path))
+
+
+def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
+    """Project to settings.crs; guess the CRS from coordinate ranges when missing."""
+    if gdf.crs is None:
+        bounds = gdf.geometry.dropna().total_bounds if gdf.geometry.notna().any() else None
+        if bounds is None or not np.all(np.isfinite(bounds)):
+            gdf = gdf.set_crs(settings.crs)
+        else:
+            xmin, ymin, xmax, ymax = bounds
+            if -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90:
+                guess, text = settings.crs_wgs84, "lengte- en breedtegraden (WGS84)"
+            elif -10_000 <= xmin and xmax <= 310_000 and 280_000 <= ymin and ymax <= 660_000:
+                guess, text = settings.crs, "RD New (EPSG:28992)"
+            else:
+                raise InputError(InputProblem(
+                    file, "het bestand heeft geen coördinatenstelsel en de coördinaten zijn niet te herkennen",
+                    value=f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}",
+                    expected="WGS84 (graden) of RD New (meters); sla het bestand op met een CRS"))
+            note(f"{Path(file).name}: geen coördinatenstelsel in het bestand; "
+                 f"aangenomen {text} op grond van de coördinaten.")
+            gdf = gdf.set_crs(guess)
+    if gdf.crs != settings.crs:
+        gdf = gdf.to_crs(settings.crs)
+    return gdf
+
+
+# --------------------------------------------------------------------------- normalising
+
+def _clean_numbers(values: pd.Series) -> pd.Series:
+    """Numbers with CBS sentinels (<= -99990) as NaN."""
+    num = pd.to_numeric(values, errors="coerce").astype("float64")
+    return num.mask(num <= CBS_SENTINEL_MAX)
+
+
+def _clean_text(values: pd.Series) -> pd.Series:
+    out = values.astype("object").where(values.notna(), "")
+    return out.astype(str).str.strip().astype("str")
+
+
+def _gm_code(values: pd.Series) -> pd.Series:
+    """'GM0503', '503', 503 -> 'GM0503'; other text unchanged."""
+    text = _clean_text(values)
+    digits = text.str.extract(r"^(?:GM)?0*(\d{1,4})$", flags=re.IGNORECASE)[0]
+    return text.where(digits.isna(), "GM" + digits.fillna("0").str.zfill(4)).astype("str")
+
+
+def _polygonal(geom: Any) -> Any:
+    """Polygonal part of a geometry (None if there is none)."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in _POLYGONAL and geom.is_valid:
+        return geom
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGONAL and not p.is_empty]
+    # make_valid may return nested collections: flatten one more level
+    polys: list = []
+    for p in parts:
+        polys.extend(shapely.get_parts(p))
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _fix_geometries(gdf: gpd.GeoDataFrame, file: str, what: str = "buurten") -> gpd.GeoDataFrame:
+    """Repair invalid polygons, keep polygonal parts; non-polygons -> None with opmerking."""
+    geoms = gdf.geometry
+    types = geoms.geom_type
+    ok = types.isin(_POLYGONAL) & geoms.is_valid
+    todo = ~ok & geoms.notna()
+    repaired_invalid = int((types.isin(_POLYGONAL) & ~geoms.is_valid).sum())
+    if todo.any():
+        fixed = [(_polygonal(g)) for g in geoms[todo]]
+        gdf.loc[todo, gdf.geometry.name] = gpd.GeoSeries(fixed, index=gdf.index[todo], crs=gdf.crs)
+    if repaired_invalid:
+        note(f"{Path(file).name}: {repaired_invalid} ongeldige vlakken van {what} zijn gerepareerd.")
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    if missing.any():
+        gdf.loc[missing, gdf.geometry.name] = None
+        gdf.loc[missing, "opmerking"] = NO_POLYGON_NOTE
+        names = gdf.loc[missing, "buurtnaam" if "buurtnaam" in gdf else "wijknaam"].astype(str).tolist()
+        residents = gdf.loc[missing, "inwoners"].sum(min_count=1) if "inwoners" in gdf else np.nan
+        res_text = "onbekend aantal" if pd.isna(residents) else f"{int(residents):,}".replace(",", ".")
+        note(f"{Path(file).name}: {int(missing.sum())} {what} zonder vlak in het bronbestand "
+             f"({', '.join(names[:5])}{' ...' if len(names) > 5 else ''}); ze staan niet op de kaart, "
+             f"maar hun inwoners ({res_text}) tellen mee in de totalen.")
+    return gdf
+
+
+def _normalise(gdf: gpd.GeoDataFrame, file: str, columns: list[str], what: str,
+               fix_geometry: bool = True) -> gpd.GeoDataFrame:
+    """Rename via the alias table, keep ``columns``, clean text, numbers and sentinels."""
+    ren = schema.rename_columns([c for c in gdf.columns if c != gdf.geometry.name], "areas")
+    data = gdf.rename(columns=ren)
+    out = pd.DataFrame(index=gdf.index)
+    for col in columns:
+        if col in TEXT_COLUMNS:
+            out[col] = _clean_text(data[col]) if col in data else pd.Series("", index=gdf.index, dtype="str")
+        else:
+            out[col] = _clean_numbers(data[col]) if col in data else np.nan
+    out["opmerking"] = pd.Series("", index=gdf.index, dtype="str")
+    res = gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs).reset_index(drop=True)
+    if "gemeentecode" in res:
+        res["gemeentecode"] = _gm_code(res["gemeentecode"])
+    # derive codes that CBS encodes in the buurtcode (BU05030102: GM0503, WK050301)
+    if "buurtcode" in res:
+        code = res["buurtcode"].str.extract(r"^BU(\d{4})(\d{2})(\d{2})$", flags=re.IGNORECASE)
+        has = code[0].notna()
+        if "wijkcode" in res:
+            fill = has & (res["wijkcode"] == "")
+            res.loc[fill, "wijkcode"] = "WK" + code.loc[fill, 0] + code.loc[fill, 1]
+        if "gemeentecode" in res:
+            fill = has & (res["gemeentecode"] == "")
+            res.loc[fill, "gemeentecode"] = "GM" + code.loc[fill, 0]
+    if "wijkcode" in res and "gemeentecode" in res:
+        code = res["wijkcode"].str.extract(r"^WK(\d{4})\d{2}$", flags=re.IGNORECASE)[0]
+        fill = code.notna() & (res["gemeentecode"] == "")
+        res.loc[fill, "gemeentecode"] = "GM" + code[fill]
+    return _fix_geometries(res, file, what) if fix_geometry else res
+
+
+def normalise_buurten(gdf: gpd.GeoDataFrame, file: str = "", fix_geometry: bool = True) -> gpd.GeoDataFrame:
+    """Bring a buurt table from any CBS/PDOK release to the canonical area schema.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame in EPSG:28992 with source column names.
+    file : file name used in notes and errors.
+    fix_geometry : repair polygons and blank non-polygons (see module notes).
+    """
+    cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    ren = schema.rename_columns(cols, "areas")
+    if "buurtcode" not in ren.values():
+        raise InputError(InputProblem(
+            file, "geen kolom met de buurtcode gevonden",
+            value=", ".join(map(str, cols[:20])),
+            expected="een CBS-buurtbestand (BU_CODE of buurtcode); gebruik voor eigen gebieden load_own_areas"))
+    return _normalise(gdf, file, schema.AREA_COLUMNS, "buurten", fix_geometry=fix_geometry)
+
+
+def _note_no_residents(buurten: gpd.GeoDataFrame, file: str) -> None:
+    if buurten["inwoners"].isna().all():
+        note(f"{Path(file).name or 'buurten'}: geen inwonersaantallen gevonden; "
+             "de dekking wordt per oppervlakte berekend in plaats van per inwoner.")
+
+
+# --------------------------------------------------------------------------- gemeente and wijk filters
+
+@lru_cache(maxsize=None)
+def gemeente_aliases() -> dict[str, str]:
+    """Map normalised alias -> official gemeentenaam (``data/gemeente_aliases.csv``)."""
+    table = pd.read_csv(settings.data_path("gemeente_aliases.csv"), dtype=str, keep_default_na=False)
+    return {schema.normalise_key(a): g for a, g in zip(table["alias"], table["gemeentenaam"])}
+
+
+def resolve_gemeente(text: str) -> tuple[str, str]:
+    """('code', 'GM0503') for a code, else ('naam', official name after aliases)."""
+    raw = str(text).strip()
+    m = re.fullmatch(r"(?:GM)?0*(\d{1,4})", raw, flags=re.IGNORECASE)
+    if m:
+        return "code", f"GM{int(m.group(1)):04d}"
+    return "naam", gemeente_aliases().get(schema.normalise_key(raw), raw)
+
+
+def _nearest(text: str, options: list[str], n: int = 5) -> list[str]:
+    keys = {schema.normalise_key(o): o for o in options}
+    hits = difflib.get_close_matches(schema.normalise_key(text), list(keys), n=n, cutoff=0.4)
+    return [keys[h] for h in hits]
+
+
+def filter_gemeente(buurten: gpd.GeoDataFrame, gemeente: str, file: str = "") -> gpd.GeoDataFrame:
+    """Rows of one gemeente, by name (any case/accents, aliases) or GM code."""
+    kind, value = resolve_gemeente(gemeente)
+    if kind == "code":
+        mask = buurten["gemeentecode"].str.upper() == value
+    else:
+        key = schema.normalise_key(value)
+        mask = buurten["gemeentenaam"].map(schema.normalise_key) == key
+    if not mask.any():
+        names = sorted(set(buurten["gemeentenaam"]) - {""})
+        near = _nearest(gemeente, names + list(_alias_names(names)))
+        expected = ("een van: " + ", ".join(near)) if near else \
+            ("een gemeente uit het bestand, bijvoorbeeld " + ", ".join(names[:8]))
+        raise InputError(InputProblem(file, "gemeente niet gevonden in het buurtbestand",
+                                      column="gemeentenaam", value=gemeente, expected=expected))
+    return buurten[mask].reset_index(drop=True)
+
+
+def _alias_names(names: list[str]) -> list[str]:
+    """Aliases (as typed in the table) of the given official names."""
+    table = pd.read_csv(settings.data_path("gemeente_aliases.csv"), dtype=str, keep_default_na=False)
+    return table.loc[table["gemeentenaam"].isin(names), "alias"].tolist()
+
+
+def filter_wijken(buurten: gpd.GeoDataFrame, wijken: list[str], file: str = "") -> gpd.GeoDataFrame:
+    """Rows whose wijk is in ``wijken`` (wijkcode 'WK050301', '050301' or wijknaam)."""
+    if isinstance(wijken, str):
+        wijken = [wijken]
+    codes = buurten["wijkcode"].str.upper()
+    name_keys = buurten["wijknaam"].map(schema.normalise_key)
+    mask = pd.Series(False, index=buurten.index)
+    problems = []
+    for item in wijken:
+        raw = str(item).strip()
+        m = re.fullmatch(r"(?:WK)?(\d{6})", raw, flags=re.IGNORECASE)
+        hit = (codes == f"WK{m.group(1)}") if m else (name_keys == schema.normalise_key(raw))
+        if not m and not hit.any():
+            hit = codes == raw.upper()
+        if not hit.any():
+            options = sorted(set(buurten["wijkcode"]) | (set(buurten["wijknaam"]) - {""}))
+            near = _nearest(raw, options)
+            extra = "" if buurten["wijknaam"].ne("").any() else \
+                " (dit bestand heeft geen wijknamen: gebruik de wijkcode)"
+            problems.append(InputProblem(file, "wijk niet gevonden" + extra, column="wijkcode", value=raw,
+                                         expected="een van: " + ", ".join(near or options[:10])))
+        mask |= hit
+    if problems:
+        raise InputError(problems)
+    return buurten[mask].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- public loaders
+
+def load_buurten(path: str | Path, *, gemeente: str | None = None,
+                 wijken: list[str] | None = None) -> gpd.GeoDataFrame:
+    """Load CBS buurten (any release) as the canonical area table.
+
+    Parameters
+    ----------
+    path : GeoJSON, GeoPackage or Shapefile of CBS/PDOK buurten, any CRS.
+    gemeente : keep one gemeente: name (case/accents free, 'Den Haag' works) or GM code.
+    wijken : keep these wijken: wijkcodes ('WK050301') or wijknamen.
+
+    Returns
+    -------
+    GeoDataFrame in EPSG:28992 with ``schema.AREA_COLUMNS``, ``opmerking`` and geometry.
+    """
+    file = str(path)
+    buurten = normalise_buurten(_read_vector(path), file, fix_geometry=False)
+    if gemeente:
+        buurten = filter_gemeente(buurten, gemeente, file)
+    if wijken:
+        buurten = filter_wijken(buurten, list(wijken) if not isinstance(wijken, str) else [wijken], file)
+    if buurten.empty:
+        raise InputError(InputProblem(file, "er blijven geen buurten over na de selectie"))
+    buurten = _fix_geometries(buurten, file, "buurten")
+    _note_no_residents(buurten, file)
+    return buurten
+
+
+def _dissolve_wijken(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Wijken built from buurten: union of polygons, residents summed (also rows without polygon)."""
+    b = buurten.copy()
+    if "wijknaam" not in b:
+        b["wijknaam"] = ""
+    firsts = b.groupby("wijkcode", sort=True).agg(
+        wijknaam=("wijknaam", lambda s: next((v for v in s if v), "")),
+        gemeentecode=("gemeentecode", "first"),
+        gemeentenaam=("gemeentenaam", "first"),
+        inwoners=("inwoners", lambda s: s.sum(min_count=1)),
+    )
+    with_geom = b[b.geometry.notna()]
+    geoms = with_geom.geometry.groupby(with_geom["wijkcode"]).agg(lambda g: shapely.union_all(g.values))
+    out = gpd.GeoDataFrame(firsts, geometry=geoms.reindex(firsts.index).values, crs=buurten.crs)
+    out = out.reset_index()
+    out["wijknaam"] = out["wijknaam"].where(out["wijknaam"] != "", out["wijkcode"]).astype("str")
+    return out[WIJK_COLUMNS + ["geometry"]]
+
+
+def load_wijken(path: str | Path | None, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Wijk table (wijkcode, wijknaam, gemeentecode, gemeentenaam, inwoners, geometry).
+
+    Parameters
+    ----------
+    path : a CBS/PDOK wijk file, or None to build wijken from the buurten.
+    buurten : the area table from :func:`load_buurten`; only its wijken are kept.
+
+    Notes
+    -----
+    With a file, wijken that the buurten use but the file lacks are built from
+    their buurten (with a note); a wijk without a polygon in the file gets the
+    union of its buurten. ``inwoners`` comes from the file, or from the buurten
+    when the file has none.
+    """
+    built = _dissolve_wijken(buurten)
+    if path is None:
+        return built
+    file = str(path)
+    raw = _read_vector(path)
+    ren = schema.rename_columns([c for c in raw.columns if c != raw.geometry.name], "areas")
+    if "wijkcode" not in ren.values():
+        raise InputError(InputProblem(file, "geen kolom met de wijkcode gevonden",
+                                      value=", ".join(map(str, list(raw.columns)[:20])),
+                                      expected="WK_CODE of wijkcode"))
+    wk = _normalise(raw, file, WIJK_COLUMNS, "wijken", fix_geometry=False)
+    return _merge_wijken(built, wk, file)
+
+
+def _merge_wijken(built: gpd.GeoDataFrame, wk: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
+    """Wijken built from buurten, with names, residents and polygons from a wijk file where it has them."""
+    wk = wk[wk["wijkcode"].isin(built["wijkcode"])].drop_duplicates("wijkcode").set_index("wijkcode")
+    res = built.set_index("wijkcode").copy()
+    common = res.index.intersection(wk.index)
+    for col in ("wijknaam", "gemeentenaam"):
+        vals = wk.loc[common, col]
+        vals = vals[vals != ""]
+        res.loc[vals.index, col] = vals
+    # residents: the sum of the buurten (consistent with the buurt table); the file's count
+    # only where the buurten have none. Much more in the file = the buurten cover part of it.
+    file_inw = wk.loc[common, "inwoners"]
+    own_inw = res.loc[common, "inwoners"]
+    res.loc[common, "inwoners"] = own_inw.fillna(file_inw)
+    partial = (file_inw - own_inw > np.maximum(100, 0.1 * own_inw.fillna(0))).fillna(False)
+    partial = partial[partial].index
+    if len(partial):
+        note(f"{Path(file).name}: de buurten beslaan maar een deel van {len(partial)} wijk(en) "
+             f"({', '.join(res.loc[partial, 'wijknaam'].where(res.loc[partial, 'wijknaam'] != '', partial)[:5])}); "
+             "voor die wijken tellen alleen de geladen buurten en hun vlakken.")
+    # a wijk without a usable polygon in the file keeps the union of its buurten
+    geom = wk.loc[common.difference(partial)].geometry
+    bad = ~(geom.geom_type.isin(_POLYGONAL) & geom.is_valid)
+    geom = geom.where(~bad, gpd.GeoSeries([_polygonal(g) for g in geom[bad]], index=geom.index[bad],
+                                          crs=geom.crs)).dropna()
+    res.loc[geom.index, "geometry"] = geom.values
+    missing = sorted(set(res.index) - set(wk.index))
+    if missing:
+        note(f"{Path(file).name}: {len(missing)} wijkcodes van de buurten staan niet in het wijkbestand "
+             f"({', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}); "
+             "die wijken zijn samengesteld uit hun buurten.")
+    res = res.reset_index()
+    res["wijknaam"] = res["wijknaam"].where(res["wijknaam"] != "", res["wijkcode"]).astype("str")
+    return gpd.GeoDataFrame(res[WIJK_COLUMNS], geometry=res.geometry.values, crs=settings.crs)
+
+
+def add_wijknamen(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Copy of ``buurten`` with empty ``wijknaam`` filled from the wijk table."""
+    out = buurten.copy()
+    names = wijken.set_index("wijkcode")["wijknaam"]
+    fill = out["wijknaam"] == ""
+    out.loc[fill, "wijknaam"] = out.loc[fill, "wijkcode"].map(names).fillna(out.loc[fill, "wijkcode"])
+    return out
+
+
+def _find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
+    keys = {schema.normalise_key(c): c for c in columns}
+    for cand in candidates:
+        if cand in keys:
+            return keys[cand]
+    return None
+
+
+def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoDataFrame:
+    """Own working areas (drawn in QGIS or geojson.io) in the canonical area schema.
+
+    Parameters
+    ----------
+    path : GeoJSON, GeoPackage or Shapefile with polygons, any CRS.
+    name_column : column with the area names; detected (naam, name, gebied ...) when None.
+
+    Returns
+    -------
+    GeoDataFrame like :func:`load_buurten`: buurtcode GB0001.., buurtnaam from the
+    name column, wijkcode 'GB' ('eigen werkgebied') unless a wijk column exists.
+    """
+    file = str(path)
+    raw = _read_vector(path)
+    cols = [c for c in raw.columns if c != raw.geometry.name]
+    if name_column is not None and name_column not in cols:
+        raise InputError(InputProblem(file, "de opgegeven naamkolom bestaat niet", column=name_column,
+                                      expected="een van: " + ", ".join(map(str, cols))))
+    name_col = name_column or _find_column(cols, _NAME_COLUMNS)
+    if name_col is None:
+        raise InputError(InputProblem(file, "geen kolom met de namen van de gebieden gevonden",
+                                      value=", ".join(map(str, cols)) or "(geen kolommen)",
+                                      expected="een kolom 'naam', 'name' of 'gebied', of geef de naamkolom op"))
+    n = len(raw)
+    data = pd.DataFrame(index=raw.index)
+    data["buurtcode"] = [f"GB{i:04d}" for i in range(1, n + 1)]
+    data["buurtnaam"] = _clean_text(raw[name_col]).values
+    wijk_col = _find_column([c for c in cols if c != name_col], _WIJK_NAME_COLUMNS)
+    if wijk_col is not None:
+        names = _clean_text(raw[wijk_col]).replace("", OWN_WIJK_NAME)
+        order = {w: f"GB{i:02d}" for i, w in enumerate(pd.unique(names), start=1)}
+        data["wijkcode"] = names.map(order).values
+        data["wijknaam"] = names.values
+    else:
+        data["wijkcode"] = OWN_WIJK_CODE
+        data["wijknaam"] = OWN_WIJK_NAME
+    ren = schema.rename_columns(cols, "areas")
+    for src, canon in ren.items():
+        if canon in NUMBER_COLUMNS:
+            data[canon] = raw[src].values
+    for canon in ("gemeentecode", "gemeentenaam"):
+        src = next((s for s, c in ren.items() if c == canon), None)
+        data[canon] = raw[src].values if src else ""
+    gdf = gpd.GeoDataFrame(data, geometry=raw.geometry.values, crs=raw.crs)
+    res = _normalise(gdf, file, schema.AREA_COLUMNS, "gebieden")
+    _note_no_residents(res, file)
+    return res
+
+
+# --------------------------------------------------------------------------- PDOK (online)
+
+def _http_get(url: str, params: dict[str, Any], timeout: float = PDOK_TIMEOUT) -> dict:
+    """GET a JSON document; the only network call of this module (tests replace it)."""
+    import requests
+
+    try:
+        resp = requests.get(url, params=params, timeout=timeout)
+        resp.raise_for_status()
+        return resp.json()
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise OfflineError(
+            "PDOK is niet bereikbaar (geen internetverbinding of de dienst reageert niet binnen "
+            f"{timeout:.0f} seconden). Download de buurtkaart zelf of probeer het later opnieuw.") from exc
+    except (requests.HTTPError, ValueError) as exc:
+        raise OfflineError(f"PDOK gaf een onbruikbaar antwoord: {exc}") from exc
+
+
+def _pdok_filter(gemeente: str) -> str:
+    kind, value = resolve_gemeente(gemeente)
+    prop = "gemeentecode" if kind == "code" else "gemeentenaam"
+    value = value.replace("&", "&amp;").replace("<", "&lt;")
+    return ('<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0">'
+            '<fes:PropertyIsEqualTo matchCase="false">'
+            f"<fes:ValueReference>{prop}</fes:ValueReference>"
+            f"<fes:Literal>{value}</fes:Literal>"
+            "</fes:PropertyIsEqualTo></fes:Filter>")
+
+
+def _pdok_features(layer: str, gemeente: str, cache: bool) -> list[dict]:
+    """All features of a PDOK layer for one gemeente (paged, cached as JSON)."""
+    folder = settings.cache_folder() / "pdok"
+    features: list[dict] = []
+    start = 0
+    while True:
+        params = {
+            "service": "WFS", "version": "2.0.0", "request": "GetFeature",
+            "typeNames": f"wijkenbuurten:{layer}", "outputFormat": "json",
+            "srsName": "EPSG:28992", "count": PDOK_PAGE, "startIndex": start,
+            "filter": _pdok_filter(gemeente),
+        }
+        key = hashlib.sha1(json.dumps([PDOK_WFS, params], sort_keys=True).encode()).hexdigest()[:16]
+        cached = folder / f"{layer}_{key}.json"
+        if cache and cached.exists():
+            doc = json.loads(cached.read_text(encoding="utf-8"))
+        else:
+            doc = _http_get(PDOK_WFS, params)
+            if cache:
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = cached.with_suffix(".tmp")
+                tmp.write_text(json.dumps(doc), encoding="utf-8")
+                tmp.replace(cached)
+        page = doc.get("features", [])
+        features.extend(page)
+        if len(page) < PDOK_PAGE:
+            return features
+        start += PDOK_PAGE
+
+
+def _features_to_gdf(features: list[dict]) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame.from_features(features, crs=settings.crs)
+    if gdf.geometry.name != "geometry":
+        gdf = gdf.rename_geometry("geometry")
+    return gdf
+
+
+def fetch_pdok_buurten(gemeente: str, *, cache: bool = True) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Download buurten and wijken of one gemeente from PDOK (CBS Wijk- en Buurtkaart 2023).
+
+    Parameters
+    ----------
+    gemeente : name ('Delft', 'Den Haag') or GM code.
+    cache : reuse and store responses in ``settings.cache_folder()/pdok``.
+
+    Returns
+    -------
+    (buurten, wijken) in the canonical schemas.
+
+    Raises
+    ------
+    OfflineError when PDOK cannot be reached; InputError when the gemeente is unknown.
+    """
+    source = f"PDOK wijkenbuurten 2023 ({gemeente})"
+    b_feats = _pdok_features("buurten", gemeente, cache)
+    if not b_feats:
+        raise InputError(InputProblem(source, "PDOK kent geen buurten van deze gemeente", value=gemeente,
+                                      expected="de officiële gemeentenaam of een GM-code, bijv. GM0503"))
+    buurten = normalise_buurten(_features_to_gdf(b_feats), source)
+    _note_no_residents(buurten, source)
+    w_feats = _pdok_features("wijken", gemeente, cache)
+    built = _dissolve_wijken(buurten)
+    if w_feats:
+        wk = _normalise(_features_to_gdf(w_feats), source, WIJK_COLUMNS, "wijken", fix_geometry=False)
+        wijken = _merge_wijken(built, wk, source)
+    else:
+        wijken = built
+    return add_wijknamen(buurten, wijken), wijken
