@@ -78,6 +78,9 @@ def build(
     wijkgrenzen: Annotated[Optional[Path], typer.Option("--wijkgrenzen", help="Bestand met wijkgrenzen; zonder dit worden wijken uit de buurten samengesteld.")] = None,
     gebieden: Annotated[Optional[Path], typer.Option("--gebieden", help="Eigen gebieden (vlakken met een naamkolom) in plaats van CBS-buurten.")] = None,
     lens: Annotated[Optional[str], typer.Option("--lens", help="Bekijk de wijk door de ogen van een doelgroep: senioren, jeugd, kinderen, ouders ...")] = None,
+    dag: Annotated[Optional[str], typer.Option("--dag", help="Bereik van ontmoetingsplekken die op deze dag open zijn: maandag ... zondag.")] = None,
+    dagdeel: Annotated[Optional[str], typer.Option("--dagdeel", help="Met --dag: ochtend, middag of avond.")] = None,
+    behoefte: Annotated[Optional[Path], typer.Option("--behoefte", help="CSV met behoefte-indicatoren per buurtcode; zonder dit telt het aandeel 65+.")] = None,
     per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
 ) -> None:
@@ -89,7 +92,7 @@ def build(
             result = run_build(
                 buurten=buurten, osm=osm, assets=assets, wijken_file=wijkgrenzen, gebieden=gebieden,
                 gemeente=gemeente, wijken=wijk, afstand=_parse_distances(afstand), modus=modus, lens=lens,
-                online=online, out=out, per_wijk=per_wijk,
+                dag=dag, dagdeel=dagdeel, behoefte=behoefte, online=online, out=out, per_wijk=per_wijk,
                 progress=lambda msg: status.update(f"{msg} ..."),
             )
     except typer.Exit:

@@ -10,6 +10,7 @@ the tables and the GeoPackage atomically.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +20,16 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from . import privacy, relations, schema, settings
+from . import hours, privacy, relations, schema, settings, welcoming as welcome
 from .analyse import access, coverage, gaps
+from .analyse.access import load_need, rank_need
 from .analyse.network import Network
 from .classify import classify_places
 from .errors import InputError, InputProblem, collect_notes, note
 from .export import atomic_folder, write_csv, write_gpkg, write_xlsx
 from .load.areas import load_buurten, load_own_areas, load_wijken
 from .load.assets import load_assets, merge_assets
-from .load.osm import OsmData, load_osm
+from .load.osm import OsmData, load_osm, osm_extent_share
 
 Progress = Callable[[str], None]
 
@@ -112,6 +114,9 @@ def build(
     afstand: float | Sequence[float] | None = None,
     modus: str = settings.default_mode,
     lens: str | None = None,
+    dag: str | None = None,
+    dagdeel: str | None = None,
+    behoefte: str | Path | None = None,
     online: bool = False,
     geocode: bool = False,
     out: str | Path | None = None,
@@ -139,6 +144,12 @@ def build(
         ``"publiek"`` (default, safe to share) or ``"team"``.
     lens
         Target-group lens (see ``data/lenses.csv``), e.g. ``"senioren"``.
+    dag, dagdeel
+        Also compute coverage of welcoming places open on that weekday (``"zondag"``)
+        and part of the day (``"ochtend"``, ``"middag"``, ``"avond"``).
+    behoefte
+        CSV with need indicators per buurtcode; without it, the CBS share of 65+ is used
+        to rank buurten that combine high need with low coverage.
     online
         Allow downloads (PDOK areas, Overpass places); off by default.
     out
@@ -189,6 +200,8 @@ def build(
             osm_data = fetch_osm_online(areas.to_crs(settings.crs_wgs84).union_all())
             sources.append(SOURCE_LICENCES["osm"] + ", via Overpass")
 
+        if wijken_file is None and buurten is not None:
+            wijken_file = _sibling_wijk_file(Path(buurten))
         if areas is None:
             areas = _study_area([hand, osm_data.places if osm_data else None],
                                 osm_data.extent if osm_data else None)
@@ -205,44 +218,122 @@ def build(
         extent = osm_data.extent if osm_data is not None else None
         located = privacy.location_assets(all_assets, mode)
         welcoming = located[located["ontmoetingsplek"].astype(bool)]
-        cov = coverage.coverage(areas, welcoming, network, distances, extent=extent)
+        main_d = distances[len(distances) // 2]
+        no_sources = osm_data is None and assets is None
+        parts = _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel)
+        cov = parts[0]
+        if no_sources:
+            _mark_unknown(parts, "geen gegevens over plekken")
+            note("Alleen gebieden, geen OSM-bestand of eigen assets: de dekking is onbekend, niet 0%.")
         counts = coverage.count_assets(areas, all_assets[all_assets["soort"] != "persoon"])
         persons_buurt, persons_wijk = privacy.person_counts(all_assets, areas, mode=mode)
-        lens_cov = None
-        if lens:
-            lens_cov = coverage.coverage(areas, located, network, None, lens=lens, extent=extent)
 
         say("Witte vlekken en kennisgaten")
-        main_d = distances[len(distances) // 2] if len(distances) > 1 else distances[0]
-        white = gaps.white_spots(areas, welcoming, network, main_d, extent=extent)
-        unknown = gaps.knowledge_gaps(areas, all_assets[all_assets["soort"] != "persoon"] if mode == "publiek"
+        white = gaps.white_spots(areas, welcoming, network, main_d, extent=extent) if not no_sources \
+            else gaps.white_spots(areas.iloc[:0], welcoming, None, main_d)
+        # outside the OSM extract nothing is known *because the data ends*: "geen gegevens", not a gap
+        with_data = areas[areas["buurtcode"].map(cov["gegevens"]).ne(coverage.DATA_NO_OSM).to_numpy()]
+        unknown = gaps.knowledge_gaps(with_data, all_assets[all_assets["soort"] != "persoon"] if mode == "publiek"
                                       else all_assets, today=today)
         say("Vraag en aanbod (2SFCA)")
         acc = access.access_per_buurt(areas, welcoming, network, main_d)
 
         buurt_table = areas.set_index("buurtcode")
-        for part in (counts, cov, persons_buurt, lens_cov, acc):
+        share = osm_extent_share(areas, extent) if extent is not None else None
+        if share is not None:
+            buurt_table["osm_aandeel_pct"] = (100 * share.to_numpy()).round(0)
+        for part in (counts, *parts, persons_buurt, acc):
             if part is not None:
                 buurt_table = buurt_table.join(part.drop(columns=[c for c in part.columns if c in buurt_table]),
                                                how="left")
         buurt_table = _rounded(buurt_table.reset_index())
+        if behoefte is not None or "p_65_plus" in buurt_table:
+            need = load_need(behoefte) if behoefte is not None else None
+            ranked = _need_ranking(buurt_table, need, f"dekking_{main_d:g}m")
+            if ranked is not None:
+                buurt_table = buurt_table.join(ranked, on="buurtcode")
         buurt_table = gpd.GeoDataFrame(buurt_table, geometry="geometry", crs=settings.crs)
         wijk_table = _wijk_table(coverage.summarise_wijken(buurt_table, areas), wijk_areas, persons_wijk)
 
         visible = privacy.public_assets(all_assets, mode)
         rel_lines = relations.relation_lines(all_assets, mode)
+        stages = welcome.welcoming_table(visible, today=today)
+        network_table = relations.relation_network(all_assets, mode)
 
     meta = _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente)
     layers = {"witte_vlekken": white, "kennisgaten": unknown}
     if rel_lines is not None and len(rel_lines):
         layers["relaties"] = rel_lines
-    tables = {"samengevoegd": merged}
+    welcome_points = visible.set_index("id").loc[stages["id"], ["geometry"]].reset_index()
+    layers["gastvrijheid"] = gpd.GeoDataFrame(stages.merge(welcome_points, on="id"), geometry="geometry",
+                                              crs=settings.crs)
+    tables = {"gastvrijheid": stages, "relatienetwerk": network_table, "samengevoegd": merged}
     result = BuildResult(buurten=buurt_table, wijken=wijk_table, visible_assets=visible, layers=layers,
                          tables=tables, meta=meta, notes=list(notes), network=network, all_assets=all_assets)
     if out is not None:
         say("Kaart en tabellen schrijven")
         write_outputs(result, out, per_wijk=per_wijk)
     return result
+
+
+def _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel
+                    ) -> list[pd.DataFrame]:
+    """Coverage tables: welcoming places at every distance, per ABCD category, per lens, per time."""
+    parts = [coverage.coverage(areas, welcoming, network, distances, extent=extent)]
+    for code in schema.codes("categorie"):
+        sel = located[located["categorie"] == code]
+        if code == "individuen" or sel.empty:
+            continue
+        parts.append(_prefixed(coverage.coverage(areas, sel, network, [main_d], extent=extent), code))
+    if lens:
+        parts.append(coverage.coverage(areas, located, network, None, lens=lens, extent=extent))
+    if dag:
+        states = hours.open_filter(welcoming, dag, dagdeel)
+        when = "_".join(["open", schema.normalise_key(dag)] + ([schema.normalise_key(dagdeel)] if dagdeel else []))
+        parts.append(_prefixed(coverage.coverage(areas, welcoming[states.eq("open").to_numpy()], network,
+                                                 [main_d], extent=extent), when))
+        unknown = int(states.eq("onbekend").sum())
+        if unknown:
+            note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
+                 f"open op {dag}{' ' + dagdeel if dagdeel else ''}, maar staan wel op de kaart.")
+    return parts
+
+
+def _prefixed(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """``inwoners_binnen_500m``/``dekking_500m`` -> ``<prefix>_binnen_500m``/``<prefix>_dekking_500m``."""
+    keep = [c for c in table.columns if re.match(r"(dekking|inwoners_binnen)_[0-9.]+m$", c)]
+    return table[keep].rename(columns=lambda c: f"{prefix}_" + c.replace("inwoners_binnen_", "binnen_"))
+
+
+def _mark_unknown(parts: list[pd.DataFrame], reason: str) -> None:
+    """Blank every coverage figure: with no source of places, coverage is unknown, not 0%."""
+    for part in parts:
+        for col in part.columns:
+            if "dekking_" in col or "binnen_" in col:
+                part[col] = np.nan
+    parts[0]["gegevens"] = reason
+
+
+def _need_ranking(table: pd.DataFrame, need, coverage_column: str) -> pd.DataFrame | None:
+    """Rank buurten by high need with low coverage; None when there is nothing to rank."""
+    if coverage_column not in table or table[coverage_column].notna().sum() < 3:
+        return None
+    ranked = rank_need(table.set_index("buurtcode"), need,
+                       need_columns=None if need is not None else ["p_65_plus"], coverage_column=coverage_column)
+    return ranked[["behoefte_index", "rang", "duiding"]]
+
+
+def _sibling_wijk_file(buurten: Path) -> Path | None:
+    """``x_buurt.geojson`` -> ``x_wijk.geojson`` beside it, if that exists (CBS names files so)."""
+    name = buurten.name
+    for a, b in (("buurten", "wijken"), ("buurt", "wijk"), ("Buurten", "Wijken"), ("Buurt", "Wijk")):
+        if a in name:
+            candidate = buurten.with_name(name.replace(a, b))
+            if candidate.exists() and candidate != buurten:
+                note(f"Wijkgrenzen en wijknamen gelezen uit {candidate.name} (naast het buurtbestand); "
+                     "geef --wijkgrenzen om een ander bestand te gebruiken.")
+                return candidate
+    return None
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

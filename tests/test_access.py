@@ -157,3 +157,13 @@ def test_matches_pysal_access(delft_costs):
     ours = enhanced_two_stage_fca(demand, supply, costs, 800, weights=gaussian(300))
     ref = _pysal(demand, supply, costs, 800, weights.gaussian(300), enhanced=True).reindex(demand.index)
     np.testing.assert_allclose(ours, ref, rtol=0, atol=1e-9)
+
+
+def test_no_supply_at_all_gives_nan_not_a_crash():
+    """Areas without any asset (an areas-only run): every demand point is unreached."""
+    demand = pd.Series([10.0, 20.0], index=["a", "b"])
+    supply = pd.Series([], dtype=float)
+    cost = pd.DataFrame({"origin": pd.Series([], dtype=object), "destination": pd.Series([], dtype=object),
+                         "cost": pd.Series([], dtype=float)})
+    out = two_stage_fca(demand, supply, cost, max_cost=500)
+    assert out.isna().all() and list(out.index) == ["a", "b"]

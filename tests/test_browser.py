@@ -99,7 +99,7 @@ def test_hover_shows_tooltip_and_click_opens_popup(demo):
 
 def test_metric_switch_restyles(demo):
     before = demo.eval("Array.from(document.querySelectorAll('path.leaflet-interactive')).map(function(p){return p.getAttribute('fill');}).join()")
-    demo.eval("var s = document.getElementById('abcd-metric'); s.value = 'dekking_instellingen_500m'; s.dispatchEvent(new Event('change'))")
+    demo.eval("var s = document.getElementById('abcd-metric'); s.value = 'instellingen_dekking_500m'; s.dispatchEvent(new Event('change'))")
     after = demo.eval("Array.from(document.querySelectorAll('path.leaflet-interactive')).map(function(p){return p.getAttribute('fill');}).join()")
     assert before != after
     assert "url(#abcd-hatch)" in after  # the buurt without OSM data

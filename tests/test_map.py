@@ -51,7 +51,7 @@ def make_inputs(hostile: bool = False, n_extra_assets: int = 0) -> dict:
             "inwoners": [1200.0, 800.0, np.nan, 450.0],
             "gegevens": ["ok", "ok", "ok", "geen OSM-gegevens"],
             "dekking_500m": [12.0, 40.0, 88.5, np.nan],
-            "dekking_instellingen_500m": [60.0, 70.0, 20.0, np.nan],
+            "instellingen_dekking_500m": [60.0, 70.0, 20.0, np.nan],
             "senioren_dekking_300m": [5.0, 30.0, 55.0, np.nan],
             "aantal_instellingen": [2, 1, 0, 0],
             "personen": ["< 5", "7", "< 5", ""],
@@ -214,10 +214,11 @@ def test_only_shown_columns_in_data():
 def test_metrics_and_labels(html):
     data = page_data(html)
     keys = [m["key"] for m in data["metrics"]]
-    assert keys == ["dekking_500m", "dekking_instellingen_500m", "senioren_dekking_300m"]
+    assert keys == ["dekking_500m", "instellingen_dekking_500m", "senioren_dekking_300m"]
     assert metric_label("dekking_500m")["label"] == "Ontmoetingsplekken binnen 500 m"
-    assert metric_label("dekking_instellingen_500m")["label"] == "Instellingen binnen 500 m"
-    assert metric_label("senioren_dekking_300m")["label"].startswith("Senioren: ")
+    assert metric_label("instellingen_dekking_500m")["label"] == "Instellingen binnen 500 m"
+    assert metric_label("senioren_dekking_300m")["label"].startswith("Senioren (65+): ")
+    assert metric_label("open_zondag_middag_dekking_500m")["label"] == "Open op zondag middag: binnen 500 m"
     assert data["classes"][0]["label"].startswith("0–25%: weinig inwoners")
     b = data["buurten"]["table"]
     row4 = next(r for r in b["rows"] if r[b["cols"].index("buurtcode")] == "BU04")

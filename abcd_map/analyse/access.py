@@ -133,7 +133,7 @@ def _fca(demand: pd.Series, supply: pd.Series, cost, max_cost: float | None,
         ratio[np.isnan(ratio)] = 0.0  # 0/0: pandas' sum skips NaN
         contrib = w * ratio[di]
     contrib[np.isnan(contrib)] = 0.0  # 0 * inf: out of reach or a zero weight adds nothing
-    acc = np.bincount(oi, weights=contrib, minlength=len(demand))
+    acc = np.bincount(oi, weights=contrib, minlength=len(demand)).astype(float)
     reached = np.bincount(oi, weights=reach, minlength=len(demand)) > 0
     acc[~reached] = np.nan
     return pd.Series(acc, index=demand.index)

@@ -479,7 +479,9 @@ def summarise_wijken(buurt_table: pd.DataFrame, buurten: gpd.GeoDataFrame) -> pd
             continue
         p, d = m.group("p") or "", m.group("d")
         if p:
-            covered_col, total_col = f"{p}binnen_{d}m", f"{p}inwoners"
+            # a lens has its own group size; a selection (category, opening time) counts all residents
+            covered_col = f"{p}binnen_{d}m"
+            total_col = f"{p}inwoners" if f"{p}inwoners" in table.columns else "inwoners"
         elif f"oppervlak_binnen_{d}m_ha" in table.columns:
             covered_col, total_col = f"oppervlak_binnen_{d}m_ha", "oppervlak_ha"
         else:

@@ -74,7 +74,9 @@ _ASSET_FIELDS = [
     "adres", "laatste_contact", "bron", "fase", "capaciteit", "herkomst", "osm_id",
 ]
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_METRIC = re.compile(r"^(?:(?P<lens>[a-z_]+?)_)?dekking(?:_(?P<cat>[a-z_]+?))?_(?P<dist>\d+)m$")
+#: Coverage columns are ``[<prefix>_]dekking_<afstand>m``; the prefix is an ABCD category,
+#: a lens (data/lenses.csv) or ``open_<dag>[_<dagdeel>]`` (see abcd_map.pipeline).
+_METRIC = re.compile(r"^(?:(?P<prefix>[a-z_]+?)_)?dekking_(?P<dist>[0-9.]+)m$")
 
 
 # --------------------------------------------------------------------------- folium elements
@@ -184,26 +186,38 @@ def _labels(field: str) -> dict[str, str]:
 def metric_label(column: str) -> dict[str, str]:
     """Dutch label, question and short text for a coverage column such as ``dekking_500m``.
 
-    Column names follow ``[<doelgroep>_]dekking[_<categorie>]_<afstand>m``.
+    Column names follow ``[<prefix>_]dekking_<afstand>m`` with prefix an ABCD category
+    (``cultuur_dekking_500m``), a lens (``senioren_dekking_300m``) or an opening time
+    (``open_zondag_middag_dekking_500m``).
     """
+    from ..analyse.coverage import lenses
+
     m = _METRIC.match(column)
     if not m:
         text = column.replace("_", " ")
         return {"label": text, "question": f"Aandeel inwoners: {text}", "short": ""}
-    dist, cat, lens = m.group("dist"), m.group("cat"), m.group("lens")
-    what = schema.label("categorie", cat).lower() if cat else "een ontmoetingsplek"
-    label = (schema.label("categorie", cat) if cat else "Ontmoetingsplekken") + f" binnen {dist} m"
-    question = f"Aandeel inwoners met {what} binnen {dist} m lopen"
-    if lens:
-        lens_label = schema.label("doelgroep", lens)
-        label = f"{lens_label}: {label[0].lower()}{label[1:]}"
-        question += f", bekeken voor {lens_label.lower()}"
-    return {"label": label, "question": question, "short": f"binnen {dist} m"}
+    dist, prefix = m.group("dist"), m.group("prefix") or ""
+    short = f"binnen {dist} m"
+    if prefix in schema.codes("categorie"):
+        cat = schema.label("categorie", prefix)
+        return {"label": f"{cat} binnen {dist} m", "short": short,
+                "question": f"Aandeel inwoners met iets uit '{cat.lower()}' binnen {dist} m lopen"}
+    table = lenses()
+    if prefix in table.index:
+        group = str(table.loc[prefix, "label_nl"])
+        return {"label": f"{group}: ontmoetingsplek binnen {dist} m", "short": short,
+                "question": f"Aandeel {group.lower()} met een ontmoetingsplek voor hen binnen {dist} m lopen"}
+    if prefix.startswith("open_"):
+        when = " ".join(prefix.split("_")[1:])
+        return {"label": f"Open op {when}: binnen {dist} m", "short": short,
+                "question": f"Aandeel inwoners met een ontmoetingsplek die op {when} open is, binnen {dist} m"}
+    return {"label": f"Ontmoetingsplekken binnen {dist} m", "short": short,
+            "question": f"Aandeel inwoners met een ontmoetingsplek binnen {dist} m lopen"}
 
 
 def _metric_list(buurten: pd.DataFrame, metrics: Sequence[str] | Mapping[str, str] | None) -> list[dict]:
     if metrics is None:
-        keys = [c for c in buurten.columns if "dekking" in c and _METRIC.match(c)]
+        keys = [c for c in buurten.columns if _METRIC.match(c)]
         given: Mapping[str, str] = {}
     elif isinstance(metrics, Mapping):
         keys, given = list(metrics), metrics
