@@ -146,3 +146,45 @@ def test_console_script_runs_offline(tmp_path):
                           env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "k" / "kaart.html").exists()
+
+
+# ------------------------------------------------------------------ --online, never the network
+def _recorded_pdok(url, params, timeout=10.0):
+    import json as _json
+
+    layer = params["typeNames"].split(":")[1]
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "pdok"
+    return _json.loads((fixtures / f"{layer}.json").read_text(encoding="utf-8"))
+
+
+def test_online_gemeente_uses_pdok_areas(monkeypatch, tmp_path):
+    from abcd_map import settings
+    from abcd_map.load import areas
+
+    monkeypatch.setenv("ABCD_MAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(areas, "_http_get", _recorded_pdok)
+    out = tmp_path / "uit"
+    result = run("build", "--online", "--gemeente", "Proefdorp", "--osm",
+                 str(settings.data_path("demo/demo.osm")), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    buurten = pd.read_csv(out / "buurten.csv", sep=";", decimal=",")
+    assert buurten["gemeentenaam"].str.contains("Proefdorp").all()
+    assert list((tmp_path / "cache" / "pdok").glob("*.json")), "PDOK answers are cached"
+
+
+def test_online_without_network_is_a_clear_message_and_writes_nothing(monkeypatch, tmp_path):
+    from abcd_map.errors import OfflineError
+    from abcd_map.load import areas, osm
+
+    monkeypatch.setenv("ABCD_MAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(areas, "_http_get", _recorded_pdok)
+
+    def offline(*_a, **_k):
+        raise OfflineError("Overpass is niet bereikbaar (geen internetverbinding).")
+
+    monkeypatch.setattr(osm, "fetch_osm_online", offline)
+    out = tmp_path / "uit"
+    result = run("build", "--online", "--gemeente", "Proefdorp", "--out", str(out))
+    assert result.exit_code == 1
+    assert "Geen verbinding" in result.output and "Traceback" not in result.output
+    assert not out.exists()
