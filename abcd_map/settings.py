@@ -36,6 +36,8 @@ osm_extent_min_share: float = 0.5
 resident_grid_spacing: float = 50.0
 #: Radius (m) around an uncovered home point that a white spot (witte vlek) covers.
 white_spot_buffer: float = 60.0
+#: Half-width (m) of the walking-area band drawn along reachable streets.
+walking_area_width: float = 40.0
 #: Name similarity (0-100) and distance (m) to merge an OSM place with a hand-collected one.
 merge_min_similarity: float = 80.0
 merge_max_distance: float = 75.0

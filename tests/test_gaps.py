@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from abcd_map import settings
 from abcd_map.analyse.gaps import knowledge_gaps, white_spots
 from abcd_map.analyse.network import Network
 from abcd_map.errors import AbcdWarning
@@ -83,3 +84,27 @@ def test_knowledge_gaps_unknown_contact_is_stale_and_osm_only_is_known():
     a = place([(100, 100), (500, 100)], herkomst=["handmatig", "OpenStreetMap"])
     gaps = knowledge_gaps(toy_buurten(), a, today="2024-06-01")
     assert dict(zip(gaps["buurtcode"], gaps["reden"])) == {"BU01": "contact verouderd", "BU03": "niets bekend"}
+
+
+def test_walking_area_follows_the_street_and_stops_at_the_distance():
+    """A 1 km straight street with nodes every 100 m; an asset at x=0 and 250 m.
+
+    The reachable street is x in [0, 250]; a 10 m band on both sides gives a
+    250 x 20 rectangle with round caps (radius 10) at both ends.
+    """
+    from abcd_map.analyse.gaps import walking_areas
+
+    xs = np.arange(0, 1001, 100, dtype=float)
+    net = Network(np.arange(len(xs)), xs, np.zeros(len(xs)), np.arange(len(xs) - 1), np.arange(1, len(xs)),
+                  np.full(len(xs) - 1, 100.0))
+    asset = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs=settings.crs)
+    area = walking_areas(asset, net, 250, width=10)
+    geom = area.geometry.iloc[0]
+    minx, miny, maxx, maxy = geom.bounds
+    assert (minx, maxx) == pytest.approx((-10, 260), abs=0.01)
+    assert geom.area == pytest.approx(250 * 20 + np.pi * 100, rel=0.01)
+    assert area["afstand_methode"].iloc[0] == "netwerk"
+    straight = walking_areas(asset, None, 250)
+    assert straight["afstand_methode"].iloc[0] == "hemelsbreed"
+    assert straight.geometry.iloc[0].area == pytest.approx(np.pi * 250 ** 2, rel=0.01)
+    assert walking_areas(asset.iloc[:0], net, 250).empty

@@ -10,6 +10,13 @@ clipped to the buurt (and to the OSM extent), and split into separate polygons.
 The residents of a polygon are estimated as the sum of the weights of the
 uncovered points inside it. Buurten without OSM data are never white spots.
 
+Walking areas (loopgebied)
+--------------------------
+The streets reachable within the distance from the nearest selected asset, as a
+band of ``settings.walking_area_width`` metres on either side: the part of an edge
+that is reachable is cut at the exact distance. Without a network it is a disc of
+the distance around each asset (straight line, labelled so).
+
 Knowledge gaps
 --------------
 A buurt is a knowledge gap when no asset from any source lies in it
@@ -154,3 +161,40 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
     out = gpd.GeoDataFrame(out[cols].reset_index(drop=True), geometry="geometry", crs=settings.crs)
     out.attrs.update({"peildatum": today, "maanden": months})
     return out
+
+
+def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: float | None = None, *,
+                  width: float | None = None) -> gpd.GeoDataFrame:
+    """Where one can walk to the nearest of ``assets`` within ``distance`` metres.
+
+    Returns one (multi)polygon row with ``afstand_m`` and ``afstand_methode``
+    ('netwerk' or 'hemelsbreed'); an empty frame when there are no assets.
+    """
+    distance = settings.default_distance if distance is None else float(distance)
+    width = settings.walking_area_width if width is None else float(width)
+    cols = {"afstand_m": [], "afstand_methode": []}
+    if assets is None or len(assets) == 0:
+        return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=settings.crs), crs=settings.crs)
+    xs, ys = assets.geometry.x.to_numpy(), assets.geometry.y.to_numpy()
+    if network is None or network.n_nodes == 0:
+        area = shapely.union_all(shapely.buffer(shapely.points(xs, ys), distance))
+        method = "hemelsbreed"
+    else:
+        d = network.distances_from(xs, ys, limit=distance)
+        u, v, length = network.u, network.v, network.length
+        du, dv = d[u], d[v]
+        ux, uy, vx, vy = network.x[u], network.y[u], network.x[v], network.y[v]
+        pieces = []
+        for (da, ax, ay, bx, by) in ((du, ux, uy, vx, vy), (dv, vx, vy, ux, uy)):
+            ok = np.isfinite(da) & (da <= distance)
+            # share of the edge walkable from this end, cut at the distance
+            frac = np.clip((distance - da[ok]) / np.where(length[ok] > 0, length[ok], 1.0), 0.0, 1.0)
+            ex = ax[ok] + (bx[ok] - ax[ok]) * frac
+            ey = ay[ok] + (by[ok] - ay[ok]) * frac
+            coords = np.stack([np.column_stack([ax[ok], ay[ok]]), np.column_stack([ex, ey])], axis=1)
+            pieces.append(shapely.linestrings(coords))
+        lines = np.concatenate(pieces)
+        area = shapely.union_all(shapely.buffer(lines, width, quad_segs=4)) if len(lines) else shapely.Polygon()
+        method = "netwerk"
+    return gpd.GeoDataFrame({"afstand_m": [distance], "afstand_methode": [method]},
+                            geometry=[area], crs=settings.crs)
