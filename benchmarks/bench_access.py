@@ -7,7 +7,6 @@ Prints medians of 5 runs, the ratio and the largest absolute difference.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path

@@ -14,7 +14,6 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,21 +33,9 @@ def median_time(fn, repeat: int = 5) -> tuple[float, object]:
 
 
 def delft_graph():
-    import osmium
-    import osmnx as ox
+    from abcd_map.load.osm import osmnx_street_graph
 
-    path = Path(tempfile.mkdtemp()) / "delft-highways.osm"
-    nodes: set[int] = set()
-    for way in osmium.FileProcessor(str(DELFT_OSM), osmium.osm.WAY).with_filter(osmium.filter.KeyFilter("highway")):
-        nodes.update(n.ref for n in way.nodes)
-    writer = osmium.SimpleWriter(str(path), overwrite=True)
-    for obj in osmium.FileProcessor(str(DELFT_OSM), osmium.osm.NODE | osmium.osm.WAY):
-        if obj.is_node() and obj.id in nodes:
-            writer.add_node(obj)
-        elif obj.is_way() and "highway" in obj.tags:
-            writer.add_way(obj)
-    writer.close()
-    return ox.graph_from_xml(path, simplify=True, retain_all=False)
+    return osmnx_street_graph(DELFT_OSM)
 
 
 def bench_delft() -> None:

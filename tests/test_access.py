@@ -101,21 +101,9 @@ def test_load_need(tmp_path):
 def delft_costs(tmp_path_factory):
     if not DELFT_OSM.exists():
         pytest.skip("../shared/data ontbreekt")
-    import osmium
-    import osmnx as ox
+    from abcd_map.load.osm import osmnx_street_graph
 
-    path = tmp_path_factory.mktemp("osm") / "delft-highways.osm"
-    nodes: set[int] = set()
-    for way in osmium.FileProcessor(str(DELFT_OSM), osmium.osm.WAY).with_filter(osmium.filter.KeyFilter("highway")):
-        nodes.update(n.ref for n in way.nodes)
-    writer = osmium.SimpleWriter(str(path), overwrite=True)
-    for obj in osmium.FileProcessor(str(DELFT_OSM), osmium.osm.NODE | osmium.osm.WAY):
-        if obj.is_node() and obj.id in nodes:
-            writer.add_node(obj)
-        elif obj.is_way() and "highway" in obj.tags:
-            writer.add_way(obj)
-    writer.close()
-    net = Network.from_networkx(ox.graph_from_xml(path, simplify=True, retain_all=False))
+    net = Network.from_networkx(osmnx_street_graph(DELFT_OSM, folder=tmp_path_factory.mktemp("osm")))
     rng = np.random.default_rng(3)
     dem = rng.choice(net.n_nodes, 400, replace=False)
     sup = rng.choice(net.n_nodes, 40, replace=False)

@@ -135,31 +135,13 @@ def test_bad_input_raises():
 
 
 # ------------------------------------------------------------------ real data
-def _filtered_osm(src: Path, dst: Path) -> None:
-    """Keep highway ways and their nodes (the raw extract has buildings, canals, ...)."""
-    import osmium
-
-    nodes: set[int] = set()
-    for way in osmium.FileProcessor(str(src), osmium.osm.WAY).with_filter(osmium.filter.KeyFilter("highway")):
-        nodes.update(n.ref for n in way.nodes)
-    writer = osmium.SimpleWriter(str(dst), overwrite=True)
-    for obj in osmium.FileProcessor(str(src), osmium.osm.NODE | osmium.osm.WAY):
-        if obj.is_node() and obj.id in nodes:
-            writer.add_node(obj)
-        elif obj.is_way() and "highway" in obj.tags:
-            writer.add_way(obj)
-    writer.close()
-
-
 @pytest.fixture(scope="module")
 def delft_graph(tmp_path_factory):
     if not DELFT_OSM.exists():
         pytest.skip("../shared/data ontbreekt")
-    import osmnx as ox
+    from abcd_map.load.osm import osmnx_street_graph
 
-    path = tmp_path_factory.mktemp("osm") / "delft-highways.osm"
-    _filtered_osm(DELFT_OSM, path)
-    return ox.graph_from_xml(path, simplify=True, retain_all=False)
+    return osmnx_street_graph(DELFT_OSM, folder=tmp_path_factory.mktemp("osm"))
 
 
 def _min_graph(G) -> nx.Graph:

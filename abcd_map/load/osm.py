@@ -523,3 +523,32 @@ def fetch_osm_online(area_wgs84_polygon: BaseGeometry, *, cache: bool = True) ->
     area_rd = gpd.GeoSeries([area_wgs84_polygon], crs=settings.crs_wgs84).to_crs(settings.crs).iloc[0]
     extent = _extent(network, None).intersection(area_rd) if len(u) else shapely.Polygon()
     return OsmData(places=places, network=network, extent=extent, source="OpenStreetMap (Overpass)")
+
+
+def osmnx_street_graph(path: str | Path, *, simplify: bool = True, folder: str | Path | None = None):
+    """An osmnx graph of only the ``highway`` ways of an OSM file (for interop and cross-checks).
+
+    ``osmnx.graph_from_xml`` on a raw extract builds edges from every way (buildings,
+    landuse, canals); this writes the highway ways and their nodes to a temporary
+    ``.osm`` first (with pyosmium), then lets osmnx read that.
+    """
+    import tempfile
+
+    import osmium
+    import osmnx as ox
+
+    src = str(path)
+    dst = Path(folder or tempfile.mkdtemp(prefix="abcd-osm-")) / "highways.osm"
+    nodes: set[int] = set()
+    for way in osmium.FileProcessor(src, osmium.osm.WAY).with_filter(osmium.filter.KeyFilter("highway")):
+        nodes.update(n.ref for n in way.nodes)
+    writer = osmium.SimpleWriter(str(dst), overwrite=True)
+    try:
+        for obj in osmium.FileProcessor(src, osmium.osm.NODE | osmium.osm.WAY):
+            if obj.is_node() and obj.id in nodes:
+                writer.add_node(obj)
+            elif obj.is_way() and "highway" in obj.tags:
+                writer.add_way(obj)
+    finally:
+        writer.close()
+    return ox.graph_from_xml(dst, simplify=simplify, retain_all=False)
