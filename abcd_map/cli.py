@@ -106,6 +106,16 @@ def build(
     console.print(f"\nGeschreven in [bold]{out}[/]: " + ", ".join(p.name for p in result.files), markup=True)
 
 
+def _share_text(cov, known, residents) -> str:
+    """'62%', 'geen gegevens', or '0% (van 80 inw.)' when the share rests on under half the wijk."""
+    if cov is None or cov != cov:
+        return "geen gegevens"
+    text = f"{cov:.0f}%"
+    if known == known and known is not None and residents and residents == residents and known < residents / 2:
+        text += f" (van {int(known):,} inw.)".replace(",", ".")
+    return text
+
+
 def _print_summary(result) -> None:
     meta = result.meta
     table = Table(title=f"{meta['title']} — modus {meta['modus']}")
@@ -124,7 +134,7 @@ def _print_summary(result) -> None:
             f"{r.get('wijknaam') or r.get('wijkcode')}",
             "onbekend" if inw is None or inw != inw else f"{int(inw):,}".replace(",", "."),
             f"{int(r.get('aantal_assets', 0) or 0)}",
-            "geen gegevens" if cov is None or cov != cov else f"{cov:.0f}%",
+            _share_text(cov, r.get("inwoners_met_gegevens"), inw),
         )
     console.print(table)
 

@@ -41,16 +41,17 @@ def atomic_folder(out: str | Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write text to ``path`` via a temporary file in the same folder and :func:`os.replace`.
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path`` via a temporary file beside it and :func:`os.replace`.
 
-    The file gets ordinary permissions (0666 minus the umask), not mkstemp's 0600.
+    The file gets ordinary permissions (0666 minus the umask), not mkstemp's 0600,
+    so colleagues on a shared drive can open it.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -94,3 +95,4 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
                 frame[col] = frame[col].astype("string")
         frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
     return path
+write_text_atomic = write_atomic  # TEMP alias until render/map.py is switched

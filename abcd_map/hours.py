@@ -336,6 +336,9 @@ def _translate(text: str) -> tuple[str | None, str | None]:
             last_kind = "time"
             continue
         if word in fillers:
+            if word == "en":
+                # "dinsdag- en donderdagmiddag": the hyphen elides a word, it is no range
+                after_range = False
             continue
         raise _ParseFailure(f"'{word}' niet herkend")
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from . import schema
 from .errors import InputError, InputProblem
+from .export import write_atomic
 from .load.assets import vocabulary_labels
 
 #: File names written by :func:`write_template`.
@@ -103,8 +102,8 @@ def write_template(folder: str | Path, *, overwrite: bool = False) -> list[Path]
                          expected="een andere map, of verwijder of hernoem het bestand")
             for t in existing])
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(targets[0], _xlsx_bytes())
-    _write_atomic(targets[1], _csv_bytes())
+    write_atomic(targets[0], _xlsx_bytes())
+    write_atomic(targets[1], _csv_bytes())
     return targets
 
 
@@ -210,12 +209,3 @@ def _csv_bytes() -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -166,3 +166,12 @@ def test_real_osm_opening_hours(shared_data):
     # a place open Mo-Fr only is closed on Sunday afternoon
     weekdays_only = resolved["oh"].str.fullmatch(r"Mo-Fr \d\d:\d\d-\d\d:\d\d")
     assert (sunday[weekdays_only] == "gesloten").all()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dinsdag- en donderdagmiddag", "Tu,Th 12:00-18:00"),
+    ("ma- en wo 9-12", "Mo,We 09:00-12:00"),
+    ("maandag - woensdag 9-12", "Mo-We 09:00-12:00"),
+])
+def test_hyphen_before_en_is_not_a_range(text, expected):
+    assert hours.parse_dutch_hours(text) == (expected, None)
