@@ -95,4 +95,3 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
                 frame[col] = frame[col].astype("string")
         frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
     return path
-write_text_atomic = write_atomic  # TEMP alias until render/map.py is switched

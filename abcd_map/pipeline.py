@@ -118,7 +118,7 @@ def build(
     dagdeel: str | None = None,
     behoefte: str | Path | None = None,
     online: bool = False,
-    geocode: bool = False,
+    geocode: bool | None = None,
     out: str | Path | None = None,
     per_wijk: bool = False,
     progress: Progress | None = None,
@@ -157,6 +157,9 @@ def build(
     """
     say = progress or (lambda _msg: None)
     mode = privacy.check_mode(modus)
+    if dagdeel and not dag:
+        raise InputError(InputProblem(file="--dagdeel", message="een dagdeel zonder dag", value=dagdeel,
+                                      expected="ook --dag, bijv. --dag zondag --dagdeel middag"))
     distances = _distances(afstand)
     today = today or dt.date.today()
     demo = all(v is None for v in (buurten, osm, assets, gebieden, wijken_file)) and not (online and gemeente)
@@ -185,7 +188,8 @@ def build(
             areas = None
 
         say("Eigen assets laden")
-        hand = load_assets(assets, geocode=geocode and online) if assets is not None else _empty_assets()
+        geocode = online if geocode is None else (geocode and online)
+        hand = load_assets(assets, geocode=geocode) if assets is not None else _empty_assets()
 
         osm_data: OsmData | None = None
         if osm is not None:
@@ -220,7 +224,9 @@ def build(
         welcoming = located[located["ontmoetingsplek"].astype(bool)]
         main_d = distances[len(distances) // 2]
         no_sources = osm_data is None and assets is None
-        parts = _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel)
+        points = coverage.resident_points(areas, network)  # once: every analysis below shares them
+        parts = _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel,
+                                points)
         cov = parts[0]
         if no_sources:
             _mark_unknown(parts, "geen gegevens over plekken")
@@ -229,14 +235,15 @@ def build(
         persons_buurt, persons_wijk = privacy.person_counts(all_assets, areas, mode=mode)
 
         say("Witte vlekken en kennisgaten")
-        white = gaps.white_spots(areas, welcoming, network, main_d, extent=extent) if not no_sources \
-            else gaps.white_spots(areas.iloc[:0], welcoming, None, main_d)
+        white = gaps.white_spots(areas, welcoming, network, main_d, extent=extent, points=points) \
+            if not no_sources else gaps.white_spots(areas.iloc[:0], welcoming, None, main_d)
         # outside the OSM extract nothing is known *because the data ends*: "geen gegevens", not a gap
         with_data = areas[areas["buurtcode"].map(cov["gegevens"]).ne(coverage.DATA_NO_OSM).to_numpy()]
         unknown = gaps.knowledge_gaps(with_data, all_assets[all_assets["soort"] != "persoon"] if mode == "publiek"
                                       else all_assets, today=today)
+        walk = gaps.walking_areas(welcoming, network, main_d) if not no_sources else None
         say("Vraag en aanbod (2SFCA)")
-        acc = access.access_per_buurt(areas, welcoming, network, main_d)
+        acc = access.access_per_buurt(areas, welcoming, network, main_d, points=points)
 
         buurt_table = areas.set_index("buurtcode")
         share = osm_extent_share(areas, extent) if extent is not None else None
@@ -253,7 +260,8 @@ def build(
             if ranked is not None:
                 buurt_table = buurt_table.join(ranked, on="buurtcode")
         buurt_table = gpd.GeoDataFrame(buurt_table, geometry="geometry", crs=settings.crs)
-        wijk_table = _wijk_table(coverage.summarise_wijken(buurt_table, areas), wijk_areas, persons_wijk)
+        wijk_table = _wijk_table(coverage.summarise_wijken(buurt_table, areas), wijk_areas, persons_wijk,
+                                 buurt_table, f"dekking_{main_d:g}m")
 
         visible = privacy.public_assets(all_assets, mode)
         rel_lines = relations.relation_lines(all_assets, mode)
@@ -262,6 +270,8 @@ def build(
 
     meta = _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente)
     layers = {"witte_vlekken": white, "kennisgaten": unknown}
+    if walk is not None and len(walk):
+        layers["loopgebied"] = walk
     if rel_lines is not None and len(rel_lines):
         layers["relaties"] = rel_lines
     welcome_points = visible.set_index("id").loc[stages["id"], ["geometry"]].reset_index()
@@ -276,22 +286,24 @@ def build(
     return result
 
 
-def _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel
-                    ) -> list[pd.DataFrame]:
-    """Coverage tables: welcoming places at every distance, per ABCD category, per lens, per time."""
-    parts = [coverage.coverage(areas, welcoming, network, distances, extent=extent)]
+def _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel,
+                    points) -> list[pd.DataFrame]:
+    """Coverage tables: welcoming places at every distance, per ABCD category (all its assets),
+    per lens, and of the welcoming places open at a given time."""
+    parts = [coverage.coverage(areas, welcoming, network, distances, extent=extent, points=points)]
     for code in schema.codes("categorie"):
-        sel = located[located["categorie"] == code]
-        if code == "individuen" or sel.empty:
+        if code == "individuen" or not (located["categorie"] == code).any():
             continue
-        parts.append(_prefixed(coverage.coverage(areas, sel, network, [main_d], extent=extent), code))
+        cat = coverage.coverage(areas, located, network, [main_d], selection={"categorie": code}, extent=extent,
+                                points=points)
+        parts.append(_prefixed(cat, code))
     if lens:
-        parts.append(coverage.coverage(areas, located, network, None, lens=lens, extent=extent))
+        parts.append(coverage.coverage(areas, located, network, None, lens=lens, extent=extent, points=points))
     if dag:
         states = hours.open_filter(welcoming, dag, dagdeel)
         when = "_".join(["open", schema.normalise_key(dag)] + ([schema.normalise_key(dagdeel)] if dagdeel else []))
         parts.append(_prefixed(coverage.coverage(areas, welcoming[states.eq("open").to_numpy()], network,
-                                                 [main_d], extent=extent), when))
+                                                 [main_d], extent=extent, points=points), when))
         unknown = int(states.eq("onbekend").sum())
         if unknown:
             note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
@@ -345,14 +357,24 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
         if "dekking" in col or col.startswith("per_1000") or col.endswith("_ha") or "inwoners" in col \
                 or "binnen" in col:
             out[col] = out[col].round(1)
-        elif col.startswith("toegang"):
+        elif col.startswith(("toegang", "behoefte")):
             out[col] = out[col].round(6)
     return out
 
 
-def _wijk_table(figures: pd.DataFrame, wijk_areas: gpd.GeoDataFrame, persons: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Wijk figures joined to the wijk boundaries and names (names from the wijk file win)."""
+def _wijk_table(figures: pd.DataFrame, wijk_areas: gpd.GeoDataFrame, persons: pd.DataFrame,
+                buurt_table: pd.DataFrame, coverage_column: str) -> gpd.GeoDataFrame:
+    """Wijk figures joined to the wijk boundaries and names (names from the wijk file win).
+
+    ``inwoners_met_gegevens`` says on how many residents the wijk's coverage rests: buurten
+    outside the OSM extent are left out of the share, so a wijk can rest on a few people.
+    """
     shapes = wijk_areas.set_index("wijkcode")
+    if coverage_column in buurt_table:
+        known = buurt_table["inwoners"].where(buurt_table[coverage_column].notna())
+        figures = figures.copy()
+        figures["inwoners_met_gegevens"] = known.groupby(buurt_table["wijkcode"]).sum(min_count=1).reindex(
+            figures.index)
     table = figures.drop(columns=[c for c in ("wijknaam",) if c in figures and c in shapes]).join(
         shapes[[c for c in ("wijknaam", "gemeentecode", "gemeentenaam", "geometry") if c in shapes]], how="left")
     table = table.join(persons, how="left")
@@ -379,25 +401,33 @@ def _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente) -
     }
 
 
+def _map_layers(result: BuildResult) -> dict:
+    """The keyword arguments every map of a run shares (whole area and per wijk)."""
+    layers = result.layers
+    return {"gaps": {k: v for k, v in layers.items() if k not in ("relaties", "gastvrijheid")},
+            "relations": layers.get("relaties"), "welcoming": layers.get("gastvrijheid"),
+            "meta": result.meta, "mode": result.meta["modus"]}
+
+
 def result_map(result: BuildResult):
     """The interactive map of a run (an offlinefolium Map; shows itself in Jupyter)."""
     from .render.map import render_map
 
-    gap_layers = {k: v for k, v in result.layers.items() if k != "relaties"}
-    return render_map(result.buurten, result.wijken, result.visible_assets, gaps=gap_layers,
-                      relations=result.layers.get("relaties"), meta=result.meta, mode=result.meta["modus"])
+    return render_map(result.buurten, result.wijken, result.visible_assets, **_map_layers(result))
 
 
 def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = False) -> list[Path]:
     """Write ``kaart.html``, ``buurten.csv``, ``wijken.csv``, ``tabellen.xlsx`` and ``abcd-map.gpkg``.
 
-    Files are made in a temporary folder and moved into ``out`` only when all succeeded.
+    With ``per_wijk`` also ``per-wijk/``: a map per wijk, an index page, and a PNG/PDF
+    overview per wijk. Files are made in a temporary folder and moved into ``out``
+    only when all succeeded.
     """
-    from .render.map import save_map
+    from .render.map import file_slug, render_per_wijk, save_map
+    from .render.static import static_overview
 
     names = ["kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg"]
     with atomic_folder(out) as tmp:
-        gap_layers = {k: v for k, v in result.layers.items() if k != "relaties"}
         save_map(result_map(result), tmp / "kaart.html")
         write_csv(result.buurten, tmp / "buurten.csv")
         write_csv(result.wijken, tmp / "wijken.csv")
@@ -408,15 +438,10 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
                   **result.layers}
         write_gpkg(layers, tmp / "abcd-map.gpkg")
         if per_wijk:
-            from .render.map import render_per_wijk
-            from .render.static import static_overview
-
             folder = tmp / "per-wijk"
-            render_per_wijk(result.buurten, result.wijken, result.visible_assets, folder,
-                            gaps=gap_layers, relations=result.layers.get("relaties"),
-                            meta=result.meta, mode=result.meta["modus"])
+            render_per_wijk(result.buurten, result.wijken, result.visible_assets, folder, **_map_layers(result))
             for code in result.wijken["wijkcode"].dropna().unique():
-                stem = folder / f"overzicht-{schema.normalise_key(code)}"
+                stem = folder / f"overzicht-{file_slug(code)}"
                 static_overview(result.buurten, result.wijken, result.visible_assets, wijkcode=code,
                                 path_png=stem.with_suffix(".png"), path_pdf=stem.with_suffix(".pdf"),
                                 meta=result.meta)

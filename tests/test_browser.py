@@ -30,8 +30,25 @@ def _need_chromium():
 def _save(tmp_path, hostile: bool, name: str):
     d = make_inputs(hostile)
     m = render_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
-                   meta=d["meta"])
+                   welcoming=d["welcoming"], meta=d["meta"])
     return save_map(m, tmp_path / name)
+
+
+MAP_JS = "window[Object.keys(window).filter(function(k){return k.indexOf('map_')===0;})[0]]"
+
+
+def _status(b: Browser) -> str:
+    return b.eval("document.querySelector('.abcd-status').textContent")
+
+
+def _select(b: Browser, element_id: str, value: str) -> None:
+    b.eval(f"var s = document.getElementById({json.dumps(element_id)}); s.value = {json.dumps(value)}; "
+           "s.dispatchEvent(new Event('change'))")
+
+
+def _toggle_layer(b: Browser, text: str) -> None:
+    b.eval("Array.from(document.querySelectorAll('.leaflet-control-layers label')).filter(function(l){"
+           f"return l.textContent.indexOf({json.dumps(text)}) >= 0;}})[0].querySelector('input').click()")
 
 
 def _centre(b: Browser, selector: str) -> tuple[float, float]:
@@ -119,18 +136,95 @@ def test_search_finds_asset_and_opens_popup(demo):
 
 def test_filters_hide_markers(demo):
     demo.eval("document.querySelector('.abcd-filters details').open = true")
-    total = demo.eval("document.querySelector('.abcd-status').textContent")
+    total = _status(demo)
     assert total.startswith("7 ")  # includes the bench in the (hidden) 'kleine plekken' layer
     demo.eval("var c = document.getElementById('abcd-filter-inloop'); c.click()")
-    status = demo.eval("document.querySelector('.abcd-status').textContent")
-    assert status.startswith("4 van 7")  # Linde, Klimrek, Verhalenkring, bankje
+    assert _status(demo).startswith("4 van 7")  # Linde, Klimrek, Verhalenkring, bankje
     demo.eval("document.getElementById('abcd-filter-inloop').click()")
-    demo.eval("var s = document.getElementById('abcd-filter-dag'); s.value = '5'; s.dispatchEvent(new Event('change'))")
-    assert demo.eval("document.querySelector('.abcd-status').textContent").startswith("2 van")  # 24/7 + zaterdag
-    demo.eval("var s = document.getElementById('abcd-filter-dag'); s.value = ''; s.dispatchEvent(new Event('change'))")
-    demo.eval("var s = document.getElementById('abcd-filter-doelgroep'); s.value = 'senioren'; s.dispatchEvent(new Event('change'))")
+    _select(demo, "abcd-filter-doelgroep", "senioren")
     # senioren: Linde, Verhalenkring, Jan; 'iedereen': the choir
-    assert demo.eval("document.querySelector('.abcd-status').textContent").startswith("4 van")
+    assert _status(demo).startswith("4 van")
+    _select(demo, "abcd-filter-doelgroep", "")
+    assert demo.errors() == []
+
+
+def test_time_filter_keeps_unknown_hours_visible(demo):
+    """Unknown opening hours are never silently hidden: shown grey unless the user unticks them."""
+    demo.eval("document.querySelector('.abcd-filters details').open = true")
+    assert demo.eval("document.getElementById('abcd-filter-onbekend').checked") is True
+    assert demo.eval("getComputedStyle(document.querySelector('.abcd-filter-key')).display") == "none"
+    _select(demo, "abcd-filter-dag", "5")  # zaterdag: Klimrek (24/7), Jan (za); unknown: bakkerij, bankje
+    assert _status(demo) == "4 van 7 zichtbaar, waarvan 2 grijs: openingstijden onbekend"
+    assert demo.eval("getComputedStyle(document.querySelector('.abcd-filter-key')).display") != "none"
+    # the bakery's marker is grey; the bench sits in the hidden 'kleine plekken' layer
+    grey = demo.eval("(function(){var out = []; " + MAP_JS + ".eachLayer(function(l){"
+                     "if (l._abcd && l.options.icon.options.className.indexOf('abcd-marker-onbekend') >= 0)"
+                     "{ out.push(l._abcd.naam); } }); return out;})()")
+    assert grey == ["Bakkerij Brood & Zo"]
+    demo.eval("document.getElementById('abcd-filter-onbekend').click()")
+    assert _status(demo) == "2 van 7 zichtbaar"
+    demo.eval("document.getElementById('abcd-filter-onbekend').click()")
+    # part of the day without a day: open some evening = Klimrek, Verhalenkring (ma t/m vr), Jan (za)
+    _select(demo, "abcd-filter-dag", "")
+    _select(demo, "abcd-filter-dagdeel", "2")
+    assert _status(demo).startswith("5 van 7")
+    # woensdagochtend: Linde (10-12), koor (9-17), Klimrek, Verhalenkring + 2 unknown
+    _select(demo, "abcd-filter-dag", "2")
+    _select(demo, "abcd-filter-dagdeel", "0")
+    assert _status(demo) == "6 van 7 zichtbaar, waarvan 2 grijs: openingstijden onbekend"
+    _select(demo, "abcd-filter-dagdeel", "2")  # woensdagavond: Klimrek, Verhalenkring
+    demo.eval("document.getElementById('abcd-filter-onbekend').click()")
+    assert _status(demo) == "2 van 7 zichtbaar"
+    demo.eval("document.getElementById('abcd-filter-onbekend').click()")
+    _select(demo, "abcd-filter-dag", "")
+    _select(demo, "abcd-filter-dagdeel", "")
+    assert _status(demo) == "7 plekken en mensen"
+    assert demo.eval("document.querySelectorAll('.abcd-marker-onbekend .abcd-pin').length") == 1  # only the key
+    assert demo.errors() == []
+
+
+def test_unknown_hours_in_popup(demo):
+    hits = _search(demo, "bakkerij")
+    assert any("Bakkerij" in h for h in hits)
+    demo.eval("document.querySelector('#abcd-results button').click()")
+    popup = demo.wait_until(
+        "(function(){var p = document.querySelector('.leaflet-popup-content'); "
+        "return p && p.textContent.indexOf('Bakkerij') >= 0 ? p.textContent : null;})()")
+    assert "openingstijden onbekend" in popup
+
+
+def test_welcoming_stage_layer(demo):
+    assert demo.eval("document.querySelectorAll('.leaflet-abcdStages-pane path').length") == 0  # off by default
+    assert demo.eval("getComputedStyle(document.getElementById('abcd-stage-legend')).display") == "none"
+    _toggle_layer(demo, "Gastvrijheid (kwartiermaken)")
+    # three stage dots and two dashed rings (stale contact: the choir, and the bakery without any contact)
+    assert demo.eval("document.querySelectorAll('.leaflet-abcdStages-pane path').length") == 5
+    assert demo.eval("document.querySelectorAll('.leaflet-abcdStages-pane path[stroke-dasharray]').length") == 2
+    legend = demo.eval("document.getElementById('abcd-stage-legend').innerText")
+    for word in ["Onbekend", "Benaderd", "In gesprek", "Getraind", "Ontvangend", "contact ouder dan 12 maanden"]:
+        assert word in legend
+    assert demo.eval("getComputedStyle(document.getElementById('abcd-stage-legend')).display") != "none"
+    xy = demo.eval("(function(){var m = " + MAP_JS + "; var t = ABCD_DATA.welcoming.table;"
+                   "var r = t.rows.filter(function(x){return x[t.cols.indexOf('naam')] === 'Koor Zingende Buren';})[0];"
+                   "var p = m.latLngToContainerPoint([r[t.cols.indexOf('lat')], r[t.cols.indexOf('lon')]]);"
+                   "var c = m.getContainer().getBoundingClientRect(); return [p.x + c.left, p.y + c.top];})()")
+    demo.eval(MAP_JS + ".closePopup(); 0")
+    demo.click(xy[0], xy[1])
+    popup = demo.wait_until(
+        "(function(){var p = document.querySelector('.leaflet-popup-content'); "
+        "return p && p.textContent.indexOf('Maanden geleden') >= 0 ? p.textContent : null;})()")
+    assert "Koor Zingende Buren" in popup and "In gesprek" in popup and "15-06-2023" in popup
+    assert "20 maanden" in popup and "contact ouder dan 12 maanden" in popup
+    demo.eval(MAP_JS + ".closePopup(); 0")
+    _toggle_layer(demo, "Relaties tussen plekken en mensen")
+    assert "Verwijst naar" in demo.eval("document.getElementById('abcd-relation-legend').innerText")
+    # with both overlays on, the layer list and the legend do not overlap
+    gap = demo.eval("document.getElementById('abcd-legend').getBoundingClientRect().top - "
+                    "document.querySelector('.leaflet-control-layers').getBoundingClientRect().bottom")
+    assert gap >= 0
+    _toggle_layer(demo, "Relaties tussen plekken en mensen")
+    _toggle_layer(demo, "Gastvrijheid (kwartiermaken)")
+    assert demo.eval("getComputedStyle(document.getElementById('abcd-stage-legend')).display") == "none"
     assert demo.errors() == []
 
 
@@ -152,6 +246,18 @@ def test_hostile_names_do_not_run(tmp_path):
         b.eval("Array.from(document.getElementById('abcd-metric').options).forEach(function(o){"
                "var s = document.getElementById('abcd-metric'); s.value = o.value; s.dispatchEvent(new Event('change'));})")
         b.eval("document.querySelector('.abcd-filters details').open = true")
+        # the welcoming-stage layer: hover and click every dot
+        _toggle_layer(b, "Gastvrijheid")
+        dots = b.eval("(function(){var m = " + MAP_JS + "; var t = ABCD_DATA.welcoming.table;"
+                      "var c = m.getContainer().getBoundingClientRect();"
+                      "return t.rows.map(function(r){var p = m.latLngToContainerPoint([r[t.cols.indexOf('lat')],"
+                      " r[t.cols.indexOf('lon')]]); return [p.x + c.left, p.y + c.top];});})()")
+        for x, y in dots:
+            b.mouse("mouseMoved", x, y)
+            time.sleep(0.05)
+            b.click(x, y)
+            time.sleep(0.05)
+        assert "Gastvrijheid" in b.eval("document.body.innerText")
         time.sleep(0.3)
         assert b.eval("typeof window.__xss") == "undefined"
         body = b.eval("document.body.innerText")

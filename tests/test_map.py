@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -13,10 +12,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from abcd_map import schema
+from abcd_map import schema, settings
 from abcd_map.render import map as mapmod
 from abcd_map.render.escape import escape_html, to_js
-from abcd_map.render.map import map_html, metric_label, render_map, save_map, simplify_areas, weekday_mask
+from abcd_map.render.map import (day_names, map_html, metric_label, opening_masks, render_map, save_map,
+                                 simplify_areas)
 
 CRS = "EPSG:28992"
 X0, Y0 = 84000.0, 446000.0  # Delft, RD New
@@ -108,6 +108,18 @@ def make_inputs(hostile: bool = False, n_extra_assets: int = 0) -> dict:
     relations = gpd.GeoDataFrame({"van_naam": [h(9, "Buurthuis De Linde")], "naar_naam": [h(0, "Koor")],
                                   "relatie": ["verwijst_naar"]},
                                  geometry=[LineString([pts[0], pts[1]])], crs=CRS)
+    # welcoming stages (kwartiermaken), as abcd_map.welcoming.welcoming_table + geometry
+    welcoming = gpd.GeoDataFrame(
+        {"id": ["A01", "A02", "A04"], "naam": [h(6, "Buurthuis De Linde"), h(7, "Koor Zingende Buren"),
+                                                h(9, "Bakkerij Brood & Zo")],
+         "soort": ["plek", "initiatief", "organisatie"], "categorie": ["instellingen", "verenigingen", "economie"],
+         "beheerder": [h(4, "Stichting Welzijn"), "", ""],
+         "fase": ["ontvangend", "in_gesprek", "onbekend"],
+         "fase_label": ["Ontvangend", "In gesprek", "Onbekend"],
+         "laatste_contact": pd.to_datetime(["2025-02-01", "2023-06-15", None]),
+         "maanden_sinds_contact": pd.array([1, 20, None], dtype="Int64"),
+         "contact_verouderd": [False, True, True]},
+        geometry=[pts[0], pts[1], pts[3]], crs=CRS)
     meta = {
         "title": h(1, "ABCD-kaart Lindewaarde (fictief)"),
         "gebied": h(2, "Lindewaarde"),
@@ -119,13 +131,14 @@ def make_inputs(hostile: bool = False, n_extra_assets: int = 0) -> dict:
         "notes": [h(4, "Voorbeeldkaart")],
     }
     return {"buurten": buurten, "wijken": wijken, "assets": assets,
-            "gaps": {"witte_vlekken": witte, "kennisgaten": kennis}, "relations": relations, "meta": meta}
+            "gaps": {"witte_vlekken": witte, "kennisgaten": kennis}, "relations": relations,
+            "welcoming": welcoming, "meta": meta}
 
 
 def build(hostile: bool = False, **kw) -> str:
     d = make_inputs(hostile, **kw)
     m = render_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
-                   meta=d["meta"])
+                   welcoming=d["welcoming"], meta=d["meta"])
     return map_html(m)
 
 
@@ -179,10 +192,10 @@ def test_layer_names_dutch(html):
     text = " ".join(json.loads(f'"{n}"') for n in names)
     for expected in ["Buurten (kleur: dekking)", "Wijkgrenzen en wijknamen", "Instellingen",
                      "Verenigingen en initiatieven", "Witte vlekken", "Kennisgaten",
-                     "Kleine plekken", "Relaties tussen plekken en mensen"]:
+                     "Kleine plekken", "Relaties tussen plekken en mensen", "Gastvrijheid (kwartiermaken)"]:
         assert expected in text
     groups = re.findall(r'"([^"]+)"\s*:\s*\{', control[:5000])
-    assert set(groups) >= {"Gebieden", "Plekken en mensen (ABCD)", "Witte vlekken en kennisgaten"}
+    assert set(groups) >= {"Gebieden", "Plekken en mensen (ABCD)", "Witte vlekken en kennisgaten", "Kwartiermaken"}
 
 
 def test_benches_layer_off_by_default(html):
@@ -249,18 +262,113 @@ def test_assets_get_buurt_and_days(html):
     linde = rows["Buurthuis De Linde"]
     assert linde[cols.index("buurt")] == "Noordhof"
     assert linde[cols.index("dagen")] == 4          # woensdag
-    assert rows["Koor Zingende Buren"][cols.index("dagen")] == 31
+    assert linde[cols.index("dagdelen")] == 1 << (3 * 2 + 0)   # woensdag ochtend (10-12)
+    koor = rows["Koor Zingende Buren"]
+    assert koor[cols.index("dagen")] == 31
+    # Mo-Fr 09:00-17:00: ochtend and middag, not avond, on days 0..4
+    assert koor[cols.index("dagdelen")] == sum(3 << (3 * d) for d in range(5))
+    assert rows["Jan de Klusser"][cols.index("dagen")] == 32   # "za"
+    # unknown hours stay unknown (None), never "closed" (0)
+    assert rows["Bakkerij Brood & Zo"][cols.index("dagen")] is None
+    assert rows["Bakkerij Brood & Zo"][cols.index("dagdelen")] is None
+    assert "dagen_onbekend" not in cols  # no hours here say "unknown"
     assert linde[cols.index("laatste_contact")] == "15-01-2020"
     assert linde[cols.index("contact_oud")] is True
+    assert data["days"] == ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+    assert [p["code"] for p in data["day_parts"]] == ["ochtend", "middag", "avond"]
+    assert data["day_parts"][1]["label"] == "middag (12–18 uur)"
 
 
-@pytest.mark.parametrize("text,mask", [
-    ("elke woensdag 10-12", 4), ("Mo-Fr 09:00-17:00; Su off", 31), ("ma t/m vr", 31), ("24/7", 127),
-    ("dinsdag- en donderdagmiddag", 2 | 8), ("Sa-Su", 96), ("Fr-Mo", 1 | 16 | 32 | 64),
-    ("we zijn er op afspraak", None), ("", None), ("zaterdag", 32),
+@pytest.mark.parametrize("oh,days,parts", [
+    ("We 10:00-12:00", 4, 1 << 6),
+    ("Mo-Fr 09:00-17:00; Su off", 31, sum(3 << (3 * d) for d in range(5))),
+    ("24/7", 127, (1 << 21) - 1),
+    ("Sa-Su", 96, 7 << 15 | 7 << 18),
+    ("Fr-Mo", 1 | 16 | 32 | 64, 7 | 7 << 12 | 7 << 15 | 7 << 18),
+    ("Tu 19:00-21:00", 2, 4 << 3),                       # dinsdagavond
+    ("Mo[1] 19:30-21:30", 1, 4),                          # first Monday of the month counts as Monday evening
+    (None, None, None),
 ])
-def test_weekday_mask(text, mask):
-    assert weekday_mask(text) == mask
+def test_opening_masks(oh, days, parts):
+    got = opening_masks(oh)
+    assert got[:2] == (days, parts)
+    assert got[2:] == (None, None)
+
+
+def test_opening_masks_unknown_state():
+    """An OSM rule that says 'unknown' is neither open nor closed."""
+    days, _parts, days_unknown, parts_unknown = opening_masks("Mo 10:00-12:00; We unknown")
+    assert days == 1 and days_unknown == 4
+    assert parts_unknown == 7 << 6
+
+
+def test_day_names_come_from_hours_vocabulary():
+    from abcd_map import hours
+
+    names = day_names()
+    assert [hours.weekday_number(n) for n in names] == list(range(7))
+    assert not hasattr(mapmod, "weekday_mask")  # one place for day names: abcd_map.hours
+
+
+def test_unknown_hours_text_in_script():
+    js = mapmod._asset_text("map.js")
+    assert "openingstijden onbekend" in js and "ook plekken met onbekende tijden tonen" in js
+
+
+# ---------------------------------------------------------------- welcoming stages (kwartiermaken)
+def test_welcoming_layer(html):
+    data = page_data(html)
+    w = data["welcoming"]
+    cols = w["table"]["cols"]
+    rows = {r[cols.index("naam")]: dict(zip(cols, r)) for r in w["table"]["rows"]}
+    assert set(rows) == {"Buurthuis De Linde", "Koor Zingende Buren", "Bakkerij Brood & Zo"}
+    koor = rows["Koor Zingende Buren"]
+    assert koor["fase"] == "in_gesprek" and koor["contact_verouderd"] is True
+    assert koor["laatste_contact"] == "15-06-2023" and koor["maanden_sinds_contact"] == 20
+    assert rows["Bakkerij Brood & Zo"]["laatste_contact"] is None
+    assert rows["Buurthuis De Linde"]["contact_verouderd"] is False
+    stages = {s["code"]: s for s in w["stages"]}
+    assert list(stages) == list(schema.codes("fase"))
+    assert stages["ontvangend"]["label"] == "Ontvangend" and stages["ontvangend"]["n"] == 1
+    assert stages["in_gesprek"]["colour"] == schema.colour("fase", "in_gesprek")
+    assert stages["getraind"]["n"] == 0
+    assert w["stale_label"].startswith(f"contact ouder dan {settings.stale_contact_months} maanden")
+    # its own group, off by default; not drawn as a gap layer
+    control = html[html.rindex("L.control.groupedLayers"):]
+    layer = re.search(r'"Gastvrijheid \(kwartiermaken\)(?:[^"\\]|\\.)*"\s*:\s*(\w+)', control).group(1)
+    assert f"{layer}.remove()" in control
+    assert "ABCD.stageLayer(" in html
+    assert "gastvrijheid" not in data["gaps"]
+
+
+def test_welcoming_layer_optional():
+    d = make_inputs()
+    data = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"])))
+    assert data["welcoming"] is None
+    empty = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"], welcoming=d["welcoming"].iloc[:0])))
+    assert empty["welcoming"] is None
+
+
+def test_pipeline_passes_welcoming_not_as_gap():
+    """pipeline.result_map draws result.layers['gastvrijheid'] as the stage layer, not as a gap layer."""
+    from types import SimpleNamespace
+
+    from abcd_map.pipeline import result_map
+
+    d = make_inputs()
+    result = SimpleNamespace(buurten=d["buurten"], wijken=d["wijken"], visible_assets=d["assets"],
+                             layers={**d["gaps"], "relaties": d["relations"], "gastvrijheid": d["welcoming"]},
+                             meta={**d["meta"], "modus": "publiek"})
+    data = page_data(map_html(result_map(result)))
+    assert set(data["gaps"]) == {"witte_vlekken", "kennisgaten"}
+    assert len(data["welcoming"]["table"]["rows"]) == 3
+    assert data["relations"] is not None
+
+
+def test_welcoming_hostile_names_escaped(hostile_html):
+    data = page_data(hostile_html)
+    names = {r[data["welcoming"]["table"]["cols"].index("naam")] for r in data["welcoming"]["table"]["rows"]}
+    assert HOSTILE[6] in names and HOSTILE[7] in names
 
 
 # ---------------------------------------------------------------- escaping
@@ -345,7 +453,6 @@ def test_coverage_simplify_keeps_neighbours_together():
     assert union_after.geom_type == "Polygon" and len(union_after.interiors) == 0
     assert rd.area.sum() == pytest.approx(union_after.area, rel=1e-4)
     # neighbours still share their edge
-    a, b = rd.iloc[0], rd.iloc[1]
     touching = [(i, j) for i in range(len(rd)) for j in range(i + 1, len(rd))
                 if cov.geometry.iloc[i].intersection(cov.geometry.iloc[j]).length > 1]
     for i, j in touching:
@@ -401,7 +508,7 @@ def test_render_per_wijk(tmp_path):
 
     d = make_inputs(hostile=True)
     paths = render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, gaps=d["gaps"],
-                            relations=d["relations"], meta=d["meta"])
+                            relations=d["relations"], welcoming=d["welcoming"], meta=d["meta"])
     assert paths[0].name == "index.html"
     assert sorted(p.name for p in paths[1:]) == ["wijk-WK01.html", "wijk-WK02.html"]
     index = paths[0].read_text(encoding="utf-8")
@@ -409,6 +516,7 @@ def test_render_per_wijk(tmp_path):
     assert "<img src=x" not in index and "<script>window" not in index
     data = page_data(paths[1].read_text(encoding="utf-8"))
     assert len(data["buurten"]["geo"]["features"]) == 2
+    assert data["welcoming"] is not None and len(data["welcoming"]["table"]["rows"]) >= 1
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

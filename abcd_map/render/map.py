@@ -29,8 +29,8 @@ from offlinefolium.map import Layer
 from offlinefolium.plugins import GroupedLayerControl, MarkerCluster
 from offlinefolium.template import Template
 
-from .. import schema, settings
-from ..export import write_text_atomic
+from .. import hours, schema, settings
+from ..export import write_atomic
 from .escape import escape_html, to_js
 
 ASSETS_DIR = Path(__file__).with_name("assets")
@@ -59,6 +59,12 @@ GAP_LAYERS: dict[str, dict[str, Any]] = {
         "style": "knowledge",
         "fields": [("buurtnaam", "Buurt"), ("reden", "Reden")],
     },
+    "loopgebied": {
+        "label": "Loopgebied: binnen loopafstand van een ontmoetingsplek",
+        "style": "walk",
+        "fields": [("afstand_m", "Loopafstand (m)"), ("afstand_methode", "Gemeten")],
+        "show": False,
+    },
 }
 
 MODE_TEXT = {
@@ -73,6 +79,8 @@ _ASSET_FIELDS = [
     "openingstijden", "beheerder", "contactpersoon", "telefoon", "email", "website",
     "adres", "laatste_contact", "bron", "fase", "capaciteit", "herkomst", "osm_id",
 ]
+#: Opening-time masks per asset (see :func:`opening_masks`).
+_TIME_COLUMNS = ("dagen", "dagdelen", "dagen_onbekend", "dagdelen_onbekend")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 #: Coverage columns are ``[<prefix>_]dekking_<afstand>m``; the prefix is an ABCD category,
 #: a lens (data/lenses.csv) or ``open_<dag>[_<dagdeel>]`` (see abcd_map.pipeline).
@@ -302,70 +310,60 @@ def _with_geometry(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     return out.to_crs(settings.crs)
 
 
-# --------------------------------------------------------------------------- weekdays
-_OSM_DAYS = {"Mo": 0, "Tu": 1, "We": 2, "Th": 3, "Fr": 4, "Sa": 5, "Su": 6}
-_NL_DAYS = {"ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6}
-_NL_FULL = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-_DAY_TOKEN = re.compile(
-    r"\b(?P<osm>Mo|Tu|We|Th|Fr|Sa|Su)\b|\b(?P<full>" + "|".join(_NL_FULL) + r")\w*|\b(?P<nl>ma|di|wo|do|vr|za|zo)\b",
-    re.IGNORECASE,
-)
-_RANGE = re.compile(r"^\s*(-|–|t/m|tot en met|tot)\s*$", re.IGNORECASE)
-_OFF = re.compile(r"^[\s,]*(off|closed|gesloten|dicht)\b", re.IGNORECASE)
-_ALL_DAYS = re.compile(r"24/7|\b(dagelijks|elke dag|iedere dag|alle dagen)\b", re.IGNORECASE)
+# --------------------------------------------------------------------------- opening times
+#: Parts of the day offered in the map's time filter (names and hours from data/dutch_hours.csv).
+DAY_PARTS = ("ochtend", "middag", "avond")
+
+
+def day_names() -> list[str]:
+    """Dutch weekday names, Monday first, from ``data/dutch_hours.csv`` (via :mod:`abcd_map.hours`)."""
+    words = hours.vocabulary().query("soort == 'dag'")
+    full = words[words["tekst"].str.endswith("dag")].drop_duplicates("waarde")
+    names = dict(zip(full["waarde"], full["tekst"]))
+    return [names.get(code, code) for code in hours.OSM_DAYS]
+
+
+def day_parts() -> list[dict[str, str]]:
+    """The filter's parts of the day with their hours, e.g. ``{"code": "middag", "label": "middag (12–18 uur)"}``."""
+    out = []
+    for code in DAY_PARTS:
+        start, end = hours.part_window(code)
+        out.append({"code": code, "label": f"{code} ({start // 60}–{end // 60} uur)"})
+    return out
+
+
+def _mask(states: list[bool | None], want: bool | None) -> int:
+    return sum(1 << i for i, s in enumerate(states) if s is want)
 
 
 @lru_cache(maxsize=4096)
-def weekday_mask(text: str) -> int | None:
-    """Days of the week named in a Dutch or OSM opening-hours text, as a bit mask.
+def opening_masks(oh: str | None) -> tuple[int | None, int | None, int | None, int | None]:
+    """When a place with OSM hours ``oh`` is open, as bit masks for the map's time filter.
 
-    Bit 0 is Monday. ``None`` when the text names no day. Ranges such as
-    ``Mo-Fr`` or ``ma t/m vr`` count every day between; ``Su off`` does not count.
+    Evaluated with :func:`abcd_map.hours.is_open`. Returns ``(dagen, dagdelen,
+    dagen_onbekend, dagdelen_onbekend)``: bit ``d`` of ``dagen`` is set when open at
+    some time on weekday ``d`` (0 = Monday); bit ``3 * d + p`` of ``dagdelen`` when open
+    in part ``p`` of :data:`DAY_PARTS` on that day. The ``*_onbekend`` masks mark where
+    the hours say neither open nor closed (None when there are none). Unknown hours
+    (``oh`` None) give ``(None, None, None, None)``.
 
     Examples
     --------
-    >>> weekday_mask("elke woensdag 10-12")
-    4
-    >>> weekday_mask("Mo-Fr 09:00-17:00; Su off")
-    31
+    >>> opening_masks("We 10:00-12:00")[:2]
+    (4, 64)
     """
-    if not text:
-        return None
-    if _ALL_DAYS.search(text):
-        return 127
-    tokens = []
-    for m in _DAY_TOKEN.finditer(text):
-        if m.group("osm") and m.group("osm")[0].islower():
-            continue  # "we" is a Dutch word, OSM days are capitalised
-        if m.group("osm"):
-            day = _OSM_DAYS[m.group("osm").capitalize()]
-        elif m.group("full"):
-            day = next(i for i, d in enumerate(_NL_FULL) if m.group("full").lower().startswith(d))
-        else:
-            day = _NL_DAYS[m.group("nl").lower()]
-        tokens.append((m.start(), m.end(), day))
-    if not tokens:
-        return None
-    mask = 0
-    i = 0
-    while i < len(tokens):
-        start, end, day = tokens[i]
-        if i + 1 < len(tokens) and _RANGE.match(text[end:tokens[i + 1][0]]):
-            last_end, last = tokens[i + 1][1], tokens[i + 1][2]
-            days = range(day, last + 1) if last >= day else list(range(day, 7)) + list(range(0, last + 1))
-            if not _OFF.match(text[last_end:]):
-                for d in days:
-                    mask |= 1 << d
-            i += 2
-            continue
-        if not _OFF.match(text[end:]):
-            mask |= 1 << day
-        i += 1
-    return mask or None
+    if oh is None:
+        return None, None, None, None
+    days = [hours.is_open(oh, d) for d in range(7)]
+    parts = [hours.is_open(oh, d, p) for d in range(7) for p in DAY_PARTS]
+    if all(s is None for s in days):
+        return None, None, None, None
+    return (_mask(days, True), _mask(parts, True), _mask(days, None) or None, _mask(parts, None) or None)
 
 
 # --------------------------------------------------------------------------- data
-def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | None) -> tuple[dict, list[str]]:
+def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | None,
+                today: date | None = None) -> tuple[dict, list[str]]:
     """Asset table for the page: only the columns the map shows, plus lat/lon, buurt and days."""
     assets = _with_geometry(assets)
     if assets is None or len(assets) == 0:
@@ -388,21 +386,20 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
     else:
         visible = pd.Series(True, index=assets.index)
     assets["_group"] = np.where(visible.to_numpy(dtype=bool), "cat:" + assets["categorie"], "klein")
-    day_text = pd.Series("", index=assets.index, dtype=object)
-    for col in ("openingstijden", "wanneer"):
-        if col in assets.columns:
-            day_text = day_text + " ; " + assets[col].astype(object).where(assets[col].notna(), "").astype(str)
-    assets["dagen"] = [weekday_mask(t.strip(" ;")) for t in day_text]
+    masks = pd.DataFrame([opening_masks(oh) for oh in hours.resolve_hours(assets)["oh"]],
+                         columns=list(_TIME_COLUMNS), index=assets.index, dtype=object)
+    for col in _TIME_COLUMNS:
+        assets[col] = masks[col]
     if "inloop" in assets.columns:
         assets["inloop"] = assets["inloop"].astype(object).map(lambda v: True if v is True or v is np.True_ else False)
     stale = None
     if "laatste_contact" in assets.columns:
         when = pd.to_datetime(assets["laatste_contact"], errors="coerce")
-        cutoff = pd.Timestamp(date.today()) - pd.DateOffset(months=settings.stale_contact_months)
+        cutoff = pd.Timestamp(today or date.today()) - pd.DateOffset(months=settings.stale_contact_months)
         stale = (when < cutoff).fillna(False)
         assets["laatste_contact"] = when
         assets["contact_oud"] = stale.astype(bool)
-    cols = ["lat", "lon", "categorie", "_group", "buurt", "dagen", "contact_oud"] + _ASSET_FIELDS
+    cols = ["lat", "lon", "categorie", "_group", "buurt", *_TIME_COLUMNS, "contact_oud"] + _ASSET_FIELDS
     groups = list(dict.fromkeys(assets["_group"]))
     table = _table(assets, cols)
     for required in ("lat", "lon", "categorie", "_group"):
@@ -472,6 +469,38 @@ def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
     return out
 
 
+def _welcoming_data(welcoming: gpd.GeoDataFrame | None) -> dict | None:
+    """Points of the welcoming-stage layer (kwartiermaken): stage, contact and freshness per place."""
+    welcoming = _with_geometry(welcoming)
+    if welcoming is None or len(welcoming) == 0:
+        return None
+    w = welcoming[welcoming.geometry.geom_type == "Point"].copy()
+    if w.empty:
+        return None
+    wgs = w.geometry.to_crs(settings.crs_wgs84)
+    digits = max(0, int(round(-np.log10(settings.map_precision))))
+    w["lat"] = np.round(wgs.y.to_numpy(), digits)
+    w["lon"] = np.round(wgs.x.to_numpy(), digits)
+    stages = list(schema.codes("fase"))
+    fase = w["fase"].astype(object).where(w["fase"].isin(stages), "onbekend") if "fase" in w else "onbekend"
+    w["fase"] = fase
+    if "laatste_contact" in w:
+        w["laatste_contact"] = pd.to_datetime(w["laatste_contact"], errors="coerce")
+    if "contact_verouderd" in w:
+        w["contact_verouderd"] = w["contact_verouderd"].astype(object).map(lambda v: v is True or v is np.True_)
+    table = _table(w, ["lat", "lon", "naam", "soort", "categorie", "beheerder", "fase", "laatste_contact",
+                       "maanden_sinds_contact", "contact_verouderd"], keep_empty=True)
+    counts = w["fase"].value_counts()
+    months = settings.stale_contact_months
+    return {
+        "table": table,
+        "stages": [{"code": c, "label": schema.label("fase", c), "colour": _safe_colour(schema.colour("fase", c)),
+                    "n": int(counts.get(c, 0))} for c in stages],
+        "stale_months": months,
+        "stale_label": f"contact ouder dan {months} maanden (of nooit vastgelegd)",
+    }
+
+
 def _relation_data(relations: gpd.GeoDataFrame | None) -> dict | None:
     relations = _with_geometry(relations)
     if relations is None or len(relations) == 0:
@@ -479,6 +508,16 @@ def _relation_data(relations: gpd.GeoDataFrame | None) -> dict | None:
     wgs = _round_geoms(relations.geometry.to_crs(settings.crs_wgs84).values)
     table = _table(relations, ["van_naam", "naar_naam", "relatie"])
     return _feature_collection(wgs, [dict(zip(table["cols"], row)) for row in table["rows"]])
+
+
+def _meta_date(meta: Mapping[str, Any] | None) -> date | None:
+    """The date of the data (``meta['datum']``, a date or an ISO text), or None."""
+    value = (meta or {}).get("datum")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return date.fromisoformat(value.strip())
+    return None
 
 
 def _meta(meta: Mapping[str, Any] | None, mode: str) -> dict:
@@ -490,7 +529,7 @@ def _meta(meta: Mapping[str, Any] | None, mode: str) -> dict:
     afstand = meta.get("afstand", settings.default_distance)
     if isinstance(afstand, (int, float)) and not isinstance(afstand, bool):
         afstand = f"{afstand:g} m"
-    datum = meta.get("datum") or ""
+    datum = _meta_date(meta) or meta.get("datum") or ""
     if hasattr(datum, "strftime"):
         datum = datum.strftime("%d-%m-%Y")
     return {
@@ -516,6 +555,7 @@ def render_map(
     metrics: Sequence[str] | Mapping[str, str] | None = None,
     gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
     relations: gpd.GeoDataFrame | None = None,
+    welcoming: gpd.GeoDataFrame | None = None,
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
 ) -> offlinefolium.Map:
@@ -535,6 +575,10 @@ def render_map(
         Gap layers by name (``witte_vlekken``, ``kennisgaten``, ...).
     relations
         LineStrings with ``van_naam``, ``naar_naam``, ``relatie``.
+    welcoming
+        Welcoming stages (kwartiermaken) as made by :func:`abcd_map.welcoming.welcoming_table`
+        plus Point geometry: naam, fase, laatste_contact, maanden_sinds_contact,
+        contact_verouderd. Drawn as an overlay that is off by default.
     meta
         title, gebied, datum, bronnen, modus, fictief, afstand, notes.
     mode
@@ -554,8 +598,9 @@ def render_map(
     metric_list = _metric_list(buurten if buurten is not None else pd.DataFrame(), metrics)
     metric_keys = [m["key"] for m in metric_list]
     buurt_data, wijk_data, count_cols, bounds = _area_data(buurten, wijken, metric_keys)
-    asset_table, groups = _asset_data(assets, buurten)
+    asset_table, groups = _asset_data(assets, buurten, _meta_date(meta))
     gap_data = _gap_data(gaps)
+    welcoming_data = _welcoming_data(welcoming)
     relation_data = _relation_data(relations)
     info = _meta(meta, mode)
 
@@ -599,8 +644,10 @@ def render_map(
         "filter_doelgroepen": [{"code": c, "label": l} for c, l in doelgroep_labels.items()
                                if c in used_groups and c != "iedereen"],
         "gaps": gap_data,
-        "gap_legend": [{"label": g["label"], "style": g["style"]} for g in gap_data.values()],
         "relations": relation_data,
+        "welcoming": welcoming_data,
+        "days": day_names(),
+        "day_parts": day_parts(),
         "bounds": leaflet_bounds,
         "wijk_label_zoom": 0 if n_wijken <= 12 else 13,
     }
@@ -627,15 +674,22 @@ def render_map(
         layer = _cluster(m, "Kleine plekken (bankjes, picknicktafels …)", "#777777", int(counts["klein"]), show=False)
         layer.add_child(_Call("fillAssets", {"group": "klein", "categorie": None}))
         asset_layers.append(layer)
-    gap_layers = [_JsLayer("gapLayer", key, _layer_name(g["label"])).add_to(m) for key, g in gap_data.items()]
+    gap_layers = [_JsLayer("gapLayer", key, _layer_name(g["label"], swatch=g["style"]),
+                           show=GAP_LAYERS.get(key, {}).get("show", True)).add_to(m)
+                  for key, g in gap_data.items()]
     rel_layers = []
     if relation_data:
         rel_layers.append(_JsLayer("relationLayer", None, _layer_name("Relaties tussen plekken en mensen"),
                                    show=False).add_to(m))
+    stage_layers = []
+    if welcoming_data:
+        stage_layers.append(_JsLayer("stageLayer", None, _layer_name(
+            "Gastvrijheid (kwartiermaken)", count=len(welcoming_data["table"]["rows"])), show=False).add_to(m))
     groups_ctl = {
         "Gebieden": area_layers,
         "Plekken en mensen (ABCD)": asset_layers,
         "Witte vlekken en kennisgaten": gap_layers,
+        "Kwartiermaken": stage_layers,
         "Verbindingen": rel_layers,
     }
     groups_ctl = {escape_html(k): v for k, v in groups_ctl.items() if v}
@@ -645,9 +699,15 @@ def render_map(
     return m
 
 
-def _layer_name(text: str, colour: str | None = None, count: int | None = None) -> str:
-    """HTML of a layer-control entry; the text is escaped (the control uses innerHTML)."""
+def _layer_name(text: str, colour: str | None = None, count: int | None = None, swatch: str | None = None) -> str:
+    """HTML of a layer-control entry; the text is escaped (the control uses innerHTML).
+
+    ``colour`` adds a round dot (asset layers), ``swatch`` a gap-style swatch (``white``, ``knowledge``):
+    the layer list is the legend of these layers.
+    """
     dot = f'<span class="abcd-swatch-dot" style="background:{_safe_colour(colour)}"></span>' if colour else ""
+    if swatch and re.fullmatch(r"[a-z]+", swatch):
+        dot += f'<span class="abcd-swatch abcd-gap-{swatch}"></span>'
     n = f' <span class="abcd-n">({count})</span>' if count is not None else ""
     return f"{dot}{escape_html(text)}{n}"
 
@@ -673,12 +733,13 @@ def save_map(m: offlinefolium.Map, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, map_html(m))
+    write_atomic(path, map_html(m))
     return path
 
 
 # --------------------------------------------------------------------------- one map per wijk
-def _file_slug(code: object) -> str:
+def file_slug(code: object) -> str:
+    """A safe file-name part for a wijk code (the same in maps and overviews)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "_", str(code)).strip("_") or "wijk"
 
 
@@ -691,13 +752,14 @@ def render_per_wijk(
     metrics: Sequence[str] | Mapping[str, str] | None = None,
     gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
     relations: gpd.GeoDataFrame | None = None,
+    welcoming: gpd.GeoDataFrame | None = None,
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
     margin: float | None = None,
 ) -> list[Path]:
     """One map per wijk plus an ``index.html`` linking them.
 
-    Each map shows the wijk's buurten, and the assets, gaps and relations within
+    Each map shows the wijk's buurten, and the assets, gaps, relations and welcoming stages within
     ``margin`` metres of the wijk (default ``settings.default_distance``), so
     places just across the border stay visible. Files are written atomically.
 
@@ -713,6 +775,7 @@ def render_per_wijk(
     wijken = _with_geometry(wijken)
     assets = _with_geometry(assets)
     relations = _with_geometry(relations)
+    welcoming = _with_geometry(welcoming)
     meta = dict(meta or {})
     base_title = str(meta.get("title") or "ABCD-kaart")
     written: list[Path] = []
@@ -731,14 +794,15 @@ def render_per_wijk(
         wa = near(assets) if assets is not None and len(assets) else assets
         wg = {k: near(_with_geometry(v)) for k, v in (gaps or {}).items() if v is not None and len(v)}
         wr = near(relations) if relations is not None and len(relations) else None
+        ww = near(welcoming) if welcoming is not None and len(welcoming) else None
         wmeta = meta | {"title": f"{base_title} — {name}", "gebied": name}
         m = render_map(wb, wijken[wijken["wijkcode"] == code], wa, metrics=metrics, gaps=wg, relations=wr,
-                       meta=wmeta, mode=mode)
-        fname = f"wijk-{_file_slug(code)}.html"
+                       welcoming=ww, meta=wmeta, mode=mode)
+        fname = f"wijk-{file_slug(code)}.html"
         written.append(save_map(m, out_dir / fname))
         entries.append((fname, name, wijk.get("inwoners"), str(code)))
     index = out_dir / "index.html"
-    write_text_atomic(index, _index_html(base_title, meta, entries))
+    write_atomic(index, _index_html(base_title, meta, entries))
     return [index, *written]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -22,6 +21,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from .. import schema, settings  # noqa: E402
+from ..export import write_atomic  # noqa: E402
 from .map import COVERAGE_CLASSES, NODATA_COLOUR, metric_label  # noqa: E402
 
 
@@ -126,7 +126,7 @@ def static_overview(
         fig.savefig(buf, format=fmt, metadata=md, bbox_inches="tight", pad_inches=0.2)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic_bytes(path, buf.getvalue())
+        write_atomic(path, buf.getvalue())
         written.append(path)
     plt.close(fig)
     return written
@@ -140,14 +140,4 @@ def _class_colour(value: float) -> str:
             return c["colour"]
     return COVERAGE_CLASSES[-1]["colour"]
 
-
-def _write_atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 

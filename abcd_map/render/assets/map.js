@@ -16,11 +16,16 @@
   var ASSETS = [];       // asset rows as objects
   var CATEGORY = {};     // categorie code -> {label, colour, icon}
   var CLUSTERS = [];     // {layer, markers: [{marker, asset}]}
-  var state = { metric: null, doelgroep: '', inloop: false, dag: '' };
+  // dag: weekday 0-6 or ''; dagdeel: index in D.day_parts or ''; onbekend: also show unknown hours
+  var state = { metric: null, doelgroep: '', inloop: false, dag: '', dagdeel: '', onbekend: true };
   var buurtLayer = null;
   var legendBody = null;
   var filterStatus = null;
-  var DAYS = ['maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'];
+  var filterKey = null;  // legend line for grey markers (unknown opening hours)
+  var legendBox = null;
+  // legend parts of overlays that are off by default: shown only while their layer is on
+  var overlayLegend = { stages: { box: null, on: false }, relations: { box: null, on: false } };
+  var DAYS = [];         // weekday names, Monday first (from abcd_map.hours)
 
   // ---------------------------------------------------------------- helpers
   function el(tag, cls, text) {
@@ -79,12 +84,17 @@
     rowsToObjects(D.wijken.table).forEach(function (w) { WIJK[w.wijkcode] = w; });
     ASSETS = rowsToObjects(D.assets);
     D.categories.forEach(function (c) { CATEGORY[c.code] = c; });
+    DAYS = D.days;
     state.metric = D.metrics.length ? D.metrics[0].key : '';
 
     map.createPane('abcdGaps').style.zIndex = 420;
     var wp = map.createPane('abcdWijk');
     wp.style.zIndex = 450;
     wp.style.pointerEvents = 'none';
+    var lp = map.createPane('abcdLabels');
+    lp.style.zIndex = 630;
+    lp.style.pointerEvents = 'none';
+    map.createPane('abcdStages').style.zIndex = 640;
     map.createPane('abcdLines').style.zIndex = 560;
     map.attributionControl.setPrefix('Leaflet');
 
@@ -110,7 +120,7 @@
     if (D.bounds) {
       // keep the areas clear of the title box (left) and the layer list / legend (right)
       var wide = map.getSize().x > 1000;
-      map.fitBounds(D.bounds, { paddingTopLeft: [wide ? 340 : 10, 10], paddingBottomRight: [wide ? 300 : 10, 10], animate: false });
+      map.fitBounds(D.bounds, { paddingTopLeft: [wide ? 340 : 10, 10], paddingBottomRight: [wide ? 340 : 10, 10], animate: false });
     }
   }
 
@@ -183,6 +193,7 @@
     state.metric = key;
     if (buurtLayer) { buurtLayer.setStyle(buurtStyle); }
     renderLegend();
+    fitControls();
   }
 
   // ---------------------------------------------------------------- wijken
@@ -203,7 +214,7 @@
           if (!w || !f.properties.label) { return; }
           var lab = el('span', null, w.wijknaam || w.wijkcode);
           var icon = L.divIcon({ className: 'abcd-wijklabel', html: lab, iconSize: null });
-          labels.addLayer(L.marker(f.properties.label, { icon: icon, interactive: false, keyboard: false, pane: 'abcdWijk' }));
+          labels.addLayer(L.marker(f.properties.label, { icon: icon, interactive: false, keyboard: false, pane: 'abcdLabels' }));
         });
       }
       if (labels) {
@@ -218,15 +229,16 @@
 
   // ---------------------------------------------------------------- assets
   var iconCache = {};
-  function assetIcon(cat) {
-    if (!iconCache[cat]) {
+  function assetIcon(cat, unknown) {
+    var key = cat + (unknown ? '|?' : '');
+    if (!iconCache[key]) {
       var c = CATEGORY[cat] || D.category_fallback;
-      iconCache[cat] = L.divIcon({
-        className: 'abcd-marker', html: c.marker_html,
+      iconCache[key] = L.divIcon({
+        className: 'abcd-marker' + (unknown ? ' abcd-marker-onbekend' : ''), html: c.marker_html,
         iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14], tooltipAnchor: [14, 0]
       });
     }
-    return iconCache[cat];
+    return iconCache[key];
   }
   function clusterIcon(cat) {
     var c = CATEGORY[cat] || D.category_fallback;
@@ -248,6 +260,7 @@
     if (empty(mask)) { return ''; }
     var out = [];
     for (var i = 0; i < 7; i++) { if (mask & (1 << i)) { out.push(DAYS[i]); } }
+    if (!out.length) { return 'geen vaste dag'; }
     return out.length === 7 ? 'elke dag' : out.join(', ');
   }
   function assetPopup(a) {
@@ -270,6 +283,10 @@
     addRow(dl, 'Waar', where.join(', '));
     addRow(dl, 'Wanneer', a.wanneer);
     addRow(dl, 'Openingstijden', a.openingstijden);
+    if (empty(a.dagen)) {
+      addRow(dl, 'Open op', (empty(a.wanneer) && empty(a.openingstijden))
+        ? 'openingstijden onbekend' : 'openingstijden onbekend (tekst niet te lezen)');
+    } else { addRow(dl, 'Open op', daysText(a.dagen)); }
     if (a.inloop === true) { addRow(dl, 'Inloop', 'ja, zonder afspraak'); }
     else if (a.inloop === false && 'inloop' in a) { addRow(dl, 'Inloop', 'nee of onbekend'); }
     addRow(dl, 'Voor wie', doelgroepText(a.doelgroepen));
@@ -319,7 +336,7 @@
       var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie), keyboard: true, riseOnHover: true });
       m._abcd = a;
       a._marker = m; a._cluster = cluster;
-      list.push({ marker: m, asset: a });
+      list.push({ marker: m, asset: a, unknown: false });
     });
     cluster.bindTooltip(function (m) { return assetTooltip(m._abcd); }, { className: 'abcd-tooltip', direction: 'right' });
     cluster.bindPopup(function (m) { return assetPopup(m._abcd); }, { maxWidth: 380 });
@@ -328,30 +345,61 @@
   }
 
   // ---------------------------------------------------------------- filters
+  function timeFilterOn() { return state.dag !== '' || state.dagdeel !== ''; }
+  // Open at the chosen day and/or part of the day: 'open', 'dicht' or 'onbekend'.
+  // Masks come from abcd_map.render.map.opening_masks (bit d: weekday d; bit 3d+p: part p on day d).
+  function openState(a) {
+    if (empty(a.dagen)) { return 'onbekend'; }
+    var days = state.dag === '' ? [0, 1, 2, 3, 4, 5, 6] : [Number(state.dag)];
+    var unknown = false;
+    for (var i = 0; i < days.length; i++) {
+      var bit, open, unk;
+      if (state.dagdeel === '') { bit = 1 << days[i]; open = a.dagen; unk = a.dagen_onbekend; }
+      else { bit = 1 << (days[i] * D.day_parts.length + Number(state.dagdeel)); open = a.dagdelen; unk = a.dagdelen_onbekend; }
+      if (open & bit) { return 'open'; }
+      if (!empty(unk) && (unk & bit)) { unknown = true; }
+    }
+    return unknown ? 'onbekend' : 'dicht';
+  }
+  // 0: hidden, 1: shown, 2: shown grey (opening hours unknown while a time filter is on)
   function passes(a) {
-    if (state.inloop && a.inloop !== true) { return false; }
+    if (state.inloop && a.inloop !== true) { return 0; }
     if (state.doelgroep) {
       var g = String(a.doelgroepen || '').split(';').map(function (s) { return s.trim(); });
-      if (g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return false; }
+      if (g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return 0; }
     }
-    if (state.dag !== '') {
-      if (empty(a.dagen) || !(a.dagen & (1 << Number(state.dag)))) { return false; }
+    if (timeFilterOn()) {
+      var st = openState(a);
+      if (st === 'dicht') { return 0; }
+      if (st === 'onbekend') { return state.onbekend ? 2 : 0; }
     }
-    return true;
+    return 1;
   }
   function applyFilters(countOnly) {
-    var shown = 0, total = 0;
+    var shown = 0, total = 0, grey = 0;
     CLUSTERS.forEach(function (c) {
       var visible = [];
-      c.markers.forEach(function (x) { total++; if (passes(x.asset)) { visible.push(x.marker); } });
+      c.markers.forEach(function (x) {
+        total++;
+        var p = passes(x.asset);
+        if (!p) { return; }
+        if (p === 2) { grey++; }
+        visible.push(x.marker);
+        if (countOnly === true) { return; }
+        var unknown = p === 2;
+        if (x.unknown !== unknown) { x.marker.setIcon(assetIcon(x.asset.categorie, unknown)); x.unknown = unknown; }
+      });
       shown += visible.length;
       if (countOnly === true) { return; }
       c.layer.clearLayers();
       c.layer.addLayers(visible);
     });
     if (filterStatus) {
-      filterStatus.textContent = (shown === total) ? total + ' plekken en mensen' : shown + ' van ' + total + ' zichtbaar';
+      var txt = (shown === total) ? total + ' plekken en mensen' : shown + ' van ' + total + ' zichtbaar';
+      if (grey) { txt += ', waarvan ' + grey + ' grijs: openingstijden onbekend'; }
+      filterStatus.textContent = txt;
     }
+    if (filterKey) { filterKey.style.display = timeFilterOn() && state.onbekend ? '' : 'none'; }
   }
   function makeFilterControl() {
     var Ctl = L.Control.extend({
@@ -372,13 +420,31 @@
         cb.addEventListener('change', function () { state.inloop = cb.checked; applyFilters(); });
         f2.appendChild(cb); f2.appendChild(document.createTextNode(' alleen inloop (zonder afspraak)'));
         det.appendChild(f2);
+        var row = el('div', 'abcd-field-row');
         var f3 = el('label', 'abcd-field', 'Open op');
         var ds = el('select'); ds.id = 'abcd-filter-dag';
         ds.appendChild(new Option('elke dag (geen filter)', ''));
         DAYS.forEach(function (d, i) { ds.appendChild(new Option(d, String(i))); });
         ds.addEventListener('change', function () { state.dag = ds.value; applyFilters(); });
-        f3.appendChild(ds); det.appendChild(f3);
-        det.appendChild(el('div', 'abcd-note', 'Met een dag gekozen verdwijnen plekken waarvan de dagen onbekend zijn.'));
+        f3.appendChild(ds); row.appendChild(f3);
+        var f4 = el('label', 'abcd-field', 'Dagdeel');
+        var ps = el('select'); ps.id = 'abcd-filter-dagdeel';
+        ps.appendChild(new Option('hele dag', ''));
+        D.day_parts.forEach(function (p, i) { ps.appendChild(new Option(p.label, String(i))); });
+        ps.addEventListener('change', function () { state.dagdeel = ps.value; applyFilters(); });
+        f4.appendChild(ps); row.appendChild(f4);
+        det.appendChild(row);
+        var f5 = el('label', 'abcd-check');
+        var cu = el('input'); cu.type = 'checkbox'; cu.id = 'abcd-filter-onbekend'; cu.checked = state.onbekend;
+        cu.addEventListener('change', function () { state.onbekend = cu.checked; applyFilters(); });
+        f5.appendChild(cu); f5.appendChild(document.createTextNode(' ook plekken met onbekende tijden tonen'));
+        det.appendChild(f5);
+        filterKey = el('div', 'abcd-legend-row abcd-filter-key');
+        var pin = el('span', 'abcd-marker-onbekend abcd-key-pin');
+        pin.appendChild(el('span', 'abcd-pin'));
+        filterKey.appendChild(pin);
+        filterKey.appendChild(el('span', null, 'grijs: openingstijden onbekend, misschien open'));
+        det.appendChild(filterKey);
         filterStatus = el('div', 'abcd-status');
         det.appendChild(filterStatus);
         box.appendChild(det);
@@ -532,6 +598,7 @@
       onAdd: function () {
         var box = el('div', 'abcd-box abcd-legend');
         box.id = 'abcd-legend';
+        legendBox = box;
         L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
         var lab = el('label', 'abcd-field', 'Kleur buurten naar');
         var sel = el('select'); sel.id = 'abcd-metric';
@@ -543,11 +610,42 @@
         box.appendChild(lab);
         legendBody = el('div', 'abcd-legend-body');
         box.appendChild(legendBody);
-        D.gap_legend.forEach(function (g) {
-          var row = el('div', 'abcd-legend-row');
-          var s = el('span', 'abcd-swatch abcd-gap-' + g.style);
-          row.appendChild(s); row.appendChild(el('span', null, g.label));
-          box.appendChild(row);
+        if (D.relations) {
+          var rl = el('div', 'abcd-overlay-legend');
+          rl.id = 'abcd-relation-legend';
+          rl.appendChild(el('div', 'abcd-legend-q', 'Relaties tussen plekken en mensen'));
+          var used = {};
+          D.relations.features.forEach(function (f) { used[f.properties.relatie] = true; });
+          Object.keys(D.relation_colours).forEach(function (code) {
+            if (!used[code]) { return; }
+            var r = el('div', 'abcd-legend-row');
+            var ln = el('span', 'abcd-line-swatch'); ln.style.borderTopColor = D.relation_colours[code];
+            r.appendChild(ln); r.appendChild(el('span', null, D.labels.relatie[code] || code));
+            rl.appendChild(r);
+          });
+          overlayLegend.relations.box = rl;
+          box.appendChild(rl);
+        }
+        if (D.welcoming) {
+          var stageLegend = el('div', 'abcd-overlay-legend abcd-stage-legend');
+          stageLegend.id = 'abcd-stage-legend';
+          stageLegend.appendChild(el('div', 'abcd-legend-q', 'Gastvrijheid (kwartiermaken): hoe ver is elke plek?'));
+          D.welcoming.stages.forEach(function (st) {
+            var r = el('div', 'abcd-legend-row');
+            var dot = el('span', 'abcd-stage-dot'); dot.style.background = st.colour;
+            r.appendChild(dot); r.appendChild(el('span', null, st.label + ' (' + st.n + ')'));
+            stageLegend.appendChild(r);
+          });
+          var sr = el('div', 'abcd-legend-row abcd-stage-stale-row');
+          sr.appendChild(el('span', 'abcd-stage-dot abcd-stage-stale'));
+          sr.appendChild(el('span', null, D.welcoming.stale_label));
+          stageLegend.appendChild(sr);
+          overlayLegend.stages.box = stageLegend;
+          box.appendChild(stageLegend);
+        }
+        Object.keys(overlayLegend).forEach(function (k) {
+          var part = overlayLegend[k];
+          if (part.box) { part.box.style.display = part.on ? '' : 'none'; }
         });
         renderLegend();
         return box;
@@ -559,9 +657,12 @@
   // ---------------------------------------------------------------- gaps, relations
   function gapLayer(key) {
     var g = D.gaps[key];
-    var style = g.style === 'white'
-      ? { color: '#b2182b', weight: 2, dashArray: '6 4', fillColor: '#ffffff', fillOpacity: 0.75, pane: 'abcdGaps' }
-      : { color: '#542788', weight: 2, dashArray: '2 5', fillColor: '#b2abd2', fillOpacity: 0.45, pane: 'abcdGaps' };
+    var styles = {
+      white: { color: '#b2182b', weight: 2, dashArray: '6 4', fillColor: '#ffffff', fillOpacity: 0.75, pane: 'abcdGaps' },
+      knowledge: { color: '#542788', weight: 2, dashArray: '2 5', fillColor: '#b2abd2', fillOpacity: 0.45, pane: 'abcdGaps' },
+      walk: { color: '#1b7837', weight: 1, fillColor: '#5aae61', fillOpacity: 0.35, pane: 'abcdGaps' }
+    };
+    var style = styles[g.style] || styles.knowledge;
     return L.geoJSON(g.geo, {
       style: style, pane: 'abcdGaps'
     }).bindTooltip(function (layer) {
@@ -576,7 +677,7 @@
         }, { sticky: true, className: 'abcd-tooltip' });
   }
   function relationLayer() {
-    return L.geoJSON(D.relations, {
+    var layer = L.geoJSON(D.relations, {
       pane: 'abcdLines',
       style: function (f) { return { color: D.relation_colours[f.properties.relatie] || '#333333', weight: 3, opacity: 0.85, dashArray: '8 5' }; }
     }).bindTooltip(function (layer) {
@@ -587,6 +688,81 @@
           box.appendChild(el('strong', null, p.naar_naam || ''));
           return box;
         }, { sticky: true, className: 'abcd-tooltip' });
+    layer.on('add', function () { setOverlayLegend('relations', true); });
+    layer.on('remove', function () { setOverlayLegend('relations', false); });
+    return layer;
+  }
+
+  // ---------------------------------------------------------------- welcoming stages (kwartiermaken)
+  function setOverlayLegend(key, on) {
+    var part = overlayLegend[key];
+    part.on = on;
+    if (part.box) {
+      part.box.style.display = on ? '' : 'none';
+      fitControls();
+      if (on && legendBox) { legendBox.scrollTop = legendBox.scrollHeight; }
+    }
+  }
+  // Share the height on the right between the layer list (top) and the legend (bottom), so they never overlap.
+  function fitControls() {
+    if (!MAP || !legendBox) { return; }
+    var layers = MAP.getContainer().querySelector('.leaflet-control-layers-expanded');
+    var attribution = MAP.getContainer().querySelector('.leaflet-control-attribution');
+    var room = MAP.getSize().y - 10 - 10 - 10 - (attribution ? attribution.offsetHeight : 0);
+    legendBox.style.maxHeight = ''; if (layers) { layers.style.maxHeight = ''; }
+    var lh = layers ? layers.scrollHeight + 2 : 0;
+    var gh = legendBox.scrollHeight + 2;
+    var g = (lh + gh <= room) ? gh : Math.max(Math.min(gh, room * 0.5), room - lh);
+    legendBox.style.maxHeight = Math.max(80, Math.floor(g)) + 'px';
+    if (layers) { layers.style.maxHeight = Math.max(80, Math.floor(room - g)) + 'px'; }
+  }
+  function stageTooltip(r) {
+    var box = el('div', 'abcd-tip');
+    box.appendChild(el('strong', null, r.naam || 'Zonder naam'));
+    box.appendChild(el('div', null, 'Gastvrijheid: ' + (D.labels.fase[r.fase] || r.fase)));
+    if (r.contact_verouderd) { box.appendChild(el('div', 'abcd-stale-text', D.welcoming.stale_label)); }
+    return box;
+  }
+  function stagePopup(r) {
+    var box = el('div', 'abcd-popup');
+    box.appendChild(el('h3', null, r.naam || 'Zonder naam'));
+    var c = CATEGORY[r.categorie];
+    var what = [];
+    if (c) { what.push(c.label); }
+    if (!empty(r.soort)) { what.push(D.labels.soort[r.soort] || r.soort); }
+    box.appendChild(el('div', 'abcd-sub', what.join(' · ')));
+    var dl = el('dl');
+    var fd = addRow(dl, 'Fase', D.labels.fase[r.fase] || r.fase);
+    var fc = D.fase_colours[r.fase];
+    if (fd && fc) { var chip = el('span', 'abcd-chip'); chip.style.background = fc; fd.insertBefore(chip, fd.firstChild); }
+    addRow(dl, 'Laatste contact', empty(r.laatste_contact) ? 'niet vastgelegd' : r.laatste_contact);
+    if (!empty(r.maanden_sinds_contact)) {
+      var n = Number(r.maanden_sinds_contact);
+      addRow(dl, 'Maanden geleden', n === 0 ? 'minder dan een maand' : (n === 1 ? '1 maand' : n + ' maanden'));
+    }
+    addRow(dl, 'Door wie', r.beheerder);
+    box.appendChild(dl);
+    if (r.contact_verouderd) { box.appendChild(el('p', 'abcd-stale-text', 'Let op: ' + D.welcoming.stale_label + '.')); }
+    return box;
+  }
+  function stageLayer() {
+    var group = L.featureGroup();
+    rowsToObjects(D.welcoming.table).forEach(function (r) {
+      var ll = [r.lat, r.lon];
+      if (r.contact_verouderd) {
+        group.addLayer(L.circleMarker(ll, { pane: 'abcdStages', radius: 13, color: '#b2182b', weight: 2.5,
+          dashArray: '4 3', fill: false, interactive: false }));
+      }
+      var dot = L.circleMarker(ll, { pane: 'abcdStages', radius: 8, color: '#ffffff', weight: 2,
+        fillColor: D.fase_colours[r.fase] || '#bdbdbd', fillOpacity: 1 });
+      dot._abcd = r;
+      group.addLayer(dot);
+    });
+    group.bindTooltip(function (layer) { return stageTooltip(layer._abcd); }, { className: 'abcd-tooltip', direction: 'right', offset: [10, 0] });
+    group.bindPopup(function (layer) { return stagePopup(layer._abcd); }, { maxWidth: 380 });
+    group.on('add', function () { setOverlayLegend('stages', true); });
+    group.on('remove', function () { setOverlayLegend('stages', false); });
+    return group;
   }
 
   function finish(map) {
@@ -595,13 +771,17 @@
     makeFilterControl().addTo(map);
     makeLegendControl().addTo(map);
     applyFilters(true);
+    fitControls();
+    map.on('resize', fitControls);
+    window.addEventListener('load', fitControls);
+    setTimeout(fitControls, 0);
     if (window.performance && performance.mark) { performance.mark('abcd-ready'); }
     window.__abcd_ready = true;
   }
 
   window.ABCD = {
     start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, fillAssets: fillAssets,
-    gapLayer: gapLayer, relationLayer: relationLayer, finish: finish, setMetric: setMetric,
+    gapLayer: gapLayer, relationLayer: relationLayer, stageLayer: stageLayer, finish: finish, setMetric: setMetric,
     applyFilters: applyFilters, state: state
   };
 }());
