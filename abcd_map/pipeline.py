@@ -27,7 +27,7 @@ from .analyse.network import Network
 from .classify import classify_places
 from .errors import InputError, InputProblem, collect_notes, note
 from .export import atomic_folder, write_csv, write_gpkg, write_xlsx
-from .load.areas import load_buurten, load_own_areas, load_wijken
+from .load.areas import add_wijknamen, filter_wijken, load_buurten, load_own_areas, load_wijken
 from .load.assets import load_assets, merge_assets
 from .load.osm import OsmData, load_osm, osm_extent_share
 
@@ -174,8 +174,10 @@ def build(
         say("Gebieden laden")
         sources: list[str] = []
         if buurten is not None:
-            areas = load_buurten(buurten, gemeente=gemeente, wijken=wijken)
+            areas = _load_demo_buurten(buurten, gemeente) if demo else load_buurten(buurten, gemeente=gemeente)
             sources.append(SOURCE_LICENCES["demo"] if demo else SOURCE_LICENCES["cbs"])
+            if wijken_file is None:
+                wijken_file = _sibling_wijk_file(Path(buurten))
         elif gebieden is not None:
             areas = load_own_areas(gebieden)
             sources.append(f"Eigen gebieden ({Path(gebieden).name})")
@@ -186,6 +188,10 @@ def build(
             sources.append(SOURCE_LICENCES["cbs"] + ", via PDOK")
         else:
             areas = None
+        if areas is not None and wijken:
+            if wijken_file is not None:  # wijk names may live only in the wijk file (CBS 2015)
+                areas = add_wijknamen(areas, load_wijken(wijken_file, areas))
+            areas = filter_wijken(areas, list(wijken), str(buurten or gebieden or ""))
 
         say("Eigen assets laden")
         geocode = online if geocode is None else (geocode and online)
@@ -204,8 +210,6 @@ def build(
             osm_data = fetch_osm_online(areas.to_crs(settings.crs_wgs84).union_all())
             sources.append(SOURCE_LICENCES["osm"] + ", via Overpass")
 
-        if wijken_file is None and buurten is not None:
-            wijken_file = _sibling_wijk_file(Path(buurten))
         if areas is None:
             areas = _study_area([hand, osm_data.places if osm_data else None],
                                 osm_data.extent if osm_data else None)
@@ -333,6 +337,17 @@ def _need_ranking(table: pd.DataFrame, need, coverage_column: str) -> pd.DataFra
     ranked = rank_need(table.set_index("buurtcode"), need,
                        need_columns=None if need is not None else ["p_65_plus"], coverage_column=coverage_column)
     return ranked[["behoefte_index", "rang", "duiding"]]
+
+
+def _load_demo_buurten(path: Path, gemeente: str | None) -> gpd.GeoDataFrame:
+    """The demo's buurten; a --gemeente that is not the demo's gets a message that says why."""
+    try:
+        return load_buurten(path, gemeente=gemeente)
+    except InputError:
+        raise InputError(InputProblem(
+            file="--gemeente", message="zonder --buurten toont abcd-map de fictieve demo-gemeente Lindewaarde",
+            value=gemeente, expected="ook --buurten BESTAND (CBS Wijk- en Buurtkaart) of --online om de "
+                                     "buurten van deze gemeente bij PDOK te halen")) from None
 
 
 def _sibling_wijk_file(buurten: Path) -> Path | None:

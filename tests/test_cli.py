@@ -188,3 +188,35 @@ def test_online_without_network_is_a_clear_message_and_writes_nothing(monkeypatc
     assert result.exit_code == 1
     assert "Geen verbinding" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def flat(result) -> str:
+    """CLI output with line wrapping undone (rich wraps at the terminal width)."""
+    return " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("option, name, content, phrase", [
+    ("--buurten", "invoer.csv", "a,b\n1,2\n", "geen vlakken"),
+    ("--buurten", "invoer.geojson", '{"type": "FeatureCollection", "features": []}', "geen vlakken"),
+    ("--buurten", "invoer.geojson", "geen json", "kan niet als kaartlaag"),
+    ("--osm", "invoer.osm", "<osm><node", "kan niet als OpenStreetMap"),
+    ("--gebieden", "invoer.geojson", "geen json", "kan niet als kaartlaag"),
+])
+def test_broken_area_and_osm_files_are_input_errors(tmp_path, option, name, content, phrase):
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    result = run("build", option, str(bad), "--out", str(tmp_path / "uit"))
+    assert result.exit_code == 2, result.output
+    assert phrase in flat(result) and name in flat(result) and "Traceback" not in result.output
+    assert not (tmp_path / "uit").exists()
+
+
+def test_gemeente_without_buurten_explains_the_demo(tmp_path):
+    result = run("build", "--gemeente", "Delft", "--out", str(tmp_path / "uit"))
+    assert result.exit_code == 2
+    assert "demo-gemeente Lindewaarde" in flat(result) and "--buurten" in flat(result)
+
+
+def test_dagdeel_needs_a_dag(tmp_path):
+    result = run("build", "--dagdeel", "middag", "--out", str(tmp_path / "uit"))
+    assert result.exit_code == 2 and "--dag" in result.output

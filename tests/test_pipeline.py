@@ -163,3 +163,11 @@ def test_demo_result_is_json_safe_for_notebooks():
     result = am.build()
     assert result.meta["fictief"] is True
     json.dumps({k: v for k, v in result.meta.items() if k != "notes"})
+
+
+def test_wijk_by_name_uses_the_sibling_wijk_file(shared_data):
+    """CBS 2015 buurt files have no wijk names; the wijk file beside them does."""
+    result = am.build(buurten=shared_data / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson",
+                      gemeente="Delft", wijken=["Wijk 28 Wippolder", "WK050324"])
+    assert sorted(result.wijken["wijknaam"]) == ["Wijk 24 Voorhof", "Wijk 28 Wippolder"]
+    assert set(result.buurten["wijkcode"]) == {"WK050324", "WK050328"}

@@ -68,6 +68,10 @@ def _read_vector(path: str | Path) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio raises several DataSource errors
         raise InputError(InputProblem(str(path), f"bestand kan niet als kaartlaag worden gelezen ({exc})",
                                       expected="GeoJSON, GeoPackage of Shapefile")) from exc
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf or len(gdf) == 0:
+        raise InputError(InputProblem(str(path), "het bestand heeft geen vlakken (geen geometrie of geen rijen)",
+                                      expected="een kaartlaag met buurt- of gebiedsvlakken (GeoJSON, GeoPackage "
+                                               "of Shapefile)"))
     return _to_rd(gdf, str(path))
 
 
