@@ -81,6 +81,7 @@ def build(
     dag: Annotated[Optional[str], typer.Option("--dag", help="Bereik van ontmoetingsplekken die op deze dag open zijn: maandag ... zondag.")] = None,
     dagdeel: Annotated[Optional[str], typer.Option("--dagdeel", help="Met --dag: ochtend, middag of avond.")] = None,
     behoefte: Annotated[Optional[Path], typer.Option("--behoefte", help="CSV met behoefte-indicatoren per buurtcode; zonder dit telt het aandeel 65+.")] = None,
+    drempel: Annotated[Optional[int], typer.Option("--drempel", help=f"Publiek: aantallen personen onder dit getal tonen als '< N' (standaard {settings.suppression_threshold}).")] = None,
     per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
 ) -> None:
@@ -92,7 +93,7 @@ def build(
             result = run_build(
                 buurten=buurten, osm=osm, assets=assets, wijken_file=wijkgrenzen, gebieden=gebieden,
                 gemeente=gemeente, wijken=wijk, afstand=_parse_distances(afstand), modus=modus, lens=lens,
-                dag=dag, dagdeel=dagdeel, behoefte=behoefte, online=online, out=out, per_wijk=per_wijk,
+                dag=dag, dagdeel=dagdeel, behoefte=behoefte, drempel=drempel, online=online, out=out, per_wijk=per_wijk,
                 progress=lambda msg: status.update(f"{msg} ..."),
             )
     except typer.Exit:

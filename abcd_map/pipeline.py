@@ -117,6 +117,7 @@ def build(
     dag: str | None = None,
     dagdeel: str | None = None,
     behoefte: str | Path | None = None,
+    drempel: int | None = None,
     online: bool = False,
     geocode: bool | None = None,
     out: str | Path | None = None,
@@ -150,6 +151,9 @@ def build(
     behoefte
         CSV with need indicators per buurtcode; without it, the CBS share of 65+ is used
         to rank buurten that combine high need with low coverage.
+    drempel
+        Person counts below this number are suppressed in publiek
+        (default ``settings.suppression_threshold``).
     online
         Allow downloads (PDOK areas, Overpass places); off by default.
     out
@@ -157,6 +161,10 @@ def build(
     """
     say = progress or (lambda _msg: None)
     mode = privacy.check_mode(modus)
+    threshold = settings.suppression_threshold if drempel is None else int(drempel)
+    if threshold < 1:
+        raise InputError(InputProblem(file="--drempel", message="de drempel moet minstens 1 zijn", value=drempel,
+                                      expected=f"een geheel getal, standaard {settings.suppression_threshold}"))
     if dagdeel and not dag:
         raise InputError(InputProblem(file="--dagdeel", message="een dagdeel zonder dag", value=dagdeel,
                                       expected="ook --dag, bijv. --dag zondag --dagdeel middag"))
@@ -236,7 +244,10 @@ def build(
             _mark_unknown(parts, "geen gegevens over plekken")
             note("Alleen gebieden, geen OSM-bestand of eigen assets: de dekking is onbekend, niet 0%.")
         counts = coverage.count_assets(areas, all_assets[all_assets["soort"] != "persoon"])
-        persons_buurt, persons_wijk = privacy.person_counts(all_assets, areas, mode=mode)
+        persons_buurt, persons_wijk = privacy.person_counts(all_assets, areas, mode=mode, threshold=threshold)
+        if mode == "publiek" and threshold < 3:
+            note(f"Drempel {threshold}: kleine aantallen personen per buurt zijn dan herleidbaar; "
+                 f"de standaard is {settings.suppression_threshold}.")
 
         say("Witte vlekken en kennisgaten")
         white = gaps.white_spots(areas, welcoming, network, main_d, extent=extent, points=points) \

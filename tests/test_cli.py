@@ -220,3 +220,14 @@ def test_gemeente_without_buurten_explains_the_demo(tmp_path):
 def test_dagdeel_needs_a_dag(tmp_path):
     result = run("build", "--dagdeel", "middag", "--out", str(tmp_path / "uit"))
     assert result.exit_code == 2 and "--dag" in result.output
+
+
+def test_drempel_sets_the_suppression_threshold(tmp_path):
+    """The demo has 12 persons spread over 4 wijken: all below 5, none below 1."""
+    low = run("build", "--drempel", "1", "--out", str(tmp_path / "a"))
+    assert low.exit_code == 0, low.output
+    wijken = pd.read_csv(tmp_path / "a" / "wijken.csv", sep=";", decimal=",", dtype={"personen": str})
+    assert not wijken["personen"].str.startswith("<").any()
+    assert wijken["personen_aantal"].sum() == 12
+    assert "herleidbaar" in flat(low)
+    assert run("build", "--drempel", "0", "--out", str(tmp_path / "b")).exit_code == 2
