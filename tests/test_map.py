@@ -534,3 +534,13 @@ def test_static_overview(tmp_path):
     text = " ".join(f"{k}={v}" for k, v in img.info.items() if isinstance(v, str))
     assert "Jan" not in text and "Klusser" not in text
     assert paths[1].read_bytes()[:5] == b"%PDF-"
+
+
+def test_background_tiles_are_offered_but_off(html):
+    """The map reads without tiles; the OSM background is an overlay that starts hidden."""
+    from abcd_map.render.map import BACKGROUND_LABEL, BACKGROUND_TILES
+
+    assert BACKGROUND_TILES in html and BACKGROUND_LABEL in html
+    layer = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", html)
+    assert layer, "tile layer missing"
+    assert f"{layer.group(1)}.remove()" in html  # folium's way of starting a layer hidden

@@ -67,6 +67,11 @@ GAP_LAYERS: dict[str, dict[str, Any]] = {
     },
 }
 
+#: Optional background map (only drawn when switched on, and then only with internet).
+BACKGROUND_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+BACKGROUND_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers"
+BACKGROUND_LABEL = "Achtergrondkaart OpenStreetMap (alleen met internet)"
+
 MODE_TEXT = {
     "publiek": "veilig om te delen. Personen staan er alleen op met hun toestemming; "
     "verder tellen ze alleen mee in aantallen per buurt.",
@@ -558,6 +563,7 @@ def render_map(
     welcoming: gpd.GeoDataFrame | None = None,
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
+    online_background: bool = True,
 ) -> offlinefolium.Map:
     """Build the interactive, offline HTML map.
 
@@ -583,6 +589,9 @@ def render_map(
         title, gebied, datum, bronnen, modus, fictief, afstand, notes.
     mode
         'publiek' or 'team' (shown on the map; privacy is decided upstream).
+    online_background
+        Offer an OpenStreetMap background layer, off by default; the map never loads
+        a tile unless the user switches it on (and then needs internet).
 
     Returns
     -------
@@ -685,12 +694,19 @@ def render_map(
     if welcoming_data:
         stage_layers.append(_JsLayer("stageLayer", None, _layer_name(
             "Gastvrijheid (kwartiermaken)", count=len(welcoming_data["table"]["rows"])), show=False).add_to(m))
+    background = []
+    if online_background:
+        # off by default: the map draws without it; switched on, it needs internet
+        background.append(offlinefolium.TileLayer(
+            tiles=BACKGROUND_TILES, attr=BACKGROUND_ATTRIBUTION, name=_layer_name(BACKGROUND_LABEL),
+            overlay=True, show=False, max_zoom=19, max_native_zoom=19).add_to(m))
     groups_ctl = {
         "Gebieden": area_layers,
         "Plekken en mensen (ABCD)": asset_layers,
         "Witte vlekken en kennisgaten": gap_layers,
         "Kwartiermaken": stage_layers,
         "Verbindingen": rel_layers,
+        "Achtergrond": background,
     }
     groups_ctl = {escape_html(k): v for k, v in groups_ctl.items() if v}
     if groups_ctl:
