@@ -32,6 +32,22 @@ EXIT_INPUT = 2
 EXIT_FAILURE = 1
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        console.print(f"abcd-map {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Toon het versienummer.")] = False,
+) -> None:
+    """Kaarten en tabellen van wat een buurt heeft (Asset-Based Community Development)."""
+
+
 def _fail(exc: BaseException, debug: bool) -> None:
     """Print an error the way a user can act on it, then exit with the right code."""
     from .errors import AbcdError, InputError, OfflineError
