@@ -181,29 +181,13 @@ def build(
         # --- load -----------------------------------------------------------------
         say("Gebieden laden")
         sources: list[str] = []
-        if buurten is not None:
-            areas = _load_demo_buurten(buurten, gemeente) if demo else load_buurten(buurten, gemeente=gemeente)
-            sources.append(SOURCE_LICENCES["demo"] if demo else SOURCE_LICENCES["cbs"])
-            if wijken_file is None:
-                wijken_file = _sibling_wijk_file(Path(buurten))
-        elif gebieden is not None:
-            areas = load_own_areas(gebieden)
-            sources.append(f"Eigen gebieden ({Path(gebieden).name})")
-        elif online and gemeente:
-            from .load.areas import fetch_pdok_buurten
-
-            areas, _wijken_online = fetch_pdok_buurten(gemeente)
-            sources.append(SOURCE_LICENCES["cbs"] + ", via PDOK")
-        else:
-            areas = None
-        if areas is not None and wijken:
-            if wijken_file is not None:  # wijk names may live only in the wijk file (CBS 2015)
-                areas = add_wijknamen(areas, load_wijken(wijken_file, areas))
-            areas = filter_wijken(areas, list(wijken), str(buurten or gebieden or ""))
+        areas, wijken_file = _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, sources)
 
         say("Eigen assets laden")
         geocode = online if geocode is None else (geocode and online)
         hand = load_assets(assets, geocode=geocode) if assets is not None else _empty_assets()
+        if assets is not None and not demo:
+            sources.append(f"Eigen lijst van het team ({Path(assets).name}, {len(hand)} rijen)")
 
         osm_data: OsmData | None = None
         if osm is not None:
@@ -348,6 +332,34 @@ def _need_ranking(table: pd.DataFrame, need, coverage_column: str) -> pd.DataFra
     ranked = rank_need(table.set_index("buurtcode"), need,
                        need_columns=None if need is not None else ["p_65_plus"], coverage_column=coverage_column)
     return ranked[["behoefte_index", "rang", "duiding"]]
+
+
+def _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, sources: list[str]
+                ) -> tuple[gpd.GeoDataFrame | None, Path | None]:
+    """Areas from CBS buurten, own areas or PDOK (or None), narrowed to the wijken asked for.
+
+    Returns the areas and the wijk file to use (given, or the CBS sibling of the buurt file).
+    """
+    if buurten is not None:
+        areas = _load_demo_buurten(buurten, gemeente) if demo else load_buurten(buurten, gemeente=gemeente)
+        sources.append(SOURCE_LICENCES["demo"] if demo else SOURCE_LICENCES["cbs"])
+        if wijken_file is None:
+            wijken_file = _sibling_wijk_file(Path(buurten))
+    elif gebieden is not None:
+        areas = load_own_areas(gebieden)
+        sources.append(f"Eigen gebieden ({Path(gebieden).name})")
+    elif online and gemeente:
+        from .load.areas import fetch_pdok_buurten
+
+        areas, _wijken = fetch_pdok_buurten(gemeente)  # PDOK buurten carry their wijk names
+        sources.append(SOURCE_LICENCES["cbs"] + ", via PDOK")
+    else:
+        return None, wijken_file
+    if wijken:
+        if wijken_file is not None:  # wijk names may live only in the wijk file (CBS 2015)
+            areas = add_wijknamen(areas, load_wijken(wijken_file, areas))
+        areas = filter_wijken(areas, list(wijken), str(buurten or gebieden or ""))
+    return areas, wijken_file
 
 
 def _load_demo_buurten(path: Path, gemeente: str | None) -> gpd.GeoDataFrame:
