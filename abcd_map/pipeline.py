@@ -461,8 +461,7 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
     overview per wijk. Files are made in a temporary folder and moved into ``out``
     only when all succeeded.
     """
-    from .render.map import file_slug, render_per_wijk, save_map
-    from .render.static import static_overview
+    from .render.map import render_per_wijk, save_map
 
     names = ["kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg"]
     with atomic_folder(out) as tmp:
@@ -476,13 +475,8 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
                   **result.layers}
         write_gpkg(layers, tmp / "abcd-map.gpkg")
         if per_wijk:
-            folder = tmp / "per-wijk"
-            render_per_wijk(result.buurten, result.wijken, result.visible_assets, folder, **_map_layers(result))
-            for code in result.wijken["wijkcode"].dropna().unique():
-                stem = folder / f"overzicht-{file_slug(code)}"
-                static_overview(result.buurten, result.wijken, result.visible_assets, wijkcode=code,
-                                path_png=stem.with_suffix(".png"), path_pdf=stem.with_suffix(".pdf"),
-                                meta=result.meta)
+            render_per_wijk(result.buurten, result.wijken, result.visible_assets, tmp / "per-wijk",
+                            overviews=True, **_map_layers(result))
             names.append("per-wijk")
     files = [Path(out) / n for n in names]
     result.files = files

@@ -772,6 +772,7 @@ def render_per_wijk(
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
     margin: float | None = None,
+    overviews: bool = False,
 ) -> list[Path]:
     """One map per wijk plus an ``index.html`` linking them.
 
@@ -779,10 +780,13 @@ def render_per_wijk(
     ``margin`` metres of the wijk (default ``settings.default_distance``), so
     places just across the border stay visible. Files are written atomically.
 
+    With ``overviews``, each wijk also gets a static overview for handouts
+    (``overzicht-<wijkcode>.png`` and ``.pdf``), linked from the index.
+
     Returns
     -------
     list of Path
-        ``index.html`` first, then one ``wijk-<wijkcode>.html`` per wijk.
+        ``index.html`` first, then per wijk ``wijk-<wijkcode>.html`` (and its overviews).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -816,17 +820,27 @@ def render_per_wijk(
                        welcoming=ww, meta=wmeta, mode=mode)
         fname = f"wijk-{file_slug(code)}.html"
         written.append(save_map(m, out_dir / fname))
+        if overviews:
+            from .static import static_overview
+
+            stem = out_dir / f"overzicht-{file_slug(code)}"
+            written += static_overview(buurten, wijken, assets, wijkcode=code, path_png=stem.with_suffix(".png"),
+                                       path_pdf=stem.with_suffix(".pdf"), meta=meta)
         entries.append((fname, name, wijk.get("inwoners"), str(code)))
     index = out_dir / "index.html"
-    write_atomic(index, _index_html(base_title, meta, entries))
+    write_atomic(index, _index_html(base_title, meta, entries, overviews))
     return [index, *written]
 
 
-def _index_html(title: str, meta: Mapping[str, Any], entries: list[tuple[str, str, Any, str]]) -> str:
+def _index_html(title: str, meta: Mapping[str, Any], entries: list[tuple[str, str, Any, str]],
+                overviews: bool = False) -> str:
     rows = []
     for fname, name, inwoners, code in sorted(entries, key=lambda e: e[1].lower()):
         n = "" if inwoners is None or pd.isna(inwoners) else f"{int(inwoners):,}".replace(",", ".") + " inwoners"
-        rows.append(f'<li><a href="{escape_html(fname)}">{escape_html(name)}</a> '
+        stem = fname.replace("wijk-", "overzicht-", 1).removesuffix(".html")
+        prints = "".join(f' · <a href="{escape_html(stem)}.{ext}">{ext.upper()}</a>' for ext in ("png", "pdf")
+                         if overviews)
+        rows.append(f'<li><a href="{escape_html(fname)}">{escape_html(name)}</a>{prints} '
                     f'<span class="code">{escape_html(code)}</span> <span class="n">{escape_html(n)}</span></li>')
     fictief = '<p class="fictief">FICTIEF: alle namen en plekken zijn verzonnen.</p>' if meta.get("fictief") else ""
     sources = "; ".join(str(s) for s in (meta.get("bronnen") or []))

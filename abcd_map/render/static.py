@@ -93,6 +93,11 @@ def static_overview(
             b.plot(ax=ax, color="#f4f4f4", edgecolor="#4d4d4d", linewidth=0.5)
     if w is not None and len(w):
         w.boundary.plot(ax=ax, color="#1a1a1a", linewidth=1.6)
+    if wijkcode is not None and len(b) and "buurtnaam" in b.columns:
+        # buurt names, so a printed handout can be discussed buurt by buurt
+        for point, name in zip(b.geometry.representative_point(), b["buurtnaam"].astype(str)):
+            ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=9, color="#1a1a1a",
+                        zorder=6, bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.5})
     if assets is not None and len(assets):
         a = assets[assets.geometry.notna()].to_crs(settings.crs)
         if "standaard_zichtbaar" in a.columns:
