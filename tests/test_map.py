@@ -520,6 +520,18 @@ def test_render_per_wijk(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_render_per_wijk_with_overviews_links_them(tmp_path):
+    from abcd_map.render.map import render_per_wijk
+
+    d = make_inputs()
+    paths = render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=d["meta"], overviews=True)
+    names = {p.name for p in paths}
+    assert {"overzicht-WK01.png", "overzicht-WK01.pdf", "overzicht-WK02.png", "overzicht-WK02.pdf"} <= names
+    index = paths[0].read_text(encoding="utf-8")
+    assert 'href="overzicht-WK01.png"' in index and 'href="overzicht-WK02.pdf"' in index
+    assert all((tmp_path / n).stat().st_size > 0 for n in names)
+
+
 def test_static_overview(tmp_path):
     from PIL import Image
 
