@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +26,11 @@ from .analyse import access, coverage, gaps
 from .analyse.access import load_need, rank_need
 from .analyse.network import Network
 from .classify import classify_places
-from .errors import InputError, InputProblem, collect_notes, note
+from .errors import AbcdWarning, InputError, InputProblem, collect_notes, note
 from .export import atomic_folder, write_csv, write_gpkg, write_xlsx
 from .load.areas import add_wijknamen, filter_wijken, load_buurten, load_own_areas, load_wijken
 from .load.assets import load_assets, merge_assets
-from .load.osm import OsmData, load_osm, osm_extent_share
+from .load.osm import OsmData, load_osm
 
 Progress = Callable[[str], None]
 
@@ -220,9 +221,12 @@ def build(
         welcoming = located[located["ontmoetingsplek"].astype(bool)]
         main_d = distances[len(distances) // 2]
         no_sources = osm_data is None and assets is None
-        points = coverage.resident_points(areas, network)  # once: every analysis below shares them
-        parts = _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag, dagdeel,
-                                points)
+        points = coverage.resident_points(areas, network, extent=extent)  # once, shared by every analysis below
+        with warnings.catch_warnings():
+            if no_sources:  # coverage is blanked below; its notes (e.g. "no network") would only confuse
+                warnings.simplefilter("ignore", AbcdWarning)
+            parts = _coverage_parts(areas, located, welcoming, network, distances, main_d, extent, lens, dag,
+                                    dagdeel, points)
         cov = parts[0]
         if no_sources:
             _mark_unknown(parts, "geen gegevens over plekken")
@@ -245,9 +249,9 @@ def build(
         acc = access.access_per_buurt(areas, welcoming, network, main_d, points=points)
 
         buurt_table = areas.set_index("buurtcode")
-        share = osm_extent_share(areas, extent) if extent is not None else None
-        if share is not None:
-            buurt_table["osm_aandeel_pct"] = (100 * share.to_numpy()).round(0)
+        if extent is not None:
+            buurt_table["osm_aandeel_pct"] = (100 * coverage.extent_share(areas, extent)).round(0).reindex(
+                buurt_table.index)
         for part in (counts, *parts, persons_buurt, acc):
             if part is not None:
                 buurt_table = buurt_table.join(part.drop(columns=[c for c in part.columns if c in buurt_table]),

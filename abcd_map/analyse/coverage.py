@@ -226,7 +226,7 @@ def _assign(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.Series:
 
 def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
                     addresses: gpd.GeoDataFrame | None = None, *,
-                    grid_spacing: float | None = None) -> gpd.GeoDataFrame:
+                    grid_spacing: float | None = None, extent=None) -> gpd.GeoDataFrame:
     """Points standing for where the residents of each buurt live.
 
     Parameters
@@ -240,6 +240,9 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
         buurten they fall in.
     grid_spacing : float
         Grid spacing (m) of the fallback; default ``settings.resident_grid_spacing``.
+    extent : geometry, optional
+        Where the OSM data ends; buurten outside it are not mentioned in the note
+        about buurten without streets (they are "geen OSM-gegevens" anyway).
 
     Returns
     -------
@@ -278,6 +281,9 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
             done |= set(frames[-1]["buurtcode"])
         rest = rest[~rest["buurtcode"].isin(done).to_numpy()]
         inhabited = pd.to_numeric(rest["inwoners"], errors="coerce").fillna(0) > 0
+        if extent is not None and inhabited.any():
+            inside = extent_share(rest, extent).to_numpy() >= settings.osm_extent_min_share
+            inhabited &= inside
         if inhabited.any():
             note(f"{int(inhabited.sum())} buurt(en) met inwoners hebben geen straat in het loopnetwerk; "
                  f"hun inwoners zijn verdeeld over een raster van {_dname(spacing)} m.")
@@ -302,13 +308,12 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
 # --------------------------------------------------------------------- extent
 def extent_share(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
     """Share (0-1) of each buurt's area inside the OSM extent, by buurtcode (1 if no extent)."""
+    from ..load.osm import osm_extent_share  # one definition of "inside the extract"
+
     b = _usable(buurten)
     if extent is None:
         return pd.Series(1.0, index=b["buurtcode"].to_numpy())
-    area = b.geometry.area.to_numpy()
-    inside = shapely.intersection(b.geometry.to_numpy(), extent)
-    share = np.where(area > 0, shapely.area(inside) / np.where(area > 0, area, 1), 0.0)
-    return pd.Series(share, index=b["buurtcode"].to_numpy())
+    return pd.Series(osm_extent_share(b, extent).fillna(0.0).to_numpy(), index=b["buurtcode"].to_numpy())
 
 
 def _data_status(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
