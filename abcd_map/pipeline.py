@@ -346,7 +346,7 @@ def _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, 
     """
     if buurten is not None:
         areas = _load_demo_buurten(buurten, gemeente) if demo else load_buurten(buurten, gemeente=gemeente)
-        sources.append(SOURCE_LICENCES["demo"] if demo else SOURCE_LICENCES["cbs"])
+        sources.append(SOURCE_LICENCES["demo"] if demo else _cbs_source(Path(buurten)))
         if wijken_file is None:
             wijken_file = _sibling_wijk_file(Path(buurten))
     elif gebieden is not None:
@@ -356,7 +356,7 @@ def _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, 
         from .load.areas import fetch_pdok_buurten
 
         areas, _wijken = fetch_pdok_buurten(gemeente)  # PDOK buurten carry their wijk names
-        sources.append(SOURCE_LICENCES["cbs"] + ", via PDOK")
+        sources.append(SOURCE_LICENCES["cbs"].replace("Buurtkaart", "Buurtkaart 2023") + ", via PDOK")
     else:
         return None, wijken_file
     if wijken:
@@ -364,6 +364,13 @@ def _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, 
             areas = add_wijknamen(areas, load_wijken(wijken_file, areas))
         areas = filter_wijken(areas, list(wijken), str(buurten or gebieden or ""))
     return areas, wijken_file
+
+
+def _cbs_source(path: Path) -> str:
+    """'CBS Wijk- en Buurtkaart 2015 (CC BY 4.0)' when the file or folder name gives the year."""
+    years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", str(path))
+    text = SOURCE_LICENCES["cbs"]
+    return text.replace("Buurtkaart", f"Buurtkaart {years[-1]}") if years else text
 
 
 def _load_demo_buurten(path: Path, gemeente: str | None) -> gpd.GeoDataFrame:

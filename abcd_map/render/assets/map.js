@@ -540,7 +540,7 @@
         box.appendChild(el('h1', null, D.meta.title));
         var line = [];
         if (!empty(D.meta.gebied)) { line.push(D.meta.gebied); }
-        if (!empty(D.meta.datum)) { line.push('gegevens van ' + D.meta.datum); }
+        if (!empty(D.meta.datum)) { line.push('kaart gemaakt op ' + D.meta.datum); }
         if (line.length) { box.appendChild(el('div', 'abcd-sub', line.join(' · '))); }
         var mode = el('div', 'abcd-mode abcd-mode-' + D.meta.modus);
         mode.appendChild(el('strong', null, D.meta.modus_label));
