@@ -171,6 +171,8 @@ def build(
                                       expected="ook --dag, bijv. --dag zondag --dagdeel middag"))
     distances = _distances(afstand)
     today = today or dt.date.today()
+    if out is not None:
+        _check_out_spares_inputs(Path(out), [buurten, osm, assets, wijken_file, gebieden, behoefte])
     demo = all(v is None for v in (buurten, osm, assets, gebieden, wijken_file)) and not (online and gemeente)
     if demo:
         buurten = settings.data_path(DEMO_FILES["buurten"])
@@ -366,6 +368,19 @@ def _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, 
     return areas, wijken_file
 
 
+OUTPUT_NAMES = ("kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg", "per-wijk")
+
+
+def _check_out_spares_inputs(out: Path, inputs: list) -> None:
+    """Refuse an output folder where writing would replace one of the input files."""
+    targets = {(out / name).resolve() for name in OUTPUT_NAMES}
+    for path in inputs:
+        if path is not None and Path(path).resolve() in targets:
+            raise InputError(InputProblem(
+                file=str(path), message="de uitvoer zou dit invoerbestand overschrijven",
+                expected=f"een andere map voor --out dan {out}, of een andere bestandsnaam voor de invoer"))
+
+
 def _cbs_source(path: Path) -> str:
     """'CBS Wijk- en Buurtkaart 2015 (CC BY 4.0)' when the file or folder name gives the year."""
     years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", str(path))
@@ -474,7 +489,7 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
     """
     from .render.map import render_per_wijk, save_map
 
-    names = ["kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg"]
+    names = list(OUTPUT_NAMES[:-1])
     with atomic_folder(out) as tmp:
         save_map(result_map(result), tmp / "kaart.html")
         write_csv(result.buurten, tmp / "buurten.csv")

@@ -231,3 +231,14 @@ def test_drempel_sets_the_suppression_threshold(tmp_path):
     assert wijken["personen_aantal"].sum() == 12
     assert "herleidbaar" in flat(low)
     assert run("build", "--drempel", "0", "--out", str(tmp_path / "b")).exit_code == 2
+
+
+def test_outputs_never_overwrite_an_input(tmp_path):
+    """An assets list called buurten.csv in the output folder must survive a build."""
+    assets = tmp_path / "buurten.csv"
+    text = "id,naam,soort,lat,lon\nA1,Buurthuis,plek,52.01,4.36\n"
+    assets.write_text(text, encoding="utf-8")
+    result = run("build", "--assets", str(assets), "--out", str(tmp_path))
+    assert result.exit_code == 2 and "overschrijven" in flat(result)
+    assert assets.read_text(encoding="utf-8") == text
+    assert not (tmp_path / "kaart.html").exists()
