@@ -38,6 +38,9 @@ resident_grid_spacing: float = 50.0
 white_spot_buffer: float = 60.0
 #: Half-width (m) of the walking-area band drawn along reachable streets.
 walking_area_width: float = 40.0
+#: Holes in the walking area smaller than this (m²) are filled: a block enclosed by
+#: reachable streets is within reach too.
+walking_area_fill: float = 20_000.0
 #: Name similarity (0-100) and distance (m) to merge an OSM place with a hand-collected one.
 merge_min_similarity: float = 80.0
 merge_max_distance: float = 75.0

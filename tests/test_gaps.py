@@ -108,3 +108,17 @@ def test_walking_area_follows_the_street_and_stops_at_the_distance():
     assert straight["afstand_methode"].iloc[0] == "hemelsbreed"
     assert straight.geometry.iloc[0].area == pytest.approx(np.pi * 250 ** 2, rel=0.01)
     assert walking_areas(asset.iloc[:0], net, 250).empty
+
+
+def test_walking_area_fills_a_block_between_reachable_streets():
+    """A 200 x 200 m square of streets around an asset at a corner, all within 800 m:
+    the block inside (120 x 120 m after 40 m bands) is filled, so the area is a full square."""
+    from abcd_map.analyse.gaps import walking_areas
+
+    xs = np.array([0.0, 200.0, 200.0, 0.0])
+    ys = np.array([0.0, 0.0, 200.0, 200.0])
+    net = Network(np.arange(4), xs, ys, np.array([0, 1, 2, 3]), np.array([1, 2, 3, 0]), np.full(4, 200.0))
+    asset = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs=settings.crs)
+    geom = walking_areas(asset, net, 800, width=40).geometry.iloc[0]
+    assert len(geom.interiors) == 0
+    assert geom.area == pytest.approx(280 * 280 - (4 - np.pi) * 40 ** 2, rel=0.01)

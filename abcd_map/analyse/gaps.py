@@ -14,7 +14,8 @@ Walking areas (loopgebied)
 --------------------------
 The streets reachable within the distance from the nearest selected asset, as a
 band of ``settings.walking_area_width`` metres on either side: the part of an edge
-that is reachable is cut at the exact distance. Without a network it is a disc of
+that is reachable is cut at the exact distance. Holes smaller than
+``settings.walking_area_fill`` (a block enclosed by reachable streets) are filled. Without a network it is a disc of
 the distance around each asset (straight line, labelled so).
 
 Knowledge gaps
@@ -163,6 +164,18 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
     return out
 
 
+def _fill_small_holes(area, max_hole: float):
+    """``area`` without interior rings smaller than ``max_hole`` m² (blocks between reachable streets)."""
+    parts = shapely.get_parts(area)
+    filled = []
+    for part in parts:
+        if not isinstance(part, shapely.Polygon):
+            continue
+        holes = [ring for ring in part.interiors if shapely.Polygon(ring).area >= max_hole]
+        filled.append(shapely.Polygon(part.exterior, holes))
+    return shapely.union_all(filled) if filled else area
+
+
 def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: float | None = None, *,
                   width: float | None = None) -> gpd.GeoDataFrame:
     """Where one can walk to the nearest of ``assets`` within ``distance`` metres.
@@ -195,6 +208,7 @@ def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: f
             pieces.append(shapely.linestrings(coords))
         lines = np.concatenate(pieces)
         area = shapely.union_all(shapely.buffer(lines, width, quad_segs=4)) if len(lines) else shapely.Polygon()
+        area = _fill_small_holes(area, settings.walking_area_fill)
         method = "netwerk"
     return gpd.GeoDataFrame({"afstand_m": [distance], "afstand_methode": [method]},
                             geometry=[area], crs=settings.crs)
