@@ -7,6 +7,10 @@ A place with several matching tags takes the **first matching row in file
 order** (so put specific rows before wildcards, and noise last). Rows with
 ``ruis=ja`` are dropped (parking, waste baskets ...). Places that match no row
 are left out and reported once via ``note()`` (top 10 key=value and total).
+
+Target groups: the row's ``doelgroepen``, plus groups that more specific tags
+name (``social_facility:for=senior`` -> senioren ...; table
+``data/osm_doelgroepen.csv``, values may be ``;``-lists as OSM writes them).
 """
 
 from __future__ import annotations
@@ -37,6 +41,32 @@ def tag_table() -> pd.DataFrame:
     for col in ("ontmoetingsplek", "standaard_zichtbaar", "ruis"):
         table[col] = table[col].map(schema.parse_bool).astype(bool)
     return table
+
+
+@lru_cache(maxsize=None)
+def target_group_table() -> pd.DataFrame:
+    """OSM key/value -> doelgroep codes (``data/osm_doelgroepen.csv``)."""
+    return pd.read_csv(settings.data_path("osm_doelgroepen.csv"), dtype=str, keep_default_na=False)
+
+
+def _target_groups(places: pd.DataFrame, base: pd.Series) -> pd.Series:
+    """``base`` groups joined with the groups the places' own tags name, in vocabulary order."""
+    table = target_group_table()
+    extra: list[list[str]] = [[] for _ in range(len(places))]
+    for key, rows in table.groupby("key"):
+        lookup = dict(zip(rows["value"], rows["doelgroepen"]))
+        for pos, val in enumerate(_tag_values(places, key)):
+            if val is not None:  # OSM lists several values with ';'
+                extra[pos] += [g for v in str(val).split(";") for g in lookup.get(v.strip(), "").split(";")]
+    order = {code: i for i, code in enumerate(schema.codes("doelgroep"))}
+
+    def join(first: str, more: list[str]) -> str:
+        codes = {c.strip() for c in first.split(";") + more if c.strip()}
+        if len(codes) > 1:
+            codes.discard("iedereen")  # a specific group says more than 'everyone'
+        return "; ".join(sorted(codes, key=lambda c: order.get(c, len(order))))
+
+    return pd.Series([join(a, b) for a, b in zip(base.astype(str), extra)], index=places.index, dtype="str")
 
 
 def _tag_values(places: pd.DataFrame, key: str) -> pd.Series:
@@ -131,7 +161,7 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["categorie"] = rules["categorie"].astype("str")
     out["label"] = rules["label_nl"].astype("str")
     out["omschrijving"] = _first_text(sub, ("description",))
-    out["doelgroepen"] = rules["doelgroepen"].astype("str")
+    out["doelgroepen"] = _target_groups(sub, rules["doelgroepen"])
     out["inloop"] = False
     out["wanneer"] = ""
     out["openingstijden"] = _first_text(sub, ("opening_hours",))

@@ -121,3 +121,23 @@ def test_classify_real_delft() -> None:
     assert a["ontmoetingsplek"].sum() > 20
     assert (a["label"] == "Minibieb").sum() >= 1
     assert sum("tagtabel" in n for n in notes) <= 1
+
+
+def test_specific_tags_add_target_groups():
+    """social_facility:for names the group; a specific group replaces 'iedereen'."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from abcd_map.classify import classify_places
+
+    places = gpd.GeoDataFrame(
+        {"osm_id": ["node/1", "node/2", "node/3"],
+         "amenity": ["social_facility", "social_facility", "community_centre"],
+         "social_facility:for": ["senior", "mental_health;migrant", None],
+         "name": ["Zonnehuis", "Inloophuis De Brug", "Buurthuis"]},
+        geometry=[Point(0, 0), Point(1, 1), Point(2, 2)], crs="EPSG:28992")
+    out = classify_places(places).set_index("id")["doelgroepen"]
+    assert "senioren" in out["node/1"].split("; ")
+    assert set(out["node/2"].split("; ")) >= {"ggz", "nieuwkomers"}
+    assert "iedereen" not in out["node/2"]
+    assert out["node/3"] == "iedereen"
