@@ -90,13 +90,13 @@ class collect_notes:
         return self.messages
 
     def __exit__(self, *exc) -> bool:
+        self._ctx.__exit__(*exc)  # stop recording first: re-emitting below must not feed the list
         for rec in self._records:
             if issubclass(rec.category, AbcdWarning):
                 msg = str(rec.message)
                 if msg not in self.messages:
                     self.messages.append(msg)
             else:
-                # re-emit foreign warnings untouched
+                # foreign warnings (numpy, pyogrio ...) go on to the caller's own filters
                 warnings.warn_explicit(rec.message, rec.category, rec.filename, rec.lineno)
-        self._ctx.__exit__(*exc)
         return False

@@ -205,7 +205,9 @@ def access_per_buurt(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, networ
     costs = pair_costs(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(), sel.geometry.x.to_numpy(),
                        sel.geometry.y.to_numpy(), distance, network)
     acc = _fca(demand, supply, costs, distance, weights).fillna(0.0).to_numpy()
-    df = pd.DataFrame({"buurtcode": pts["buurtcode"].to_numpy(), "w": w, "wa": w * acc})
+    with np.errstate(invalid="ignore"):  # NaN residents (unknown buurt totals) stay NaN, quietly
+        weighted = w * acc
+    df = pd.DataFrame({"buurtcode": pts["buurtcode"].to_numpy(), "w": w, "wa": weighted})
     df = df[np.isfinite(w)]
     g = df.groupby("buurtcode")[["w", "wa"]].sum()
     codes = pd.Index(buurten["buurtcode"]).drop_duplicates()
