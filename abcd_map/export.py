@@ -17,22 +17,38 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from .errors import AbcdError, InputError, InputProblem
+
 
 @contextlib.contextmanager
 def atomic_folder(out: str | Path) -> Iterator[Path]:
     """Yield a temporary folder; on success move its files into ``out``.
 
-    On any exception the temporary folder is removed and ``out`` is untouched.
+    The temporary folder lives inside ``out`` when that exists (so a USB stick or
+    network share as ``out`` works: moves stay on one file system), else beside it.
+    On any exception it is removed and ``out`` is left as it was.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    if out.exists() and not out.is_dir():
+        raise InputError(InputProblem(file=str(out), message="dit is een bestand, geen map",
+                                      expected="een map voor de uitvoer (--out), bestaand of nieuw"))
+    try:
+        if out.is_dir():
+            tmp = Path(tempfile.mkdtemp(prefix=".abcd-map-tmp-", dir=out))
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise AbcdError(f"Kan niet schrijven in '{out}': {exc.strerror or exc}. "
+                        "Kies met --out een map waarin je mag schrijven.") from None
     try:
         yield tmp
         out.mkdir(parents=True, exist_ok=True)
         for src in sorted(tmp.rglob("*")):
             dest = out / src.relative_to(tmp)
             if src.is_dir():
+                if dest.exists() and not dest.is_dir():
+                    dest.unlink()
                 dest.mkdir(parents=True, exist_ok=True)
             else:
                 dest.parent.mkdir(parents=True, exist_ok=True)

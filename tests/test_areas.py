@@ -292,3 +292,36 @@ def test_real_wijk_completion() -> None:
     assert w.geometry.dropna().geom_type.isin(["Polygon", "MultiPolygon"]).all()
     delft = areas.add_wijknamen(load_buurten(BUURT, gemeente="Delft"), w)
     assert (delft["wijknaam"] != "").all()
+
+
+def test_rd_geojson_without_crs_member_is_read_as_rd(tmp_path):
+    """GeoJSON without 'crs' is WGS84 by the standard; metres in it are RD New, with a note."""
+    import json as _json
+    import warnings as _warnings
+
+    from shapely.geometry import box as _box
+
+    gdf = gpd.GeoDataFrame({"BU_CODE": ["BU00010001"], "BU_NAAM": ["Proef"], "AANT_INW": [100]},
+                           geometry=[_box(85_000, 446_000, 86_000, 447_000)], crs="EPSG:28992")
+    fc = _json.loads(gdf.to_json())
+    fc.pop("crs", None)
+    path = tmp_path / "rd.geojson"
+    path.write_text(_json.dumps(fc), encoding="utf-8")
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        out = load_buurten(path)
+    assert out.geometry.iloc[0].area == pytest.approx(1_000_000)
+    assert any("RD New" in str(w.message) for w in caught)
+
+
+def test_residents_as_text_are_read_the_dutch_way(tmp_path):
+    from shapely.geometry import box as _box
+
+    gdf = gpd.GeoDataFrame({"BU_CODE": ["BU00010001", "BU00010002", "BU00010003"],
+                            "BU_NAAM": ["A", "B", "C"], "AANT_INW": ["1.234", "onbekend", "250"]},
+                           geometry=[_box(0, 0, 1, 1), _box(1, 0, 2, 1), _box(2, 0, 3, 1)], crs="EPSG:28992")
+    path = tmp_path / "tekst.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    with pytest.warns(Warning, match="AANT_INW.*onbekend"):
+        out = load_buurten(path)
+    assert out["inwoners"].iloc[0] == 1234 and np.isnan(out["inwoners"].iloc[1]) and out["inwoners"].iloc[2] == 250

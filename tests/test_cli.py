@@ -242,3 +242,25 @@ def test_outputs_never_overwrite_an_input(tmp_path):
     assert result.exit_code == 2 and "overschrijven" in flat(result)
     assert assets.read_text(encoding="utf-8") == text
     assert not (tmp_path / "kaart.html").exists()
+
+
+def test_out_that_is_a_file_is_an_input_error(tmp_path):
+    target = tmp_path / "kaart.txt"
+    target.write_text("niet overschrijven", encoding="utf-8")
+    result = run("build", "--out", str(target))
+    assert result.exit_code == 2 and "geen map" in flat(result)
+    assert target.read_text(encoding="utf-8") == "niet overschrijven"
+
+
+def test_existing_out_folder_gets_its_temporary_files_inside(tmp_path, monkeypatch):
+    """A USB stick as --out is its own file system: temp files must live inside it."""
+    from abcd_map import export
+
+    out = tmp_path / "stick"
+    out.mkdir()
+    seen = []
+    real = export.tempfile.mkdtemp
+    monkeypatch.setattr(export.tempfile, "mkdtemp", lambda **kw: seen.append(kw["dir"]) or real(**kw))
+    assert run("build", "--out", str(out)).exit_code == 0
+    assert seen == [out] and (out / "kaart.html").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

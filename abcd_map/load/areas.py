@@ -76,7 +76,23 @@ def _read_vector(path: str | Path) -> gpd.GeoDataFrame:
 
 
 def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
-    """Project to settings.crs; guess the CRS from coordinate ranges when missing."""
+    """Project to settings.crs; guess the CRS from coordinate ranges when missing.
+
+    A GeoJSON without a ``crs`` member is WGS84 by the standard, and GDAL says so;
+    files saved from RD New without the member then hold metres labelled as degrees.
+    Such coordinates (far outside +-180/90, inside the RD range) are taken as RD New.
+    """
+    if gdf.crs is not None and gdf.crs.is_geographic and gdf.geometry.notna().any():
+        xmin, ymin, xmax, ymax = gdf.geometry.dropna().total_bounds
+        if np.all(np.isfinite([xmin, ymin, xmax, ymax])) and (abs(xmax) > 180 or abs(ymax) > 90):
+            if -10_000 <= xmin and xmax <= 310_000 and 280_000 <= ymin and ymax <= 660_000:
+                note(f"{Path(file).name}: het bestand noemt graden (WGS84), maar de coördinaten zijn meters "
+                     f"in RD New (EPSG:28992); zo gelezen.")
+                return gdf.set_crs(settings.crs, allow_override=True)
+            raise InputError(InputProblem(
+                file, "de coördinaten passen niet bij het coördinatenstelsel van het bestand",
+                value=f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}",
+                expected="WGS84 (graden) of RD New (meters); sla het bestand op met het juiste CRS"))
     if gdf.crs is None:
         bounds = gdf.geometry.dropna().total_bounds if gdf.geometry.notna().any() else None
         if bounds is None or not np.all(np.isfinite(bounds)):
@@ -102,9 +118,25 @@ def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
 
 # --------------------------------------------------------------------------- normalising
 
-def _clean_numbers(values: pd.Series) -> pd.Series:
-    """Numbers with CBS sentinels (<= -99990) as NaN."""
-    num = pd.to_numeric(values, errors="coerce").astype("float64")
+def _clean_numbers(values: pd.Series, file: str = "", column: str = "") -> pd.Series:
+    """Numbers with CBS sentinels (<= -99990) as NaN.
+
+    Text is read the Dutch way ('1.234' = 1234, '12,5' = 12.5); text that is no
+    number becomes NaN with one note naming the column and an example.
+    """
+    if values.dtype.kind in "if":
+        num = values.astype("float64")
+    else:
+        text = values.astype("string").str.strip()
+        dutch = text.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?") | text.str.fullmatch(r"-?\d+,\d+")
+        text = text.where(~dutch.fillna(False), text.str.replace(".", "", regex=False).str.replace(",", ".",
+                                                                                                  regex=False))
+        num = pd.to_numeric(text, errors="coerce").astype("float64")
+        bad = num.isna() & text.notna() & (text != "")
+        if bad.any():
+            example = values[bad].iloc[0]
+            note(f"{Path(file).name}: {int(bad.sum())} waarde(n) in kolom '{column}' zijn geen getal "
+                 f"(bijv. '{example}'); die tellen als onbekend.")
     return num.mask(num <= CBS_SENTINEL_MAX)
 
 
@@ -173,7 +205,8 @@ def _normalise(gdf: gpd.GeoDataFrame, file: str, columns: list[str], what: str,
         if col in TEXT_COLUMNS:
             out[col] = _clean_text(data[col]) if col in data else pd.Series("", index=gdf.index, dtype="str")
         else:
-            out[col] = _clean_numbers(data[col]) if col in data else np.nan
+            source = next((k for k, v in ren.items() if v == col), col)
+            out[col] = _clean_numbers(data[col], file, source) if col in data else np.nan
     out["opmerking"] = pd.Series("", index=gdf.index, dtype="str")
     res = gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs).reset_index(drop=True)
     if "gemeentecode" in res:
