@@ -525,6 +525,12 @@ def weekday_number(weekday: int | str) -> int:
         f"onbekende dag '{weekday}'; gebruik maandag, dinsdag, ..., zondag (of ma, di, ..., zo, of 0-6 met 0 = maandag)")
 
 
+def day_name(weekday: int | str) -> str:
+    """The Dutch name ('zondag') of a weekday given in any form :func:`weekday_number` takes."""
+    code = OSM_DAYS[weekday_number(weekday)]
+    return next(word for word, c in _full_day_names().items() if c == code)
+
+
 def part_window(part_of_day: str | None) -> tuple[int, int]:
     """(start, end) minutes of a part of the day; the whole day for None."""
     if part_of_day is None or (isinstance(part_of_day, str) and not part_of_day.strip()):

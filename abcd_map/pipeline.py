@@ -41,6 +41,9 @@ DEMO_FILES = {
     "assets": "demo/assets.csv",
 }
 
+#: Walking distances a user may ask for (m); below 25 m is a typo ('500,5' is 500 and 5).
+MIN_DISTANCE, MAX_DISTANCE = 25, 5000
+
 SOURCE_LICENCES = {
     "cbs": "CBS Wijk- en Buurtkaart (CC BY 4.0)",
     "osm": "© OpenStreetMap-bijdragers (ODbL 1.0)",
@@ -70,11 +73,12 @@ def _distances(afstand: float | Sequence[float] | None) -> list[float]:
         return [settings.default_distance]
     values = [afstand] if isinstance(afstand, (int, float)) else list(afstand)
     out = sorted({float(v) for v in values})
-    bad = [v for v in out if not (0 < v <= 5000)]
+    bad = [v for v in out if not (MIN_DISTANCE <= v <= MAX_DISTANCE) or v != round(v)]
     if bad or not out:
         raise InputError(InputProblem(
-            file="--afstand", message="ongeldige loopafstand", value=bad[0] if bad else "",
-            expected="een afstand in meters tussen 1 en 5000, bijv. 500 of 300,500,800"))
+            file="--afstand", message="ongeldige loopafstand", value=f"{bad[0]:g}" if bad else "",
+            expected=f"hele meters tussen {MIN_DISTANCE} en {MAX_DISTANCE}, bijv. 500 of 300,500,800 "
+                     "(een komma scheidt afstanden; geen decimalen)"))
     return out
 
 
@@ -91,7 +95,8 @@ def _study_area(frames: list[gpd.GeoDataFrame], osm_extent) -> gpd.GeoDataFrame:
     if not bounds:
         raise InputError(InputProblem(
             file="invoer", message="geen gebied om te analyseren",
-            expected="--buurten FILE, --gebieden FILE, --osm FILE, --assets FILE of --online --gemeente NAAM"))
+            expected="--buurten BESTAND, --gebieden BESTAND, --osm BESTAND, --assets BESTAND of --online "
+                     "--gemeente NAAM"))
     b = np.vstack(bounds)
     geom = box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()).buffer(100)
     if osm_extent is not None and not osm_extent.is_empty:
@@ -169,6 +174,9 @@ def build(
     if dagdeel and not dag:
         raise InputError(InputProblem(file="--dagdeel", message="een dagdeel zonder dag", value=dagdeel,
                                       expected="ook --dag, bijv. --dag zondag --dagdeel middag"))
+    dag = hours.day_name(dag) if dag else None  # 'ZO', 'Zondag', 6 -> 'zondag'
+    dagdeel = str(dagdeel).strip().lower() if dagdeel else None
+    lens = str(lens).strip().lower() if lens else None
     distances = _distances(afstand)
     today = today or dt.date.today()
     if out is not None:
@@ -209,6 +217,7 @@ def build(
             areas = _study_area([hand, osm_data.places if osm_data else None],
                                 osm_data.extent if osm_data else None)
         wijk_areas = load_wijken(wijken_file, areas)
+        _note_far_assets(hand, areas, assets)
 
         # --- classify and merge ----------------------------------------------------
         say("Plekken indelen")
@@ -338,6 +347,18 @@ def _need_ranking(table: pd.DataFrame, need, coverage_column: str) -> pd.DataFra
     ranked = rank_need(table.set_index("buurtcode"), need,
                        need_columns=None if need is not None else ["p_65_plus"], coverage_column=coverage_column)
     return ranked[["behoefte_index", "rang", "duiding"]]
+
+
+def _note_far_assets(hand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, path) -> None:
+    """Say which of the team's assets lie far outside the areas (a typo in a coordinate?)."""
+    if not len(hand) or not areas.geometry.notna().any():
+        return
+    far = (hand.distance(areas.union_all()) > settings.osm_margin).to_numpy()
+    if far.any():
+        rows = pd.Series(hand.attrs.get("source_rows", range(2, len(hand) + 2)))[far].tolist()
+        note(f"{Path(path).name}: {int(far.sum())} asset(s) liggen meer dan {settings.osm_margin / 1000:g} km "
+             f"buiten de buurten (rij {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''}); "
+             "ze tellen niet mee in de buurtcijfers. Klopt de locatie?")
 
 
 def _load_areas(buurten, gebieden, wijken_file, gemeente, wijken, online, demo, sources: list[str]

@@ -57,7 +57,7 @@ EXAMPLES: list[dict[str, object]] = [
      "beheerder": "Bewonersgroep De Groene Hoek", "email": "groenehoek@voorbeeld.example",
      "lat": 52.0131, "lon": 4.3552, "laatste_contact": date(2023, 11, 20), "bron": "buurtavond",
      "fase": "benaderd", "ontmoetingsplek": "ja", "capaciteit": 15},
-    {"id": "A04", "naam": "Bibliotheek Voorbeeld", "soort": "organisatie", "categorie": "instellingen",
+    {"id": "A04", "naam": "Bibliotheek De Boekenkast (voorbeeld)", "soort": "organisatie", "categorie": "instellingen",
      "omschrijving": "Taalcafé en digitaal spreekuur", "doelgroepen": "nieuwkomers; senioren",
      "inloop": "ja", "wanneer": "dinsdag 14:00-16:00 taalcafé", "openingstijden": "Tu-Sa 10:00-17:00",
      "beheerder": "Bibliotheek Voorbeeld", "telefoon": "015 000 0004",

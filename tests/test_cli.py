@@ -264,3 +264,13 @@ def test_existing_out_folder_gets_its_temporary_files_inside(tmp_path, monkeypat
     assert run("build", "--out", str(out)).exit_code == 0
     assert seen == [out] and (out / "kaart.html").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_options_are_case_insensitive_and_distances_whole_metres(tmp_path):
+    ok = run("build", "--lens", "SENIOREN", "--dag", "ZO", "--dagdeel", "Middag", "--out", str(tmp_path / "a"))
+    assert ok.exit_code == 0, ok.output
+    header = (tmp_path / "a" / "buurten.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    assert "senioren_dekking_300m" in header and "open_zondag_middag_dekking_500m" in header
+    # '500,5' is two distances, and 5 m is no walking distance
+    bad = run("build", "--afstand", "500,5", "--out", str(tmp_path / "b"))
+    assert bad.exit_code == 2 and "hele meters tussen 25 en 5000" in flat(bad)

@@ -171,3 +171,14 @@ def test_wijk_by_name_uses_the_sibling_wijk_file(shared_data):
                       gemeente="Delft", wijken=["Wijk 28 Wippolder", "WK050324"])
     assert sorted(result.wijken["wijknaam"]) == ["Wijk 24 Voorhof", "Wijk 28 Wippolder"]
     assert set(result.buurten["wijkcode"]) == {"WK050324", "WK050328"}
+
+
+def test_assets_far_outside_the_areas_are_noted(paper_town, tmp_path):
+    lon, lat = TO_WGS.transform(X0 + 50, Y0 + 500)
+    far_lon, far_lat = TO_WGS.transform(X0 + 20_000, Y0 + 500)
+    assets = tmp_path / "a.csv"
+    assets.write_text("id,naam,soort,lat,lon\n"
+                      f"A1,Dichtbij,plek,{lat:.7f},{lon:.7f}\nA2,Tikfout,plek,{far_lat:.7f},{far_lon:.7f}\n",
+                      encoding="utf-8")
+    result = am.build(buurten=paper_town / "buurten.geojson", assets=assets)
+    assert any("1 asset(s) liggen meer dan 1 km buiten de buurten (rij 3)" in n for n in result.notes)

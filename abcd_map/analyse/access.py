@@ -235,6 +235,9 @@ def load_need(path: str | Path) -> pd.DataFrame:
     Raises InputError naming every row/column that is wrong (header = row 1).
     """
     path = Path(path)
+    if not path.is_file():
+        raise InputError(InputProblem(file=str(path), message="bestand niet gevonden",
+                                      expected="een CSV met een kolom buurtcode en getallen per buurt"))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:

@@ -85,6 +85,7 @@ def lenses() -> pd.DataFrame:
 def lens_info(lens: str) -> dict:
     """Age columns, target groups and default distance of a lens."""
     table = lenses()
+    lens = str(lens).strip().lower()
     if lens not in table.index:
         raise InputError(InputProblem(file="", message=f"onbekende lens '{lens}'", value=lens,
                                       expected=", ".join(table.index)))

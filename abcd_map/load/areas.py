@@ -243,7 +243,7 @@ def normalise_buurten(gdf: gpd.GeoDataFrame, file: str = "", fix_geometry: bool 
         raise InputError(InputProblem(
             file, "geen kolom met de buurtcode gevonden",
             value=", ".join(map(str, cols[:20])),
-            expected="een CBS-buurtbestand (BU_CODE of buurtcode); gebruik voor eigen gebieden load_own_areas"))
+            expected="een CBS-buurtbestand (BU_CODE of buurtcode); gebruik voor eigen gebieden --gebieden BESTAND"))
     return _normalise(gdf, file, schema.AREA_COLUMNS, "buurten", fix_geometry=fix_geometry)
 
 

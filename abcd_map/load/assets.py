@@ -315,7 +315,24 @@ def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | No
         table = _read(path)
     except _ReadFailure as failure:
         return None, failure.problems
-    return _check(table, geocode=geocode)
+    assets, problems = _check(table, geocode=geocode)
+    _note_template_examples(assets, path)
+    return assets, problems
+
+
+#: The example rows of ``abcd-map init`` end their name with this text.
+TEMPLATE_EXAMPLE_MARK = "(voorbeeld)"
+
+
+def _note_template_examples(assets: gpd.GeoDataFrame | None, path: Path) -> None:
+    """Say so when the template's example rows are still in a user's file."""
+    if assets is None or not len(assets):
+        return
+    example = assets["naam"].astype(str).str.strip().str.endswith(TEMPLATE_EXAMPLE_MARK).to_numpy()
+    if example.any():
+        rows = pd.Series(assets.attrs.get("source_rows", range(2, len(assets) + 2)))[example].tolist()
+        note(f"{path.name}: rij {', '.join(map(str, rows))} zijn voorbeeldrijen uit het sjabloon "
+             f"(naam eindigt op '{TEMPLATE_EXAMPLE_MARK}'); haal ze weg, anders staan ze op de kaart.")
 
 
 def _read(path: Path) -> _Table:
