@@ -340,3 +340,49 @@ def test_dates_in_all_accepted_forms(tmp_path):
         "A3,c,plek,52.0116,4.3571,01/03/2024", "A4,d,plek,52.0116,4.3571,"])
     dates = load_assets(path)["laatste_contact"]
     assert [d.date() if d == d else None for d in dates] == [date(2024, 3, 1)] * 3 + [None]
+
+
+# ------------------------------------------------------------------ Excel's habits (found by QA)
+def test_utf16_unicode_text_from_excel_loads(tmp_path):
+    path = tmp_path / "unicode.csv"
+    path.write_text("id\tnaam\tsoort\tlat\tlon\nA1\tCafé Één\tplek\t52,0100\t4,3600\n", encoding="utf-16")
+    assets = load_assets(path)
+    assert assets["naam"].tolist() == ["Café Één"]
+
+
+def test_sep_line_names_the_separator(tmp_path):
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\nid;naam;soort;lat;lon\nA1;Buurthuis;plek;52,01;4,36\nA2;;plek;52,01;4,36\n",
+                    encoding="utf-8")
+    problems = validate_assets(path)
+    assert len(problems) == 1 and problems[0].row == 4 and problems[0].column == "naam"
+
+
+def test_title_row_above_the_header(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Assets wijk Voorhof"])
+    ws.merge_cells("A1:E1")
+    ws.append(["id", "naam", "soort", "lat", "lon"])
+    ws.append(["A1", "Buurthuis", "plek", 52.01, 4.36])
+    ws.append(["A2", "Moestuin", "tuin", 52.01, 4.36])
+    path = tmp_path / "titel.xlsx"
+    wb.save(path)
+    problems = validate_assets(path)
+    assert [(p.row, p.column) for p in problems] == [(4, "soort")]
+
+
+def test_formula_without_stored_result(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "naam", "soort", "lat", "lon"])
+    ws.append(["A1", "Buurthuis", "plek", 52.01, "=4+0.36"])
+    path = tmp_path / "formule.xlsx"
+    wb.save(path)
+    problems = validate_assets(path)
+    assert len(problems) == 1 and problems[0].row == 2 and problems[0].column == "kolom E"
+    assert "formule zonder berekende waarde" in problems[0].message

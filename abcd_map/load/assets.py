@@ -357,14 +357,22 @@ def _read(path: Path) -> _Table:
 
 def _read_csv(path: Path, file: str) -> _Table:
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # how Excel writes "CSV" on Windows
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")  # Excel's "Unicode-tekst" (tab-separated)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # how Excel writes "CSV" on Windows
     if not text.strip():
         raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
     first_line = next(line for line in text.splitlines() if line.strip())
-    sep = max((",", ";", "\t"), key=lambda s: len(next(csv.reader([first_line], delimiter=s))))
+    declared = re.fullmatch(r'"?sep=(.)"?\s*', first_line.strip("\ufeff"), flags=re.IGNORECASE)
+    if declared:  # Excel's 'sep=;' first line names the separator; it is no header
+        sep = declared.group(1)
+        text = text.replace(first_line, "", 1)
+    else:
+        sep = max((",", ";", "\t"), key=lambda s: len(next(csv.reader([first_line], delimiter=s))))
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     return _table_from_records(file, records, extra_values_are_problems=True)
 
@@ -385,7 +393,29 @@ def _read_excel(path: Path, file: str) -> _Table:
     sheet = (preferred or sheets)[0]
     records = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
     workbook.close()
+    _check_formulas(path, file, sheet.title, records)
     return _table_from_records(file, records, extra_values_are_problems=False)
+
+
+def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
+    """Formulas whose result was never stored (a file made by a script, not saved in Excel) read as empty."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, data_only=False, read_only=True)
+    try:
+        sheet = workbook[title]
+        missing = [(r, c) for r, row in enumerate(sheet.iter_rows(values_only=True))
+                   for c, v in enumerate(row)
+                   if isinstance(v, str) and v.startswith("=") and r < len(records) and c < len(records[r])
+                   and records[r][c] is None]
+    finally:
+        workbook.close()
+    if missing:
+        raise _ReadFailure([InputProblem(
+            file, "deze cel heeft een formule zonder berekende waarde", row=r + 1,
+            column=f"kolom {_column_letter(c)}",
+            expected="open het bestand in Excel en sla het op (dan bewaart Excel de uitkomst), "
+                     "of vul de waarde zelf in") for r, c in missing[:20]])
 
 
 def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool) -> _Table:
@@ -393,7 +423,7 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
     if not filled:
         raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
-    head = filled[0]
+    head = _header_row(file, cleaned, filled)
     header = [_as_text(v) for v in cleaned[head]]
     while header and not header[-1]:
         header.pop()
@@ -420,6 +450,28 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     unnamed_empty = [name for name, head in zip(names, header) if not head and frame[name].isna().all()]
     frame = frame.drop(columns=unnamed_empty)
     return _Table(file, frame, [i + 1 for i in body_pos], None, problems)
+
+
+def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
+    """The header: the first filled row, unless a title sits above it.
+
+    A row with fewer than two known column names, followed (within the first ten
+    rows) by one with at least two, is a title: the header is the later row.
+    """
+    known = schema.aliases("assets")
+
+    def score(i: int) -> int:
+        return sum(1 for v in cleaned[i] if v is not None and schema.normalise_key(_as_text(v)) in known)
+
+    head = filled[0]
+    if score(head) >= 2:
+        return head
+    better = next((i for i in filled[:10] if score(i) >= 2), None)
+    if better is None:
+        return head
+    note(f"{Path(file).name}: de kopregel staat in rij {better + 1}; wat erboven staat is overgeslagen "
+         f"(een titel?).")
+    return better
 
 
 def _unique_headers(header: list[str]) -> list[str]:
