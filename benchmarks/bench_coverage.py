@@ -14,22 +14,10 @@ import json
 import statistics
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-DELFT_OSM = ROOT.parent / "shared" / "data" / "osm" / "delft-tudelft.osm.bz2"
-
-
-def median_time(fn, repeat: int = 5) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+from _common import DELFT_OSM, median_time  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def delft_graph():

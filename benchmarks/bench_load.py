@@ -12,26 +12,12 @@ Uses ../shared/data (read-only real data).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
-from pathlib import Path
-from typing import Callable
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from _common import SHARED, median_time  # noqa: E402  (benchmarks/ is on sys.path)
 BUURT = SHARED / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson"
 OSM = SHARED / "osm" / "delft-tudelft.osm.bz2"
 KEYS = ("amenity", "leisure", "shop")
-
-
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    """Median wall time of ``repeat`` runs and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
 
 
 def main() -> None:
@@ -47,13 +33,13 @@ def main() -> None:
     from abcd_map.load.osm import load_osm
 
     rows = []
-    t_ours_b, _ = timed(lambda: load_buurten(BUURT), args.repeat)
-    t_plain_b, _ = timed(lambda: gpd.read_file(BUURT).to_crs(28992), args.repeat)
+    t_ours_b, _ = median_time(lambda: load_buurten(BUURT), args.repeat)
+    t_plain_b, _ = median_time(lambda: gpd.read_file(BUURT).to_crs(28992), args.repeat)
     rows.append(("buurten (haaglanden_buurt.geojson)", t_ours_b, t_plain_b))
 
-    t_ours_osm, data = timed(lambda: load_osm(OSM), args.repeat)
-    t_ox_graph, graph = timed(lambda: ox.graph_from_xml(OSM, simplify=True, retain_all=True), args.repeat)
-    t_ox_feat, feats = timed(lambda: ox.features_from_xml(OSM, tags={k: True for k in KEYS}), args.repeat)
+    t_ours_osm, data = median_time(lambda: load_osm(OSM), args.repeat)
+    t_ox_graph, graph = median_time(lambda: ox.graph_from_xml(OSM, simplify=True, retain_all=True), args.repeat)
+    t_ox_feat, feats = median_time(lambda: ox.features_from_xml(OSM, tags={k: True for k in KEYS}), args.repeat)
     rows.append(("OSM netwerk + plekken (één pass)", t_ours_osm, t_ox_graph + t_ox_feat))
     rows.append(("  osmnx graph_from_xml", float("nan"), t_ox_graph))
     rows.append(("  osmnx features_from_xml", float("nan"), t_ox_feat))
