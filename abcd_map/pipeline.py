@@ -255,6 +255,8 @@ def build(
         with_data = areas[areas["buurtcode"].map(cov["gegevens"]).ne(coverage.DATA_NO_OSM).to_numpy()]
         unknown = gaps.knowledge_gaps(with_data, all_assets[all_assets["soort"] != "persoon"] if mode == "publiek"
                                       else all_assets, today=today)
+        if not no_sources:
+            unknown = _unknown_parts(unknown, areas, located, network, main_d, extent, points)
         walk = gaps.walking_areas(welcoming, network, main_d) if not no_sources else None
         say("Vraag en aanbod (2SFCA)")
         acc = access.access_per_buurt(areas, welcoming, network, main_d, points=points)
@@ -347,6 +349,23 @@ def _need_ranking(table: pd.DataFrame, need, coverage_column: str) -> pd.DataFra
     ranked = rank_need(table.set_index("buurtcode"), need,
                        need_columns=None if need is not None else ["p_65_plus"], coverage_column=coverage_column)
     return ranked[["behoefte_index", "rang", "duiding"]]
+
+
+def _unknown_parts(unknown: gpd.GeoDataFrame, areas, located, network, distance, extent, points
+                   ) -> gpd.GeoDataFrame:
+    """Knowledge gaps inside buurten: inhabited parts with no known asset of any kind within ``distance``.
+
+    Uses the white-spot method with every asset (persons only in team mode); buurten that
+    are a knowledge gap as a whole are not repeated.
+    """
+    parts = gaps.white_spots(areas, located, network, distance, selection={}, extent=extent, points=points)
+    parts = parts[~parts["buurtcode"].isin(unknown["buurtcode"]).to_numpy()]
+    if parts.empty:
+        return unknown
+    parts = parts.assign(reden=f"niets bekend binnen {distance:g} m")
+    keep = [c for c in unknown.columns if c in parts.columns]
+    return gpd.GeoDataFrame(pd.concat([unknown, parts[keep]], ignore_index=True), geometry="geometry",
+                            crs=settings.crs)
 
 
 def _note_far_assets(hand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, path) -> None:

@@ -77,6 +77,10 @@ def test_paper_town_coverage(paper_town, tmp_path):
     # the uncovered part of the street is a white spot with residents in it
     spots = result.layers["witte_vlekken"]
     assert spots["inwoners_geschat"].sum() == pytest.approx(1500 - 1000 * 550 / 950, rel=0.02)
+    # knowledge gaps: B knows nothing at all; in A, the east end knows nothing within 520 m
+    known = result.layers["kennisgaten"].set_index("buurtcode")["reden"]
+    assert known["BU00010002"] == "niets bekend"
+    assert known["BU00010001"] == "niets bekend binnen 520 m"
 
 
 def test_several_distances_and_category_columns(paper_town):
