@@ -403,11 +403,6 @@ def _parse_cached(raw: str) -> tuple[str | None, str | None]:
     return osm, None
 
 
-def validate_osm(text: object) -> bool:
-    """True if ``text`` is valid OSM ``opening_hours`` syntax."""
-    return isinstance(text, str) and bool(text.strip()) and ohlib.validate(text.strip())
-
-
 def _blank(value: object) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
 

@@ -99,8 +99,6 @@ def _study_area(frames: list[gpd.GeoDataFrame], osm_extent) -> gpd.GeoDataFrame:
                      "--gemeente NAAM"))
     b = np.vstack(bounds)
     geom = box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()).buffer(100)
-    if osm_extent is not None and not osm_extent.is_empty:
-        geom = geom.intersection(osm_extent) if frames == [] else geom
     note("Geen gebiedsbestand gegeven: de analyse gebruikt één studiegebied rond de invoer, zonder inwonersaantallen.")
     data = {c: [None] for c in schema.AREA_COLUMNS}
     data.update(buurtcode=["SG0001"], buurtnaam=["Studiegebied"], wijkcode=["SG01"],
@@ -244,7 +242,7 @@ def build(
             note("Alleen gebieden, geen OSM-bestand of eigen assets: de dekking is onbekend, niet 0%.")
         counts = coverage.count_assets(areas, all_assets[all_assets["soort"] != "persoon"])
         persons_buurt, persons_wijk = privacy.person_counts(all_assets, areas, mode=mode, threshold=threshold)
-        if mode == "publiek" and threshold < 3:
+        if mode == privacy.PUBLIC and threshold < 3:
             note(f"Drempel {threshold}: kleine aantallen personen per buurt zijn dan herleidbaar; "
                  f"de standaard is {settings.suppression_threshold}.")
 
@@ -253,7 +251,7 @@ def build(
             if not no_sources else gaps.white_spots(areas.iloc[:0], welcoming, None, main_d)
         # outside the OSM extract nothing is known *because the data ends*: "geen gegevens", not a gap
         with_data = areas[areas["buurtcode"].map(cov["gegevens"]).ne(coverage.DATA_NO_OSM).to_numpy()]
-        unknown = gaps.knowledge_gaps(with_data, all_assets[all_assets["soort"] != "persoon"] if mode == "publiek"
+        unknown = gaps.knowledge_gaps(with_data, all_assets[all_assets["soort"] != "persoon"] if mode == privacy.PUBLIC
                                       else all_assets, today=today)
         if not no_sources:
             unknown = _unknown_parts(unknown, areas, located, network, main_d, extent, points)
@@ -284,7 +282,7 @@ def build(
         stages = welcome.welcoming_table(visible, today=today)
         network_table = relations.relation_network(all_assets, mode)
 
-    meta = _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente)
+    meta = _meta(demo, areas, sources, mode, distances, lens, today, notes)
     layers = {"witte_vlekken": white, "kennisgaten": unknown}
     if walk is not None and len(walk):
         layers["loopgebied"] = walk
@@ -318,9 +316,9 @@ def _coverage_parts(areas, located, welcoming, network, distances, main_d, exten
     if dag:
         states = hours.open_filter(welcoming, dag, dagdeel)
         when = "_".join(["open", schema.normalise_key(dag)] + ([schema.normalise_key(dagdeel)] if dagdeel else []))
-        parts.append(_prefixed(coverage.coverage(areas, welcoming[states.eq("open").to_numpy()], network,
+        parts.append(_prefixed(coverage.coverage(areas, welcoming[states.eq(hours.OPEN).to_numpy()], network,
                                                  [main_d], extent=extent, points=points), when))
-        unknown = int(states.eq("onbekend").sum())
+        unknown = int(states.eq(hours.UNKNOWN).sum())
         if unknown:
             note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
                  f"open op {dag}{' ' + dagdeel if dagdeel else ''}, maar staan wel op de kaart.")
@@ -487,7 +485,7 @@ def _wijk_table(figures: pd.DataFrame, wijk_areas: gpd.GeoDataFrame, persons: pd
     return gpd.GeoDataFrame(_rounded(table.reset_index()), geometry="geometry", crs=settings.crs)
 
 
-def _meta(demo, areas, sources, mode, distances, lens, today, notes, gemeente) -> dict:
+def _meta(demo, areas, sources, mode, distances, lens, today, notes) -> dict:
     gm = areas["gemeentenaam"].dropna().unique() if "gemeentenaam" in areas else []
     place = ", ".join(map(str, gm[:3])) if len(gm) else "eigen gebied"
     title = "ABCD-kaart " + ("Lindewaarde (fictief)" if demo else place)

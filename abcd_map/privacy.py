@@ -179,11 +179,6 @@ def public_assets(assets: gpd.GeoDataFrame, mode: str | None = None) -> gpd.GeoD
 apply_privacy = public_assets
 
 
-def scrub_for_publiek(df: pd.DataFrame) -> pd.DataFrame:
-    """Shortcut: :func:`public_assets` in publiek mode (for exporters and maps)."""
-    return public_assets(df, PUBLIC)
-
-
 def location_assets(assets: gpd.GeoDataFrame, mode: str | None = None) -> gpd.GeoDataFrame:
     """Assets that may feed location-derived layers (walking areas, gaps, coverage, heat maps).
 

@@ -386,3 +386,17 @@ def test_formula_without_stored_result(tmp_path):
     problems = validate_assets(path)
     assert len(problems) == 1 and problems[0].row == 2 and problems[0].column == "kolom E"
     assert "formule zonder berekende waarde" in problems[0].message
+
+
+def test_unreadable_opening_times_are_noted_by_row_not_rejected(tmp_path):
+    import warnings
+
+    path = tmp_path / "tijden.csv"
+    path.write_text("id,naam,soort,wanneer,lat,lon\nA1,Soos,plek,elke woensdag 10-12,52.01,4.36\n"
+                    "A2,Tuin,openbare ruimte,als het mooi weer is,52.01,4.36\n", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assets = load_assets(path)
+    assert len(assets) == 2
+    notes = [str(w.message) for w in caught if "openingstijden" in str(w.message)]
+    assert len(notes) == 1 and "rij 3, kolom 'wanneer'" in notes[0] and "mooi weer" in notes[0]

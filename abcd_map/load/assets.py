@@ -317,7 +317,19 @@ def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | No
         return None, failure.problems
     assets, problems = _check(table, geocode=geocode)
     _note_template_examples(assets, path)
+    _note_unreadable_hours(assets, path)
     return assets, problems
+
+
+def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
+    """Opening times that cannot be read are no error (the place stays, hours unknown), but are said."""
+    if assets is None or not len(assets):
+        return
+    from ..hours import hours_problems
+
+    rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
+    for problem in hours_problems(assets.assign(rij=list(rows)), str(path)):
+        note(f"{problem}; de openingstijden tellen als onbekend.")
 
 
 #: The example rows of ``abcd-map init`` end their name with this text.

@@ -322,10 +322,7 @@ DAY_PARTS = ("ochtend", "middag", "avond")
 
 def day_names() -> list[str]:
     """Dutch weekday names, Monday first, from ``data/dutch_hours.csv`` (via :mod:`abcd_map.hours`)."""
-    words = hours.vocabulary().query("soort == 'dag'")
-    full = words[words["tekst"].str.endswith("dag")].drop_duplicates("waarde")
-    names = dict(zip(full["waarde"], full["tekst"]))
-    return [names.get(code, code) for code in hours.OSM_DAYS]
+    return [hours.day_name(day) for day in range(7)]
 
 
 def day_parts() -> list[dict[str, str]]:
