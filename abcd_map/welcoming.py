@@ -26,6 +26,22 @@ def _text(series: pd.Series) -> pd.Series:
                                      else str(v).strip())
 
 
+def stale_contact(dates: pd.Series, today: dt.date | str | None = None, months: int | None = None,
+                  unknown_is_stale: bool = True) -> pd.Series:
+    """True where the last contact is older than ``months`` (default ``settings.stale_contact_months``).
+
+    ``unknown_is_stale``: whether a missing date counts as stale (for the team's own
+    places it does: nobody knows when there was contact).
+    """
+    months = settings.stale_contact_months if months is None else int(months)
+    today_ts = pd.Timestamp(today if today is not None else dt.date.today()).normalize()
+    when = pd.to_datetime(dates, errors="coerce")
+    if getattr(when.dt, "tz", None) is not None:
+        when = when.dt.tz_localize(None)
+    old = (when < today_ts - pd.DateOffset(months=months)).fillna(False)
+    return (old | when.isna()).astype(bool) if unknown_is_stale else old.astype(bool)
+
+
 def welcoming_table(assets: pd.DataFrame, today: dt.date | str | None = None,
                     months: int | None = None, include_osm: bool = False) -> pd.DataFrame:
     """Places, organisations and initiatives by welcoming stage, with contact freshness.
@@ -67,8 +83,7 @@ def welcoming_table(assets: pd.DataFrame, today: dt.date | str | None = None,
     whole = (today_ts.year - c.dt.year) * 12 + (today_ts.month - c.dt.month)
     whole = whole - (c.dt.day > today_ts.day).astype(int)
     whole = whole.clip(lower=0).astype("Int64")
-    stale_date = today_ts - pd.DateOffset(months=months)
-    stale = (c.isna() | (c < stale_date)).astype(bool)
+    stale = stale_contact(c, today=today_ts, months=months, unknown_is_stale=True)
 
     def col(name: str) -> np.ndarray:
         return _text(rows[name]).to_numpy() if name in rows else np.array([""] * len(rows), dtype=object)

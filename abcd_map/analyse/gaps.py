@@ -34,6 +34,7 @@ import pandas as pd
 import shapely
 
 from .. import schema, settings
+from ..welcoming import stale_contact
 from .coverage import DATA_OK, _assign, _data_status, _usable, resident_points, select_assets
 from .network import Network, point_distances
 
@@ -135,7 +136,6 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
     """
     months = settings.stale_contact_months if months is None else int(months)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
-    cutoff = today - pd.DateOffset(months=months)
     b = _usable(buurten).drop_duplicates("buurtcode")
     a = assets[(assets.geometry.notna() & ~assets.geometry.is_empty).to_numpy()]
     if a.crs is not None and str(a.crs) != settings.crs and len(a):
@@ -145,9 +145,8 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
         code = _assign(a[["geometry"]], b).to_numpy()
         hand = (a["herkomst"] == schema.ORIGIN_HAND).to_numpy() if "herkomst" in a.columns \
             else np.zeros(len(a), dtype=bool)
-        contact = pd.to_datetime(a["laatste_contact"], errors="coerce") if "laatste_contact" in a.columns \
-            else pd.Series(pd.NaT, index=a.index)
-        recent = (contact >= cutoff).fillna(False).to_numpy(dtype=bool)
+        contact = a["laatste_contact"] if "laatste_contact" in a.columns else pd.Series(pd.NaT, index=a.index)
+        recent = ~stale_contact(contact, today=today, months=months, unknown_is_stale=True).to_numpy(dtype=bool)
         df = pd.DataFrame({"buurtcode": code, "hand": hand, "recent": hand & recent}).dropna(subset=["buurtcode"])
         per = df.groupby("buurtcode").agg(n=("hand", "size"), hand=("hand", "sum"), recent=("recent", "sum"))
     else:

@@ -31,6 +31,7 @@ from offlinefolium.template import Template
 
 from .. import hours, schema, settings
 from ..export import write_atomic
+from ..welcoming import stale_contact
 from .escape import escape_html, to_js
 
 ASSETS_DIR = Path(__file__).with_name("assets")
@@ -397,10 +398,10 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
     stale = None
     if "laatste_contact" in assets.columns:
         when = pd.to_datetime(assets["laatste_contact"], errors="coerce")
-        cutoff = pd.Timestamp(today or date.today()) - pd.DateOffset(months=settings.stale_contact_months)
-        stale = (when < cutoff).fillna(False)
+        # on asset popups only a known old date is flagged: most OSM places never had contact
+        stale = stale_contact(when, today=today, unknown_is_stale=False)
         assets["laatste_contact"] = when
-        assets["contact_oud"] = stale.astype(bool)
+        assets["contact_oud"] = stale
     cols = ["lat", "lon", "categorie", "_group", "buurt", *_TIME_COLUMNS, "contact_oud"] + _ASSET_FIELDS
     groups = list(dict.fromkeys(assets["_group"]))
     table = _table(assets, cols)
