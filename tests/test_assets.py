@@ -482,3 +482,16 @@ def test_real_delft_merge(delft_places):
     assert report["id"].tolist() == ["A1", "A2"]
     assert np.allclose(report["afstand_m"], 15.0)
     assert len(merged) == len(hand) + len(osm) - 2
+
+
+def test_one_relation_kind_may_name_several_ids(tmp_path):
+    """'partner van: A2, A3' is two relations, as relations.parse_relations reads them too."""
+    path = tmp_path / "rel.csv"
+    path.write_text('id,naam,soort,relaties,lat,lon\nA1,Een,plek,"partner van: A2, A3",52.01,4.36\n'
+                    "A2,Twee,plek,,52.01,4.36\nA3,Drie,plek,Verwijst naar:a1; partner van:A9,52.01,4.36\n",
+                    encoding="utf-8")
+    problems = validate_assets(path)
+    assert [(p.row, p.column) for p in problems] == [(4, "relaties")] and "'A9'" in problems[0].message
+    path.write_text(path.read_text(encoding="utf-8").replace("A9", "A2"), encoding="utf-8")
+    assets = load_assets(path)
+    assert assets["relaties"].tolist() == ["partner_van:A2; partner_van:A3", "", "verwijst_naar:A1; partner_van:A2"]

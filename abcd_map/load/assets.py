@@ -890,25 +890,29 @@ def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
     out = []
     for pos, value in enumerate(values.tolist()):
         parts: list[str] = []
-        for item in re.split(r"[;,\n]", value):
+        # 'verwijst naar:A12; partner van:A03, A04' -- one kind may name several ids
+        for item in re.split(r"[;\n]", value):
             item = item.strip()
             if not item:
                 continue
-            kind, sep, target = (s.strip() for s in item.partition(":"))
-            if not sep or not kind or not target:
+            kind, sep, targets = (s.strip() for s in item.partition(":"))
+            if not sep or not kind or not targets.strip(", "):
                 p.add("relatie niet leesbaar", pos=pos, column="relaties", value=item,
-                      expected="soort relatie:id, bijv. verwijst naar:A12")
+                      expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
                 continue
             code = schema.parse_value("relatie", kind)
             if code is None:
                 p.add(f"onbekende soort relatie '{kind}'", pos=pos, column="relaties", value=item,
                       expected=expected_kind)
-            target_id = known.get(target.casefold())
-            if target_id is None:
-                p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
-                      column="relaties", value=item, expected="een id uit de kolom 'id'")
-            if code and target_id:
-                parts.append(f"{code}:{target_id}")
+            for target in (t.strip() for t in targets.split(",")):
+                if not target:
+                    continue
+                target_id = known.get(target.casefold())
+                if target_id is None:
+                    p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
+                          column="relaties", value=item, expected="een id uit de kolom 'id'")
+                if code and target_id:
+                    parts.append(f"{code}:{target_id}")
         out.append("; ".join(parts))
     return pd.Series(out, dtype=str)
 
