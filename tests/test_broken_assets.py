@@ -400,3 +400,11 @@ def test_unreadable_opening_times_are_noted_by_row_not_rejected(tmp_path):
     assert len(assets) == 2
     notes = [str(w.message) for w in caught if "openingstijden" in str(w.message)]
     assert len(notes) == 1 and "rij 3, kolom 'wanneer'" in notes[0] and "mooi weer" in notes[0]
+
+
+def test_rd_with_thousands_dots_gets_a_hint(tmp_path):
+    path = tmp_path / "rd.csv"
+    path.write_text("id,naam,soort,x,y\nA1,Een,plek,84.600,447.100\nA2,Parijs,plek,2.35,48.85\n", encoding="utf-8")
+    problems = validate_assets(path)
+    assert [p.row for p in problems] == [2, 3]
+    assert "duizendtallen" in problems[0].expected and "duizendtallen" not in problems[1].expected

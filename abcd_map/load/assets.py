@@ -973,10 +973,14 @@ def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
             p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
                   column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}")
         for pos in np.flatnonzero(outside):
+            # '84.600' typed as RD metres with a thousands dot reads as 84.6
+            dots = kind == "y" and all(re.fullmatch(r"\d{1,3}\.\d{3}", _as_text(df[c].iloc[pos]).strip())
+                                       for c in ("y", "x"))
+            hint = "; gebruik geen punt als scheiding van duizendtallen (84600, niet 84.600)" if dots else ""
             p.add(f"punt ligt buiten Nederland ({columns})", pos=int(pos),
                   column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}",
                   expected="een punt in Nederland (breedtegraad 50,7-53,7 en lengtegraad 3,2-7,3, "
-                           "of RD x 0-300000 en y 289000-629000)")
+                           "of RD x 0-300000 en y 289000-629000)" + hint)
         failed |= swapped | outside
         if kind == "lat" and (ok & ~degrees).any():
             note(f"De kolommen '{name_first}' en '{name_second}' bevatten RD-coördinaten (meters); "
