@@ -542,6 +542,9 @@ def write_outputs(result: BuildResult, out: str | Path, *, per_wijk: bool = Fals
             render_per_wijk(result.buurten, result.wijken, result.visible_assets, tmp / "per-wijk",
                             overviews=True, **_map_layers(result))
             names.append("per-wijk")
+    if not per_wijk and (Path(out) / "per-wijk").is_dir():
+        result.notes.append(f"{Path(out) / 'per-wijk'} is van een eerdere run en is niet bijgewerkt; "
+                            "gebruik --per-wijk of verwijder die map.")
     files = [Path(out) / n for n in names]
     result.files = files
     return files

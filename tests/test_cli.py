@@ -274,3 +274,10 @@ def test_options_are_case_insensitive_and_distances_whole_metres(tmp_path):
     # '500,5' is two distances, and 5 m is no walking distance
     bad = run("build", "--afstand", "500,5", "--out", str(tmp_path / "b"))
     assert bad.exit_code == 2 and "hele meters tussen 25 en 5000" in flat(bad)
+
+
+def test_a_stale_per_wijk_folder_is_mentioned(tmp_path):
+    out = tmp_path / "uit"
+    (out / "per-wijk").mkdir(parents=True)
+    result = run("build", "--out", str(out))
+    assert result.exit_code == 0 and "eerdere run" in flat(result)
