@@ -281,3 +281,15 @@ def test_a_stale_per_wijk_folder_is_mentioned(tmp_path):
     (out / "per-wijk").mkdir(parents=True)
     result = run("build", "--out", str(out))
     assert result.exit_code == 0 and "eerdere run" in flat(result)
+
+
+def test_online_wijk_names_come_from_pdok(monkeypatch, tmp_path):
+    import abcd_map as am
+    from abcd_map import settings
+    from abcd_map.load import areas
+
+    monkeypatch.setenv("ABCD_MAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(areas, "_http_get", _recorded_pdok)
+    result = am.build(online=True, gemeente="Proefdorp", osm=settings.data_path("demo/demo.osm"))
+    assert len(result.wijken) >= 1
+    assert set(result.wijken["wijknaam"]) <= {"Wijk 01 Dorp", "Wijk 02 Buitengebied"}
