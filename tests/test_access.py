@@ -155,3 +155,11 @@ def test_no_supply_at_all_gives_nan_not_a_crash():
                          "cost": pd.Series([], dtype=float)})
     out = two_stage_fca(demand, supply, cost, max_cost=500)
     assert out.isna().all() and list(out.index) == ["a", "b"]
+
+
+def test_need_csv_reads_dutch_numbers(tmp_path):
+    path = tmp_path / "behoefte.csv"
+    path.write_text("buurtcode;uitkeringen;eenzaamheid\nBU1;1.234,5;12,5\nBU2;800;7.5\n", encoding="utf-8")
+    need = load_need(path)
+    assert need.loc["BU1", "uitkeringen"] == 1234.5 and need.loc["BU1", "eenzaamheid"] == 12.5
+    assert need.loc["BU2", "eenzaamheid"] == 7.5

@@ -262,12 +262,15 @@ def load_need(path: str | Path) -> pd.DataFrame:
     for col in raw.columns:
         if col == "buurtcode":
             continue
-        text = raw[col].str.strip().str.replace(",", ".", regex=False)
+        text = raw[col].str.strip()
+        # '1.234,5' (Dutch, thousands dot and decimal comma) and '12,5' as well as '12.5'
+        both = text.str.contains(".", regex=False) & text.str.contains(",", regex=False)
+        text = text.where(~both, text.str.replace(".", "", regex=False)).str.replace(",", ".", regex=False)
         num = pd.to_numeric(text, errors="coerce")
         bad = num.isna() & (text != "")
         for i in np.flatnonzero(bad.to_numpy()):
             problems.append(InputProblem(file=str(path), message="geen getal", row=int(i) + 2, column=col,
-                                         value=raw[col].iloc[i], expected="een getal, bijv. 12.5"))
+                                         value=raw[col].iloc[i], expected="een getal, bijv. 12,5 of 1.234,5"))
         out[col] = num.to_numpy()
     if problems:
         raise InputError(problems)
