@@ -241,27 +241,30 @@ def _translate(text: str) -> tuple[str | None, str | None]:
             raise _ParseFailure("tijden na 'gesloten' zijn onduidelijk")
         r.times.append(span)
 
+    def state_word(value: str) -> bool:
+        """Handle 24/7, 'op afspraak', unsupported, 'gesloten' and 'behalve' (one word or phrase)."""
+        nonlocal last_kind
+        if value in unsupported:
+            raise _ParseFailure(unsupported[value], hint=False)
+        if value in no_fixed:
+            reasons.append(no_fixed[value])
+            return True
+        if value in always:
+            new_rule_for_days()
+            rule().days.append("24/7")
+        elif value in closed_words:
+            rule().closed = True
+        elif value in except_words:
+            rules.append(_Rule(closed=True))
+        else:
+            return False
+        last_kind = "state"
+        return True
+
     for kind, value in _tokens(folded):
         if kind == "phrase":
-            if value in always:
-                new_rule_for_days()
-                rule().days.append("24/7")
-                last_kind = "state"
-                continue
-            if value in no_fixed:
-                reasons.append(no_fixed[value])
-                continue
-            if value in unsupported:
-                raise _ParseFailure(unsupported[value], hint=False)
-            if value in closed_words:
-                rule().closed = True
-                last_kind = "state"
-                continue
-            if value in except_words:
-                rules.append(_Rule(closed=True))
-                last_kind = "state"
-                continue
-            after_range = True  # "t/m", "tot en met"
+            if not state_word(value):
+                after_range = True  # "t/m", "tot en met"
             continue
         if kind == "ordinal":
             pending_ordinals.append(value)
@@ -299,23 +302,7 @@ def _translate(text: str) -> tuple[str | None, str | None]:
         if word in ("tot", "tm", "totenmet"):
             after_range = True
             continue
-        if word in unsupported:
-            raise _ParseFailure(unsupported[word], hint=False)
-        if word in no_fixed:
-            reasons.append(no_fixed[word])
-            continue
-        if word in always:
-            new_rule_for_days()
-            rule().days.append("24/7")
-            last_kind = "state"
-            continue
-        if word in closed_words:
-            rule().closed = True
-            last_kind = "state"
-            continue
-        if word in except_words:
-            rules.append(_Rule(closed=True))
-            last_kind = "state"
+        if state_word(word):
             continue
         if word in ordinals:
             pending_ordinals.append(ordinals[word])
