@@ -1,0 +1,117 @@
+"""Names of the figures: the one place that turns a metric into a column name and back.
+
+Coverage figures are columns of the buurt and wijk tables:
+
+``[<prefix>_]dekking_<d>m``
+    share of residents (percent) within ``d`` metres of the selection;
+``inwoners_binnen_<d>m`` / ``<prefix>_binnen_<d>m``
+    the residents within reach (the count behind the share);
+``oppervlak_binnen_<d>m_ha``
+    the area within reach, when a buurt has no residents to count.
+
+The prefix says which selection a figure is about: none for the welcoming places
+(ontmoetingsplekken), an ABCD category code (``cultuur``), a lens (``senioren``) or
+an opening time (``open_zondag_middag``). A :class:`CoverageSpec` describes one such
+analysis as data; every module that writes or reads these columns uses the
+functions below instead of formatting or parsing names itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+#: What a coverage spec is about.
+KIND_WELCOMING = "ontmoetingsplekken"
+KIND_CATEGORY = "categorie"
+KIND_LENS = "lens"
+KIND_OPEN = "open"
+
+_COVERAGE = re.compile(r"^(?:(?P<prefix>[a-z0-9_]+?)_)?dekking_(?P<dist>[0-9]+(?:\.[0-9]+)?)m$")
+_WITHIN = re.compile(r"^(?:(?P<prefix>[a-z0-9_]+?)_)?binnen_(?P<dist>[0-9]+(?:\.[0-9]+)?)m$")
+
+
+def distance_text(distance: float) -> str:
+    """A walking distance as it appears in names and labels: ``500.0`` -> ``'500'``."""
+    return f"{float(distance):g}"
+
+
+def coverage_column(distance: float, prefix: str = "") -> str:
+    """``dekking_500m``, or ``cultuur_dekking_500m`` with a prefix."""
+    return f"{prefix + '_' if prefix else ''}dekking_{distance_text(distance)}m"
+
+
+def within_column(distance: float, prefix: str = "") -> str:
+    """Residents within reach: ``inwoners_binnen_500m`` or ``<prefix>_binnen_500m``."""
+    return f"{prefix}_binnen_{distance_text(distance)}m" if prefix else f"inwoners_binnen_{distance_text(distance)}m"
+
+
+def area_within_column(distance: float) -> str:
+    """Area within reach (ha) for buurten without residents: ``oppervlak_binnen_500m_ha``."""
+    return f"oppervlak_binnen_{distance_text(distance)}m_ha"
+
+
+def parse_coverage_column(column: object) -> tuple[str, float] | None:
+    """``'senioren_dekking_300m'`` -> ``('senioren', 300.0)``; None for other columns."""
+    match = _COVERAGE.match(str(column))
+    if not match:
+        return None
+    return match.group("prefix") or "", float(match.group("dist"))
+
+
+def is_coverage_column(column: object) -> bool:
+    """True for ``[<prefix>_]dekking_<d>m``."""
+    return parse_coverage_column(column) is not None
+
+
+def is_within_column(column: object) -> bool:
+    """True for the counts behind a share: ``inwoners_binnen_<d>m``, ``<prefix>_binnen_<d>m``."""
+    return bool(_WITHIN.match(str(column))) or str(column).startswith("oppervlak_binnen_")
+
+
+def coverage_columns(columns: Iterable[object]) -> list[str]:
+    """The coverage columns among ``columns``, in their order."""
+    return [str(c) for c in columns if is_coverage_column(c)]
+
+
+def open_prefix(day: str, part_of_day: str | None = None) -> str:
+    """Prefix of coverage of places open at a time: ``open_zondag`` or ``open_zondag_middag``."""
+    return "_".join(["open", _key(day)] + ([_key(part_of_day)] if part_of_day else []))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """One coverage analysis described as data: which assets, at which distances, under which name.
+
+    Parameters
+    ----------
+    prefix
+        Column prefix ("" for the welcoming places).
+    kind
+        One of ``KIND_WELCOMING``, ``KIND_CATEGORY``, ``KIND_LENS``, ``KIND_OPEN``.
+    distances
+        Walking distances (m).
+    selection
+        Column -> value(s) that select the assets (e.g. ``{"categorie": "cultuur"}``).
+    lens
+        Lens code for ``KIND_LENS`` (residents weighted by the lens' age groups).
+    """
+
+    prefix: str
+    kind: str
+    distances: tuple[float, ...]
+    selection: Mapping[str, object] = field(default_factory=dict)
+    lens: str | None = None
+
+    def column(self, distance: float) -> str:
+        """The coverage column of this spec at ``distance``."""
+        return coverage_column(distance, self.prefix)
+
+    def columns(self) -> list[str]:
+        """The coverage columns of this spec, one per distance."""
+        return [self.column(d) for d in self.distances]
