@@ -102,16 +102,16 @@ def build(
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
 ) -> None:
     """Maak de kaart en de tabellen. Zonder invoerbestanden: de fictieve demo-gemeente Lindewaarde."""
-    from .pipeline import build as run_build
+    from .options import BuildOptions
+    from .pipeline import run
 
     try:
+        options = BuildOptions.create(
+            buurten, osm, assets, wijken_file=wijkgrenzen, gebieden=gebieden, gemeente=gemeente, wijken=wijk,
+            afstand=_parse_distances(afstand), modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
+            drempel=drempel, online=online, out=out, per_wijk=per_wijk)
         with console.status("Bezig ...") as status:
-            result = run_build(
-                buurten=buurten, osm=osm, assets=assets, wijken_file=wijkgrenzen, gebieden=gebieden,
-                gemeente=gemeente, wijken=wijk, afstand=_parse_distances(afstand), modus=modus, lens=lens,
-                dag=dag, dagdeel=dagdeel, behoefte=behoefte, drempel=drempel, online=online, out=out, per_wijk=per_wijk,
-                progress=lambda msg: status.update(f"{msg} ..."),
-            )
+            result = run(options, progress=lambda msg: status.update(f"{msg} ..."))
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - every failure gets a user-facing message
@@ -134,15 +134,16 @@ def _share_text(cov, known, residents) -> str:
 
 
 def _print_summary(result) -> None:
+    from .metrics import coverage_column, distance_text
+
     meta = result.meta
     table = Table(title=f"{meta['title']} — modus {meta['modus']}")
-    ds = meta["afstanden"]
-    d = ds[len(ds) // 2]
-    cov_col = f"dekking_{d:.0f}m"
+    d = result.options.main_distance
+    cov_col = coverage_column(d)
     table.add_column("Wijk")
     table.add_column("Inwoners", justify="right")
     table.add_column("Assets", justify="right")
-    table.add_column(f"Inwoners ≤ {d:.0f} m van ontmoetingsplek", justify="right")
+    table.add_column(f"Inwoners ≤ {distance_text(d)} m van ontmoetingsplek", justify="right")
     for row in result.wijken.itertuples(index=False):
         r = row._asdict()
         inw = r.get("inwoners")

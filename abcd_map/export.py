@@ -99,15 +99,24 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
     return path
 
 
-def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
-    """Write GeoDataFrames as layers of one GeoPackage; empty layers are skipped."""
+def write_gpkg(layers: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write tables as layers of one GeoPackage; empty layers are skipped.
+
+    GeoDataFrames become spatial layers; plain DataFrames attribute tables (no geometry).
+    """
+    import pyogrio
+
     path = Path(path)
     for name, layer in layers.items():
         if layer is None or len(layer) == 0:
             continue
         frame = layer.copy()
+        spatial = isinstance(frame, gpd.GeoDataFrame)
         for col in frame.columns:
-            if col != frame.geometry.name and frame[col].dtype == object:
+            if (not spatial or col != frame.geometry.name) and frame[col].dtype == object:
                 frame[col] = frame[col].astype("string")
-        frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+        if spatial:
+            frame.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+        else:
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
     return path

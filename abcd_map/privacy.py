@@ -110,7 +110,8 @@ def may_show_person(assets: pd.DataFrame) -> pd.Series:
     return consent & public
 
 
-def _blank_rows(df: pd.DataFrame, rows: pd.Series, columns) -> None:
+def blank_rows(df: pd.DataFrame, rows: pd.Series, columns) -> None:
+    """Empty ``columns`` in place for ``rows`` (NaN, NaT or ""); boolean columns are left alone."""
     for col in columns:
         if col in df.columns and rows.any():
             if df[col].dtype == bool:
@@ -133,14 +134,15 @@ def scrub_columns(df: pd.DataFrame, mode: str) -> pd.DataFrame:
     mode = check_mode(mode)
     out = df.copy()
     person = is_person(out)
-    _blank_rows(out, person, HOME_ADDRESS_COLUMNS)
+    blank_rows(out, person, HOME_ADDRESS_COLUMNS)
     if mode == PUBLIC:
-        _blank_rows(out, person, PERSON_CONTACT_COLUMNS)
+        blank_rows(out, person, PERSON_CONTACT_COLUMNS)
         out = out.drop(columns=[c for c in CONTACT_PERSON_COLUMNS if c in out.columns])
     return out
 
 
-def _drop_hidden_relations(df: pd.DataFrame, shown_ids: set[str]) -> pd.DataFrame:
+def drop_hidden_relations(df: pd.DataFrame, shown_ids: set[str]) -> pd.DataFrame:
+    """Keep in ``relaties`` only the relations whose every target is in ``shown_ids``."""
     if "relaties" not in df.columns:
         return df
 
@@ -171,7 +173,7 @@ def public_assets(assets: gpd.GeoDataFrame, mode: str | None = None) -> gpd.GeoD
     keep = ~person | may_show_person(assets) if mode == PUBLIC else pd.Series(True, index=assets.index)
     out = scrub_columns(assets[keep.to_numpy()], mode)
     if mode == PUBLIC and "id" in out.columns:
-        out = _drop_hidden_relations(out, set(out["id"].astype(str)))
+        out = drop_hidden_relations(out, set(out["id"].astype(str)))
     return out
 
 

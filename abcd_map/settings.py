@@ -70,3 +70,7 @@ def data_path(name: str = "") -> Path:
     except ModuleNotFoundError:  # a plain checkout on sys.path, not installed
         root = Path(__file__).resolve().parent.parent / "data"
     return root / name if name else root
+
+#: Walking distances a user may ask for (m); below 25 m is a typo ('500,5' is 500 and 5).
+min_distance: int = 25
+max_distance: int = 5000

@@ -1,0 +1,423 @@
+"""The stages of one run: inputs -> assets -> analysis. Each is usable alone from Jupyter.
+
+::
+
+    from abcd_map.options import BuildOptions
+    from abcd_map import stages
+    options = BuildOptions.create()                  # the fictional demo town
+    inputs = stages.load_inputs(options)             # areas, wijken, OSM, the team's list
+    assets, merged = stages.combine_assets(inputs)   # OSM places classified, merged with the list
+    analysis = stages.analyse(inputs, assets, options)
+
+The analysis holds every figure and *all* assets (persons included); only the
+privacy gate (:func:`abcd_map.publication.publish`) turns it into something an
+output may show. Location-derived layers (coverage, white spots, walking areas,
+2SFCA) are computed from the assets the run's mode allows
+(:func:`abcd_map.privacy.location_assets`): in publiek never from persons.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import box
+
+from . import hours, metrics, privacy, schema, settings
+from .analyse import access, coverage, gaps
+from .analyse.access import load_need, rank_need
+from .analyse.network import Network
+from .classify import classify_places
+from .errors import AbcdWarning, InputError, InputProblem, note
+from .load.areas import add_wijknamen, filter_wijken, load_buurten, load_own_areas, load_wijken
+from .load.assets import load_assets, merge_assets
+from .load.osm import OsmData, load_osm
+from .options import BuildOptions
+
+SOURCE_LICENCES = {
+    "cbs": "CBS Wijk- en Buurtkaart (CC BY 4.0)",
+    "osm": "© OpenStreetMap-bijdragers (ODbL 1.0)",
+    "demo": "Fictieve demo-gemeente Lindewaarde, gemaakt door abcd-map (geen echte gegevens)",
+}
+
+
+# --------------------------------------------------------------------------- inputs
+
+@dataclass
+class Inputs:
+    """What a run read: areas (EPSG:28992), wijken, the team's own assets, OSM, and the sources."""
+
+    areas: gpd.GeoDataFrame
+    wijk_areas: gpd.GeoDataFrame
+    hand: gpd.GeoDataFrame
+    osm: OsmData | None
+    sources: list[str] = field(default_factory=list)
+    #: False when neither an OSM file nor an asset list was given: coverage is then unknown.
+    has_places: bool = True
+
+    @property
+    def network(self) -> Network | None:
+        """The walking network (None without OSM)."""
+        return self.osm.network if self.osm is not None else None
+
+    @property
+    def extent(self):
+        """Where the OSM extract has data (None without OSM)."""
+        return self.osm.extent if self.osm is not None else None
+
+
+def empty_assets() -> gpd.GeoDataFrame:
+    """An asset table without rows (every column of ``schema.ASSET_COLUMNS``)."""
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in schema.ASSET_COLUMNS},
+                            geometry=gpd.GeoSeries([], crs=settings.crs), crs=settings.crs)
+
+
+def load_inputs(options: BuildOptions) -> Inputs:
+    """Read every input of ``options``: areas, the team's assets, OSM (file or, online, Overpass)."""
+    sources: list[str] = []
+    areas, wijken_file = load_areas(options, sources)
+    hand = load_assets(options.assets, geocode=options.geocode) if options.assets is not None else empty_assets()
+    if options.assets is not None and not options.demo:
+        sources.append(f"Eigen lijst van het team ({options.assets.name}, {len(hand)} rijen)")
+    osm_data = _load_osm(options, areas, sources)
+    if areas is None:
+        areas = study_area([hand, osm_data.places if osm_data else None], osm_data.extent if osm_data else None)
+    note_far_assets(hand, areas, options.assets)
+    return Inputs(areas=areas, wijk_areas=load_wijken(wijken_file, areas), hand=hand, osm=osm_data,
+                  sources=sources, has_places=osm_data is not None or options.assets is not None)
+
+
+def _load_osm(options: BuildOptions, areas: gpd.GeoDataFrame | None, sources: list[str]) -> OsmData | None:
+    if options.osm is not None:
+        if not options.demo:
+            sources.append(SOURCE_LICENCES["osm"])
+        return load_osm(options.osm, area=areas)
+    if options.online and areas is not None:
+        from .load.osm import fetch_osm_online  # online only
+
+        sources.append(SOURCE_LICENCES["osm"] + ", via Overpass")
+        return fetch_osm_online(areas.to_crs(settings.crs_wgs84).union_all())
+    return None
+
+
+def load_areas(options: BuildOptions, sources: list[str]) -> tuple[gpd.GeoDataFrame | None, Path | None]:
+    """Areas from CBS buurten, own areas or PDOK (or None), narrowed to the wijken asked for.
+
+    Returns the areas and the wijk file to use (given, or the CBS sibling of the buurt file).
+    """
+    wijken_file = options.wijken_file
+    if options.buurten is not None:
+        areas = _demo_buurten(options) if options.demo else load_buurten(options.buurten, gemeente=options.gemeente)
+        sources.append(SOURCE_LICENCES["demo"] if options.demo else cbs_source(options.buurten))
+        wijken_file = wijken_file or sibling_wijk_file(options.buurten)
+    elif options.gebieden is not None:
+        areas = load_own_areas(options.gebieden)
+        sources.append(f"Eigen gebieden ({options.gebieden.name})")
+    elif options.online and options.gemeente:
+        from .load.areas import fetch_pdok_buurten  # online only
+
+        areas, _wijken = fetch_pdok_buurten(options.gemeente)  # PDOK buurten carry their wijk names
+        sources.append(SOURCE_LICENCES["cbs"].replace("Buurtkaart", "Buurtkaart 2023") + ", via PDOK")
+    else:
+        return None, wijken_file
+    if options.wijken:
+        if wijken_file is not None:  # wijk names may live only in the wijk file (CBS 2015)
+            areas = add_wijknamen(areas, load_wijken(wijken_file, areas))
+        areas = filter_wijken(areas, list(options.wijken), str(options.buurten or options.gebieden or ""))
+    return areas, wijken_file
+
+
+def _demo_buurten(options: BuildOptions) -> gpd.GeoDataFrame:
+    """The demo's buurten; a --gemeente that is not the demo's gets a message that says why."""
+    try:
+        return load_buurten(options.buurten, gemeente=options.gemeente)
+    except InputError:
+        raise InputError(InputProblem(
+            file="--gemeente", message="zonder --buurten toont abcd-map de fictieve demo-gemeente Lindewaarde",
+            value=options.gemeente, expected="ook --buurten BESTAND (CBS Wijk- en Buurtkaart) of --online om de "
+                                             "buurten van deze gemeente bij PDOK te halen")) from None
+
+
+def cbs_source(path: Path) -> str:
+    """'CBS Wijk- en Buurtkaart 2015 (CC BY 4.0)' when the file or folder name gives the year."""
+    years = re.findall(r"(?<!\d)(20\d\d)(?!\d)", str(path))
+    text = SOURCE_LICENCES["cbs"]
+    return text.replace("Buurtkaart", f"Buurtkaart {years[-1]}") if years else text
+
+
+def sibling_wijk_file(buurten: Path) -> Path | None:
+    """``x_buurt.geojson`` -> ``x_wijk.geojson`` beside it, if that exists (CBS names files so)."""
+    name = buurten.name
+    for a, b in (("buurten", "wijken"), ("buurt", "wijk"), ("Buurten", "Wijken"), ("Buurt", "Wijk")):
+        if a in name:
+            candidate = buurten.with_name(name.replace(a, b))
+            if candidate.exists() and candidate != buurten:
+                note(f"Wijkgrenzen en wijknamen gelezen uit {candidate.name} (naast het buurtbestand); "
+                     "geef --wijkgrenzen om een ander bestand te gebruiken.")
+                return candidate
+    return None
+
+
+def study_area(frames: list[gpd.GeoDataFrame | None], osm_extent) -> gpd.GeoDataFrame:
+    """One area covering the given inputs, used when no area file is given."""
+    bounds = [f.total_bounds for f in frames if f is not None and len(f)]
+    if osm_extent is not None and not osm_extent.is_empty:
+        bounds.append(np.array(osm_extent.bounds))
+    if not bounds:
+        raise InputError(InputProblem(
+            file="invoer", message="geen gebied om te analyseren",
+            expected="--buurten BESTAND, --gebieden BESTAND, --osm BESTAND, --assets BESTAND of --online "
+                     "--gemeente NAAM"))
+    b = np.vstack(bounds)
+    geom = box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()).buffer(100)
+    note("Geen gebiedsbestand gegeven: de analyse gebruikt één studiegebied rond de invoer, zonder inwonersaantallen.")
+    data = {c: [None] for c in schema.AREA_COLUMNS}
+    data.update(buurtcode=["SG0001"], buurtnaam=["Studiegebied"], wijkcode=["SG01"],
+                wijknaam=["Studiegebied"], inwoners=[np.nan], opmerking=[""])
+    return gpd.GeoDataFrame(data, geometry=[geom], crs=settings.crs)
+
+
+def note_far_assets(hand: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, path: Path | None) -> None:
+    """Say which of the team's assets lie far outside the areas (a typo in a coordinate?)."""
+    if not len(hand) or not areas.geometry.notna().any():
+        return
+    far = (hand.distance(areas.union_all()) > settings.osm_margin).to_numpy()
+    if far.any():
+        rows = pd.Series(hand.attrs.get("source_rows", range(2, len(hand) + 2)))[far].tolist()
+        note(f"{Path(path).name}: {int(far.sum())} asset(s) liggen meer dan {settings.osm_margin / 1000:g} km "
+             f"buiten de buurten (rij {', '.join(map(str, rows[:10]))}{' ...' if len(rows) > 10 else ''}); "
+             "ze tellen niet mee in de buurtcijfers. Klopt de locatie?")
+
+
+# --------------------------------------------------------------------------- classify and merge
+
+def combine_assets(inputs: Inputs) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """OSM places classified into assets and merged with the team's own list.
+
+    Returns all assets (persons included) and the report of merged pairs.
+    """
+    osm_assets = classify_places(inputs.osm.places) if inputs.osm is not None else empty_assets()
+    return merge_assets(inputs.hand, osm_assets)
+
+
+# --------------------------------------------------------------------------- analyse
+
+@dataclass
+class Analysis:
+    """Every figure of one run, before the privacy gate.
+
+    ``assets`` holds every asset, persons included, and ``buurten``/``wijken`` hold exact
+    person counts: never write an Analysis; :func:`abcd_map.publication.publish` turns it
+    into what a mode may show.
+    """
+
+    options: BuildOptions
+    buurten: gpd.GeoDataFrame
+    wijken: gpd.GeoDataFrame
+    assets: gpd.GeoDataFrame
+    layers: dict[str, gpd.GeoDataFrame]
+    merged: pd.DataFrame
+    sources: list[str]
+    network: Network | None = None
+    specs: list[metrics.CoverageSpec] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    """What every analysis step shares: areas, assets the mode allows, network, residents."""
+
+    areas: gpd.GeoDataFrame
+    located: gpd.GeoDataFrame
+    welcoming: gpd.GeoDataFrame
+    network: Network | None
+    extent: object
+    points: gpd.GeoDataFrame
+    distance: float
+
+
+def analyse(inputs: Inputs, assets: gpd.GeoDataFrame, options: BuildOptions,
+            merged: pd.DataFrame | None = None) -> Analysis:
+    """Coverage, counts, gaps, walking areas and access per buurt and wijk."""
+    located = privacy.location_assets(assets, options.mode)
+    ctx = _Context(areas=inputs.areas, located=located, welcoming=located[located["ontmoetingsplek"].astype(bool)],
+                   network=inputs.network, extent=inputs.extent, distance=options.main_distance,
+                   points=coverage.resident_points(inputs.areas, inputs.network, extent=inputs.extent))
+    specs = options.coverage_specs(located["categorie"].dropna().unique())
+    parts = coverage_tables(ctx, specs, options, inputs.has_places)
+    layers = gap_layers(ctx, assets, parts[0], options, inputs.has_places)
+    buurten = buurt_table(ctx, assets, parts, options)
+    wijken = wijk_table(buurten, inputs, options)
+    return Analysis(options=options, buurten=buurten, wijken=wijken, assets=assets, layers=layers,
+                    merged=merged if merged is not None else pd.DataFrame(), sources=list(inputs.sources),
+                    network=inputs.network, specs=specs)
+
+
+def run_spec(ctx: _Context, spec: metrics.CoverageSpec, options: BuildOptions) -> pd.DataFrame:
+    """The coverage table of one spec, with its columns named by the spec (see :mod:`abcd_map.metrics`)."""
+    kw = dict(extent=ctx.extent, points=ctx.points)
+    if spec.kind == metrics.KIND_WELCOMING:
+        return coverage.coverage(ctx.areas, ctx.welcoming, ctx.network, list(spec.distances), **kw)
+    if spec.kind == metrics.KIND_LENS:
+        return coverage.coverage(ctx.areas, ctx.located, ctx.network, None, lens=spec.lens, **kw)
+    if spec.kind == metrics.KIND_CATEGORY:
+        table = coverage.coverage(ctx.areas, ctx.located, ctx.network, list(spec.distances),
+                                  selection=dict(spec.selection), **kw)
+    else:
+        table = coverage.coverage(ctx.areas, _open_welcoming(ctx.welcoming, options), ctx.network,
+                                  list(spec.distances), **kw)
+    return _prefixed(table, spec)
+
+
+def _open_welcoming(welcoming: gpd.GeoDataFrame, options: BuildOptions) -> gpd.GeoDataFrame:
+    """The welcoming places open at the asked day and part of day; unknown hours are said."""
+    states = hours.open_filter(welcoming, options.day, options.part_of_day)
+    unknown = int(states.eq(hours.UNKNOWN).sum())
+    if unknown:
+        when = options.day + (" " + options.part_of_day if options.part_of_day else "")
+        note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
+             f"open op {when}, maar staan wel op de kaart.")
+    return welcoming[states.eq(hours.OPEN).to_numpy()]
+
+
+def _prefixed(table: pd.DataFrame, spec: metrics.CoverageSpec) -> pd.DataFrame:
+    """Keep the spec's shares and counts, named ``<prefix>_dekking_<d>m`` / ``<prefix>_binnen_<d>m``."""
+    names = {}
+    for d in spec.distances:
+        names[metrics.coverage_column(d)] = metrics.coverage_column(d, spec.prefix)
+        names[metrics.within_column(d)] = metrics.within_column(d, spec.prefix)
+    return table[[c for c in names if c in table.columns]].rename(columns=names)
+
+
+def coverage_tables(ctx: _Context, specs: list[metrics.CoverageSpec], options: BuildOptions,
+                    has_places: bool) -> list[pd.DataFrame]:
+    """One coverage table per spec; without any source of places every figure is unknown, not 0%."""
+    with warnings.catch_warnings():
+        if not has_places:  # coverage is blanked below; its notes (e.g. "no network") would only confuse
+            warnings.simplefilter("ignore", AbcdWarning)
+        parts = [run_spec(ctx, spec, options) for spec in specs]
+    if not has_places:
+        for part in parts:
+            figures = [c for c in part.columns if metrics.is_coverage_column(c) or metrics.is_within_column(c)]
+            part[figures] = np.nan
+        parts[0]["gegevens"] = "geen gegevens over plekken"
+        note("Alleen gebieden, geen OSM-bestand of eigen assets: de dekking is onbekend, niet 0%.")
+    return parts
+
+
+def gap_layers(ctx: _Context, assets: gpd.GeoDataFrame, welcoming_coverage: pd.DataFrame, options: BuildOptions,
+               has_places: bool) -> dict[str, gpd.GeoDataFrame]:
+    """White spots, knowledge gaps (whole buurten and parts of buurten) and the walking area.
+
+    Knowledge gaps are looked for only in buurten with data: outside the OSM extract nothing
+    is known *because the data ends* ("geen gegevens"), which is not a gap.
+    """
+    if not has_places:
+        white = gaps.white_spots(ctx.areas.iloc[:0], ctx.welcoming, None, ctx.distance)
+    else:
+        white = gaps.white_spots(ctx.areas, ctx.welcoming, ctx.network, ctx.distance, extent=ctx.extent,
+                                 points=ctx.points)
+    known = assets[~privacy.is_person(assets).to_numpy()] if options.mode == privacy.PUBLIC else assets
+    with_data = welcoming_coverage["gegevens"].reindex(ctx.areas["buurtcode"]).ne(coverage.DATA_NO_OSM)
+    unknown = gaps.knowledge_gaps(ctx.areas[with_data.to_numpy()], known, today=options.today)
+    layers = {"witte_vlekken": white, "kennisgaten": unknown}
+    if has_places:
+        layers["kennisgaten"] = _unknown_parts(unknown, ctx)
+        walk = gaps.walking_areas(ctx.welcoming, ctx.network, ctx.distance)
+        if walk is not None and len(walk):
+            layers["loopgebied"] = walk
+    return layers
+
+
+def _unknown_parts(unknown: gpd.GeoDataFrame, ctx: _Context) -> gpd.GeoDataFrame:
+    """Knowledge gaps inside buurten: inhabited parts with no known asset of any kind within the distance.
+
+    Uses the white-spot method with every located asset (persons only in team mode);
+    buurten that are a knowledge gap as a whole are not repeated.
+    """
+    parts = gaps.white_spots(ctx.areas, ctx.located, ctx.network, ctx.distance, selection={}, extent=ctx.extent,
+                             points=ctx.points)
+    parts = parts[~parts["buurtcode"].isin(unknown["buurtcode"]).to_numpy()]
+    if parts.empty:
+        return unknown
+    parts = parts.assign(reden=f"niets bekend binnen {ctx.distance:g} m")
+    keep = [c for c in unknown.columns if c in parts.columns]
+    return gpd.GeoDataFrame(pd.concat([unknown, parts[keep]], ignore_index=True), geometry="geometry",
+                            crs=settings.crs)
+
+
+def buurt_table(ctx: _Context, assets: gpd.GeoDataFrame, parts: list[pd.DataFrame],
+                options: BuildOptions) -> gpd.GeoDataFrame:
+    """The buurt table: areas joined with counts, coverage, exact person counts, access and need rank."""
+    counts = coverage.count_assets(ctx.areas, assets[~privacy.is_person(assets).to_numpy()])
+    persons, _ = privacy.person_counts(assets, ctx.areas, mode=privacy.TEAM)
+    acc = access.access_per_buurt(ctx.areas, ctx.welcoming, ctx.network, ctx.distance, points=ctx.points)
+    table = ctx.areas.set_index("buurtcode")
+    if ctx.extent is not None:
+        table["osm_aandeel_pct"] = (100 * coverage.extent_share(ctx.areas, ctx.extent)).round(0).reindex(table.index)
+    for part in (counts, *parts, persons, acc):
+        table = table.join(part.drop(columns=[c for c in part.columns if c in table]), how="left")
+    table = rounded(table.reset_index())
+    ranked = need_ranking(table, options)
+    if ranked is not None:
+        table = table.join(ranked, on="buurtcode")
+    return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.crs)
+
+
+def need_ranking(table: pd.DataFrame, options: BuildOptions) -> pd.DataFrame | None:
+    """Rank buurten by high need with low coverage; None when there is nothing to rank.
+
+    Need comes from ``--behoefte`` or, without it, the CBS share of 65+.
+    """
+    column = options.main_coverage_column
+    if options.behoefte is None and "p_65_plus" not in table:
+        return None
+    need = load_need(options.behoefte) if options.behoefte is not None else None
+    if column not in table or table[column].notna().sum() < 3:
+        return None
+    ranked = rank_need(table.set_index("buurtcode"), need,
+                       need_columns=None if need is not None else ["p_65_plus"], coverage_column=column)
+    return ranked[["behoefte_index", "rang", "duiding"]]
+
+
+def wijk_table(buurten: gpd.GeoDataFrame, inputs: Inputs, options: BuildOptions) -> gpd.GeoDataFrame:
+    """Wijk figures joined to the wijk boundaries and names (names from the wijk file win).
+
+    ``inwoners_met_gegevens`` says on how many residents the wijk's coverage rests: buurten
+    outside the OSM extent are left out of the share, so a wijk can rest on a few people.
+    The person counts are exact here; the privacy gate suppresses them.
+    """
+    figures = coverage.summarise_wijken(buurten, inputs.areas)
+    column = options.main_coverage_column
+    shapes = inputs.wijk_areas.set_index("wijkcode")
+    if column in buurten:
+        known = buurten["inwoners"].where(buurten[column].notna())
+        figures = figures.copy()
+        figures["inwoners_met_gegevens"] = known.groupby(buurten["wijkcode"]).sum(min_count=1).reindex(
+            figures.index)
+    table = figures.drop(columns=[c for c in ("wijknaam",) if c in figures and c in shapes]).join(
+        shapes[[c for c in ("wijknaam", "gemeentecode", "gemeentenaam", "geometry") if c in shapes]], how="left")
+    persons = buurten.groupby("wijkcode")["personen_aantal"].sum() if "personen_aantal" in buurten else None
+    if persons is not None:
+        table = table.join(persons.rename("personen_aantal"), how="left")
+    front = [c for c in ("wijknaam", "gemeentecode", "gemeentenaam") if c in table]
+    table = table[front + [c for c in table.columns if c not in front]]
+    return gpd.GeoDataFrame(rounded(table.reset_index()), geometry="geometry", crs=settings.crs)
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """Round figures for reading: shares and rates to 1 decimal, access scores to 6 decimals."""
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):
+            continue
+        if "dekking" in col or col.startswith("per_1000") or col.endswith("_ha") or "inwoners" in col \
+                or "binnen" in col:
+            out[col] = out[col].round(1)
+        elif col.startswith(("toegang", "behoefte")):
+            out[col] = out[col].round(6)
+    return out
