@@ -361,8 +361,12 @@ def test_pipeline_passes_welcoming_not_as_gap():
                              meta={**d["meta"], "modus": "publiek"})
     data = page_data(map_html(result_map(result)))
     assert set(data["gaps"]) == {"witte_vlekken", "kennisgaten"}
-    assert len(data["welcoming"]["table"]["rows"]) == 3
+    # publiek passes the privacy gate: only the place in stage 'ontvangend' is shown, without contact dates
+    assert len(data["welcoming"]["table"]["rows"]) == 1
+    assert "laatste_contact" not in data["welcoming"]["table"]["cols"]
     assert data["relations"] is not None
+    team = SimpleNamespace(**{**vars(result), "meta": {**d["meta"], "modus": "team"}})
+    assert len(page_data(map_html(result_map(team)))["welcoming"]["table"]["rows"]) == 3
 
 
 def test_welcoming_hostile_names_escaped(hostile_html):
