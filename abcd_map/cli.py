@@ -6,11 +6,14 @@ Exit codes: 0 success, 2 input error (a clear Dutch message, nothing written),
 
 from __future__ import annotations
 
+import re
+import signal
 import sys
 import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -30,6 +33,8 @@ err = Console(stderr=True, highlight=False)
 
 EXIT_INPUT = 2
 EXIT_FAILURE = 1
+#: Stopped by Ctrl-C or SIGTERM (the shell's convention: 128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def _version(value: bool) -> None:
@@ -198,9 +203,79 @@ def validate(
     console.print(f"[green]Geen problemen gevonden in {bestand.name}.[/]", markup=True)
 
 
+# --------------------------------------------------------------------------- Dutch usage messages
+
+HEADINGS = {"Options": "Opties", "Arguments": "Argumenten", "Commands": "Commando's"}
+HELP_TEXT = "Toon deze hulp en stop."
+
+
+def _translations() -> list[tuple[re.Pattern, str]]:
+    """English usage messages of the command-line parser -> Dutch (``data/cli_nl.csv``)."""
+    table = pd.read_csv(settings.data_path("cli_nl.csv"), dtype=str, keep_default_na=False)
+    return [(re.compile(p), d) for p, d in zip(table["pattern"], table["dutch"])]
+
+
+def dutch_message(text: str) -> str:
+    """A usage error of the parser in Dutch (patterns in ``data/cli_nl.csv``); unknown text stays."""
+    for pattern, dutch in _translations():
+        text = pattern.sub(dutch, text)
+    return text
+
+
+def _dutch_command():
+    """The click command of the app with Dutch help texts, headings and usage prefix."""
+    from typer._click.core import Context
+    from typer._click.formatting import HelpFormatter
+
+    class DutchFormatter(HelpFormatter):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            super().write_usage(prog, args.replace("[OPTIONS]", "[OPTIES]").replace("COMMAND", "COMMANDO")
+                                .replace("[ARGS]", "[ARGUMENTEN]"), prefix or "Gebruik: ")
+
+        def write_heading(self, heading: str) -> None:
+            super().write_heading(HEADINGS.get(heading, heading))
+
+    Context.formatter_class = DutchFormatter
+    command = typer.main.get_command(app)
+    todo = [command]
+    while todo:
+        cmd = todo.pop()
+        todo += list(getattr(cmd, "commands", {}).values())
+        option = cmd.get_help_option(Context(cmd, info_name=cmd.name))  # made once and cached by the command
+        if option is not None:
+            option.help = HELP_TEXT
+    return command
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def run_cli(args: list[str] | None = None) -> int:
+    """Run the command line with Dutch usage errors; returns the exit code (2 for a usage error)."""
+    from typer._click.exceptions import UsageError
+
+    command = _dutch_command()
+    signal.signal(signal.SIGTERM, _interrupt)  # a stopped run cleans up its temporary folder, as Ctrl-C does
+    try:
+        code = command.main(args=args, prog_name="abcd-map", standalone_mode=False)
+    except UsageError as exc:
+        usage = exc.ctx.get_usage() if exc.ctx is not None else "Gebruik: abcd-map [OPTIES] COMMANDO"
+        path = exc.ctx.command_path if exc.ctx is not None else "abcd-map"
+        err.print(f"{usage}\nProbeer '{path} --help' voor hulp.\n", markup=False, highlight=False)
+        err.print(f"Fout: {dutch_message(exc.format_message())}", markup=False, highlight=False)
+        return EXIT_INPUT
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("Afgebroken; er is niets geschreven (de uitvoermap is niet aangeraakt).")
+        return EXIT_INTERRUPTED
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    return code if isinstance(code, int) else 0
+
+
 def main() -> None:
     """Console entry point."""
-    app()
+    sys.exit(run_cli())
 
 
 if __name__ == "__main__":
