@@ -26,17 +26,12 @@ Every output is made in one of two modes (``data/vocabulary.csv``, field ``modus
 In both modes a person's home address (``adres``, ``postcode``) never reaches any
 output. The address of an organisation or place is public information.
 
-:func:`leak_scan` searches a folder of outputs for personal data; the leak test uses it.
+:func:`abcd_map.leakscan.leak_scan` searches a folder of outputs for personal data; the leak test uses it.
 """
 
 from __future__ import annotations
 
-import html
-import io
-import json
 import re
-import zipfile
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -338,18 +333,3 @@ def person_counts(assets: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame,
     w = pd.DataFrame({"personen_aantal": per_wijk.where(~w_hidden),
                       "personen": _display(per_wijk, w_primary, w_hidden, threshold)})
     return b, w
-
-
-# --------------------------------------------------------------------------- leak scan
-# The leak scanner checks finished outputs against the rules above; it lives in
-# abcd_map.leakscan (which imports this module, so no import back from here).
-# ``privacy.leak_scan`` stays available for older code and notebooks as a lazy
-# re-export: the very same function, imported on first use.
-
-
-def __getattr__(name: str):
-    if name == "leak_scan":
-        from .leakscan import leak_scan
-
-        return leak_scan
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

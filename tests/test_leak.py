@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import Point
 
 import abcd_map as am
-from abcd_map import privacy, settings
+from abcd_map import leakscan, settings
 
 # fictional persons; P3 agreed to be shown by name and place, but not with contact details
 PERSONS = [
@@ -70,7 +70,7 @@ def test_publiek_outputs_hold_no_person_data(leak_run):
     files = [p for p in out.rglob("*") if p.is_file()]
     assert {"kaart.html", "buurten.csv", "wijken.csv", "abcd-map.gpkg"} <= {p.name for p in files}
     assert any(p.suffix == ".png" for p in files), "per-wijk PNG overviews are part of the scan"
-    findings = privacy.leak_scan(out, persons, mode="publiek", tolerance=10.0)
+    findings = leakscan.leak_scan(out, persons, mode="publiek", tolerance=10.0)
     assert findings == []
 
 
@@ -88,7 +88,7 @@ def test_the_scan_would_catch_a_leak(leak_run, tmp_path):
     p1 = persons.iloc[0]
     lonlat = gpd.GeoSeries([Point(p1.geometry.x + 3, p1.geometry.y)], crs=settings.crs).to_crs(4326).iloc[0]
     (tmp_path / "lek.csv").write_text(f"x;y;tel\n{lonlat.x:.4f};{lonlat.y:.4f};0691827364\n", encoding="utf-8")
-    findings = privacy.leak_scan(tmp_path, persons, mode="publiek")
+    findings = leakscan.leak_scan(tmp_path, persons, mode="publiek")
     assert any("P1" in f for f in findings) and len(findings) >= 2
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map import privacy, settings
+from abcd_map import leakscan, privacy, settings
 from abcd_map.errors import InputError
 
 X0, Y0 = 85_000.0, 446_000.0  # Delft, RD New
@@ -212,7 +212,7 @@ def _write_safe(folder):
 
 def test_leak_scan_clean_folder(tmp_path):
     folder = _write_safe(tmp_path / "schoon")
-    assert privacy.leak_scan(folder, assets_fixture(), mode="publiek") == []
+    assert leakscan.leak_scan(folder, assets_fixture(), mode="publiek") == []
 
 
 def test_leak_scan_finds_leaks(tmp_path):
@@ -228,7 +228,7 @@ def test_leak_scan_finds_leaks(tmp_path):
     (folder / "kaart2.html").write_text(html, encoding="utf-8")
     leaked = gpd.GeoDataFrame({"naam": ["geen"]}, geometry=[p2.geometry], crs=settings.crs)
     leaked.to_file(folder / "lek.gpkg", layer="vlekken", driver="GPKG")
-    findings = privacy.leak_scan(folder, a, mode="publiek")
+    findings = leakscan.leak_scan(folder, a, mode="publiek")
     text = "\n".join(findings)
     assert "notes.txt: naam van persoon P2" in text
     assert "notes.txt: telefoon van persoon P2" in text
@@ -246,9 +246,9 @@ def test_leak_scan_team_mode_only_addresses(tmp_path):
     folder.mkdir()
     team = privacy.public_assets(assets_fixture(), "team")
     team.drop(columns="geometry").to_csv(folder / "assets.csv", index=False)
-    assert privacy.leak_scan(folder, assets_fixture(), mode="team") == []
+    assert leakscan.leak_scan(folder, assets_fixture(), mode="team") == []
     (folder / "x.json").write_text(json.dumps({"adres": "Dorpsstraat 5", "pc": "2613ZZ"}))
-    text = "\n".join(privacy.leak_scan(folder, assets_fixture(), mode="team"))
+    text = "\n".join(leakscan.leak_scan(folder, assets_fixture(), mode="team"))
     assert "adres van persoon P3" in text and "postcode van persoon P3" in text
 
 
@@ -256,7 +256,7 @@ def test_leak_scan_reads_xlsx(tmp_path):
     folder = tmp_path / "x"
     folder.mkdir()
     pd.DataFrame({"naam": ["Henk Jansen"]}).to_excel(folder / "t.xlsx", index=False)
-    assert any("naam van persoon P3" in f for f in privacy.leak_scan(folder, assets_fixture()))
+    assert any("naam van persoon P3" in f for f in leakscan.leak_scan(folder, assets_fixture()))
 
 
 def test_person_counts_real_delft(shared_data):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map import outputs, privacy, publication, settings, stages
+from abcd_map import leakscan, outputs, publication, settings, stages
 from abcd_map.errors import InputError
 from abcd_map.options import BuildOptions
 from abcd_map.pipeline import BuildResult, run
@@ -148,7 +148,7 @@ def test_every_registered_writer_passes_the_leak_scan(public, tmp_path):
         folder = tmp_path / name
         folder.mkdir()
         w.func(public, folder)
-        assert privacy.leak_scan(folder, hidden, mode="publiek", tolerance=10.0) == [], name
+        assert leakscan.leak_scan(folder, hidden, mode="publiek", tolerance=10.0) == [], name
 
 
 def test_team_tables_carry_the_team_mark(team, tmp_path):
