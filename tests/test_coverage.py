@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map.analyse.coverage import (count_assets, coverage, lens_info, lenses, resident_points,
+from abcd_map.analyse.coverage import (count_assets, coverage, data_status, lens_info, lenses, resident_points,
                                        select_assets, summarise_wijken)
 from abcd_map.analyse.network import Network
 from abcd_map.errors import AbcdWarning, InputError
@@ -191,3 +191,9 @@ def test_count_assets():
     wijk = summarise_wijken(counts.join(coverage(toy_buurten(), a, toy_network())), toy_buurten())
     assert wijk.loc["WK1", "aantal_assets"] == 3
     assert wijk.loc["WK1", "per_1000_inwoners"] == pytest.approx(7.5)
+
+
+def test_data_status_per_buurt():
+    b = toy_buurten(extra=True)
+    status = data_status(b, box(0, 0, 800, 400))
+    assert status.to_dict() == {"BU01": "ok", "BU02": "ok", "BU03": "geen OSM-gegevens"}
