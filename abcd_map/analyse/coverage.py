@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import metrics, schema, settings
+from .. import hours, metrics, schema, settings
 from ..errors import InputError, InputProblem, note
 from ..geo import assign_areas, share_inside, to_working_crs, with_geometry
 from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, point_distances
@@ -491,6 +491,84 @@ def _add_distance_method(out: pd.DataFrame, df: pd.DataFrame, codes: pd.Index) -
     out["afstand_methode"] = np.select([net_share == 1, net_share == 0], [METHOD_NETWORK, METHOD_STRAIGHT],
                                        METHOD_MIXED)
     out.loc[net_share.isna().to_numpy(), "afstand_methode"] = None
+
+
+# ---------------------------------------------------------- one spec, by name
+def prefix_columns(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The coverage figures of ``table`` named for a selection; other columns are dropped.
+
+    ``dekking_500m`` -> ``<prefix>_dekking_500m`` and ``inwoners_binnen_500m`` ->
+    ``<prefix>_binnen_500m`` (see :func:`abcd_map.metrics.with_prefix`), in the
+    order of ``table``.
+    """
+    names = {col: metrics.with_prefix(col, prefix) for col in table.columns}
+    names = {old: new for old, new in names.items() if new is not None}
+    return table[list(names)].rename(columns=names)
+
+
+def _spec_selection(spec: metrics.CoverageSpec):
+    """The asset selection of a spec; an empty one means the kind's own default."""
+    if spec.selection:
+        return dict(spec.selection)
+    if spec.kind == metrics.KIND_CATEGORY:
+        return {"categorie": spec.prefix}
+    return None  # the welcoming places
+
+
+def _open_now(assets: gpd.GeoDataFrame, selection, spec: metrics.CoverageSpec) -> gpd.GeoDataFrame:
+    """The selected assets open at the spec's day (and part of the day); a note for unknown hours."""
+    if spec.day is None:
+        raise ValueError(f"coverage spec '{spec.prefix}' of kind '{metrics.KIND_OPEN}' needs a day")
+    chosen = assets[selection_mask(assets, selection).to_numpy()]
+    states = hours.open_filter(chosen, spec.day, spec.part_of_day)
+    unknown = int(states.eq(hours.UNKNOWN).sum())
+    if unknown:
+        when = f"{spec.day}{' ' + spec.part_of_day if spec.part_of_day else ''}"
+        note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
+             f"open op {when}, maar staan wel op de kaart.")
+    return chosen[states.eq(hours.OPEN).to_numpy()]
+
+
+def coverage_for_spec(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None,
+                      spec: metrics.CoverageSpec, *, extent=None,
+                      points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Run one coverage analysis described by ``spec``, its columns named by the spec's prefix.
+
+    Parameters
+    ----------
+    areas, assets : GeoDataFrame
+        Area and asset tables (as for :func:`coverage`).
+    network : Network or None
+        Walking network (straight lines without it).
+    spec : CoverageSpec
+        What to measure. An empty ``spec.selection`` means: the welcoming places, or for
+        ``KIND_CATEGORY`` every asset of category ``spec.prefix``. Empty
+        ``spec.distances`` means the default (the lens's own distance for a lens).
+    extent, points
+        As for :func:`coverage`.
+
+    Returns
+    -------
+    DataFrame indexed by ``buurtcode``:
+
+    * ``KIND_WELCOMING``: everything :func:`coverage` returns (``dekking_500m``, ...);
+    * ``KIND_LENS`` (lens ``spec.lens``, or ``spec.prefix`` when unset): everything
+      ``coverage(..., lens=...)`` returns (``senioren_dekking_300m``, ...);
+    * ``KIND_CATEGORY`` and ``KIND_OPEN``: only the figures, prefixed
+      (``cultuur_dekking_500m``, ``cultuur_binnen_500m``; ``open_zondag_middag_dekking_500m``).
+      ``KIND_OPEN`` keeps the selected assets open at ``spec.day``/``spec.part_of_day``
+      and notes how many have unknown opening hours.
+    """
+    distances = list(spec.distances) or None
+    selection = _spec_selection(spec)
+    if spec.kind == metrics.KIND_OPEN:
+        assets = _open_now(assets, selection, spec)
+    lens = (spec.lens or spec.prefix) if spec.kind == metrics.KIND_LENS else None
+    table = coverage(areas, assets, network, distances, selection=selection, lens=lens, extent=extent,
+                     points=points)
+    if spec.kind in (metrics.KIND_CATEGORY, metrics.KIND_OPEN):
+        return prefix_columns(table, spec.prefix)
+    return table
 
 
 # ---------------------------------------------------------------- wijken
