@@ -391,32 +391,25 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
     inw = _residents(b_all, codes)
     area_mode = not (inw.fillna(0) > 0).any()
-    # residents (or area) per point
-    if area_mode:
-        pts = _area_points(with_geometry(b_all))
-    else:
-        pts = points if points is not None else resident_points(b_all, network)
+    # residents (or area) per point, and the lens's share of them
+    pts = _area_points(with_geometry(b_all)) if area_mode \
+        else points if points is not None else resident_points(b_all, network)
     weight = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
     group_factor = pd.Series(1.0, index=codes)
     if info is not None:
         if not area_mode:
             group_factor = _lens_factor(b_all, codes, inw, info, lens)
         weight = weight * pts["buurtcode"].map(group_factor).to_numpy(dtype=float)
-
+    # walk from every point to the nearest selected asset, then sum per buurt
     sel = select_assets(assets, selection, lens)
     px, py = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
     dist, method = point_distances(px, py, sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy(),
                                    max(distances), network)
-
     df = pd.DataFrame({"buurtcode": pts["buurtcode"].to_numpy(), "w": weight,
                        "net": method == METHOD_NETWORK})
     valid = np.isfinite(weight)
     denom = df[valid].groupby("buurtcode")["w"].sum().reindex(codes)
-    out = pd.DataFrame(index=codes)
-    out.index.name = "buurtcode"
-    for col in ("buurtnaam", "wijkcode"):
-        if col in b_all.columns:
-            out[col] = b_all.drop_duplicates("buurtcode").set_index("buurtcode")[col].reindex(codes)
+    out = _names(b_all, codes)
     status = data_status(b_all, extent).reindex(codes)
     usable = (status == DATA_OK) & (denom > 0)
     prefix = lens or ""
@@ -428,8 +421,7 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
             out[metrics.residents_column(prefix)] = inw * group_factor
     for d in distances:
         within = np.where(valid & (dist <= d), weight, 0.0)
-        covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0)
-        covered = covered.where(usable)
+        covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0).where(usable)
         out[metrics.area_within_column(d) if area_mode else metrics.within_column(d, prefix)] = covered
         out[metrics.coverage_column(d, prefix)] = 100.0 * covered / denom.where(usable)
     _add_distance_method(out, df, codes)
@@ -439,6 +431,16 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
                       if len(out) else BASIS_RESIDENTS, "aantal_assets": len(sel)})
     if network is None:
         note("Geen loopnetwerk: afstanden zijn hemelsbreed gemeten.")
+    return out
+
+
+def _names(buurten: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
+    """A frame indexed by ``buurtcode`` (``codes``) with ``buurtnaam`` and ``wijkcode`` when known."""
+    out = pd.DataFrame(index=codes)
+    out.index.name = "buurtcode"
+    for col in ("buurtnaam", "wijkcode"):
+        if col in buurten.columns:
+            out[col] = buurten.drop_duplicates("buurtcode").set_index("buurtcode")[col].reindex(codes)
     return out
 
 
