@@ -16,7 +16,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from abcd_map.analyse.coverage import (count_assets, coverage, coverage_for_spec, data_status, lens_info, lenses,
-                                       prefix_columns, resident_points, select_assets, summarise_wijken)
+                                       prefix_columns, resident_points, select_assets, selection_mask,
+                                       summarise_wijken)
 from abcd_map.analyse.network import Network
 from abcd_map.errors import AbcdWarning, InputError
 from abcd_map.metrics import KIND_CATEGORY, KIND_LENS, KIND_OPEN, KIND_WELCOMING, CoverageSpec
@@ -242,3 +243,10 @@ def test_data_status_per_buurt():
     b = toy_buurten(extra=True)
     status = data_status(b, box(0, 0, 800, 400))
     assert status.to_dict() == {"BU01": "ok", "BU02": "ok", "BU03": "geen OSM-gegevens"}
+
+
+def test_selection_mask_does_not_check_the_location():
+    a = assets([(0, 0), (0, 0)], categorie=["cultuur", "cultuur"])
+    a.loc[1, "geometry"] = None
+    assert list(selection_mask(a, {"categorie": "cultuur"})) == [True, True]
+    assert list(select_assets(a, {"categorie": "cultuur"})["id"]) == ["A0"]
