@@ -47,6 +47,15 @@ def within_column(distance: float, prefix: str = "") -> str:
     return f"{prefix}_binnen_{distance_text(distance)}m" if prefix else f"inwoners_binnen_{distance_text(distance)}m"
 
 
+def residents_column(prefix: str = "") -> str:
+    """Residents a share is taken of: ``inwoners``, or for a lens ``<lens>_inwoners``."""
+    return f"{prefix}_inwoners" if prefix else "inwoners"
+
+
+#: Area (ha) a share is taken of when a table has no residents at all.
+AREA_TOTAL_COLUMN = "oppervlak_ha"
+
+
 def area_within_column(distance: float) -> str:
     """Area within reach (ha) for buurten without residents: ``oppervlak_binnen_500m_ha``."""
     return f"oppervlak_binnen_{distance_text(distance)}m_ha"
@@ -58,6 +67,32 @@ def parse_coverage_column(column: object) -> tuple[str, float] | None:
     if not match:
         return None
     return match.group("prefix") or "", float(match.group("dist"))
+
+
+def parse_within_column(column: object) -> tuple[str, float] | None:
+    """``'senioren_binnen_300m'`` -> ``('senioren', 300.0)``, ``'inwoners_binnen_500m'`` -> ``('', 500.0)``.
+
+    None for other columns (also for a bare ``binnen_<d>m`` and ``oppervlak_binnen_<d>m_ha``).
+    """
+    match = _WITHIN.match(str(column))
+    if not match or not match.group("prefix"):
+        return None
+    prefix = match.group("prefix")
+    return ("" if prefix == "inwoners" else prefix), float(match.group("dist"))
+
+
+def with_prefix(column: object, prefix: str) -> str | None:
+    """The name of an unprefixed figure for a selection ``prefix``; None for any other column.
+
+    ``dekking_500m`` -> ``<prefix>_dekking_500m`` and ``inwoners_binnen_500m`` ->
+    ``<prefix>_binnen_500m``; columns that already have a prefix, area figures
+    (``oppervlak_binnen_500m_ha``) and everything else give None.
+    """
+    for parse, name in ((parse_coverage_column, coverage_column), (parse_within_column, within_column)):
+        parsed = parse(column)
+        if parsed is not None and not parsed[0]:
+            return name(parsed[1], prefix)
+    return None
 
 
 def is_coverage_column(column: object) -> bool:
@@ -100,6 +135,9 @@ class CoverageSpec:
         Column -> value(s) that select the assets (e.g. ``{"categorie": "cultuur"}``).
     lens
         Lens code for ``KIND_LENS`` (residents weighted by the lens' age groups).
+    day, part_of_day
+        For ``KIND_OPEN``: the weekday (``zondag`` or 0-6) and optional part of the
+        day (``middag``) at which the selected places must be open.
     """
 
     prefix: str
@@ -107,6 +145,8 @@ class CoverageSpec:
     distances: tuple[float, ...]
     selection: Mapping[str, object] = field(default_factory=dict)
     lens: str | None = None
+    day: str | int | None = None
+    part_of_day: str | None = None
 
     def column(self, distance: float) -> str:
         """The coverage column of this spec at ``distance``."""

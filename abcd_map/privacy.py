@@ -248,14 +248,10 @@ def _display(values: pd.Series, primary: pd.Series, hidden: pd.Series, threshold
 
 
 def _assign_buurt(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.Series:
-    """buurtcode of each point (first polygon containing it), NaN outside every buurt."""
-    usable = buurten[buurten.geometry.notna() & ~buurten.geometry.is_empty][["buurtcode", "geometry"]]
-    pts = points[points.geometry.notna() & ~points.geometry.is_empty][["geometry"]]
-    if pts.crs is not None and usable.crs is not None and pts.crs != usable.crs:
-        pts = pts.to_crs(usable.crs)
-    joined = gpd.sjoin(pts, usable, how="left", predicate="intersects")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    return joined["buurtcode"].reindex(points.index)
+    """buurtcode of each point: see :func:`abcd_map.geo.assign_areas`."""
+    from .geo import assign_areas  # the one point-in-area rule (import belongs at the top)
+
+    return assign_areas(points, buurten)
 
 
 def person_counts(assets: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame,

@@ -84,6 +84,22 @@ def test_rank_need_quadrants():
     assert out.loc["BU1", "behoefte_index"] > out.loc["BU3", "behoefte_index"]
 
 
+def test_rank_need_finds_the_coverage_column_and_uses_the_table_as_need():
+    # keyed by a buurtcode column; the first coverage column (here a prefixed one) is used,
+    # dekking_basis is text, not a coverage figure
+    table = pd.DataFrame({"buurtcode": ["BU1", "BU2", "BU3"], "dekking_basis": ["inwoners"] * 3,
+                          "senioren_dekking_300m": [10.0, 50.0, 90.0], "dekking_500m": [90.0, 50.0, 10.0],
+                          "inwoners": [100.0, 200.0, 300.0], "p_65_plus": [30.0, 20.0, 10.0]})
+    out = rank_need(table)
+    assert out.attrs["dekking_kolom"] == "senioren_dekking_300m"
+    assert list(out.index) == ["BU1", "BU2", "BU3"]  # most need, least coverage first
+    assert list(out["dekking"]) == [10.0, 50.0, 90.0]
+    with pytest.raises(InputError, match="dekkingskolom"):
+        rank_need(table[["buurtcode", "dekking_basis", "p_65_plus"]])
+    with pytest.raises(InputError, match="behoeftekolom"):
+        rank_need(table, need_columns=["armoede"])
+
+
 def test_load_need(tmp_path):
     good = tmp_path / "behoefte.csv"
     good.write_text("buurtcode,eenzaamheid\nBU01,12,5\nBU02,8\n".replace("12,5", '"12,5"'))

@@ -15,10 +15,12 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map.analyse.coverage import (count_assets, coverage, lens_info, lenses, resident_points,
-                                       select_assets, summarise_wijken)
+from abcd_map.analyse.coverage import (count_assets, coverage, coverage_for_spec, data_status, lens_info, lenses,
+                                       prefix_columns, resident_points, select_assets, selection_mask,
+                                       summarise_wijken)
 from abcd_map.analyse.network import Network
 from abcd_map.errors import AbcdWarning, InputError
+from abcd_map.metrics import KIND_CATEGORY, KIND_LENS, KIND_OPEN, KIND_WELCOMING, CoverageSpec
 
 warnings.simplefilter("ignore", AbcdWarning)
 
@@ -191,3 +193,60 @@ def test_count_assets():
     wijk = summarise_wijken(counts.join(coverage(toy_buurten(), a, toy_network())), toy_buurten())
     assert wijk.loc["WK1", "aantal_assets"] == 3
     assert wijk.loc["WK1", "per_1000_inwoners"] == pytest.approx(7.5)
+
+
+# ------------------------------------------------------- one spec, named by its prefix
+def test_coverage_for_spec_category_is_prefixed_and_selects_the_category():
+    # the cultuur asset at x=50 covers A at 250 m (250/350); the economie one at x=750 does not count
+    a = assets([(50, 200), (750, 200)], categorie=["cultuur", "economie"], ontmoetingsplek=[False, False])
+    spec = CoverageSpec(prefix="cultuur", kind=KIND_CATEGORY, distances=(250.0,))
+    table = coverage_for_spec(toy_buurten(), a, toy_network(), spec)
+    assert list(table.columns) == ["cultuur_binnen_250m", "cultuur_dekking_250m"]
+    assert table.loc["BU01", "cultuur_dekking_250m"] == pytest.approx(100 * 250 / 350)
+    assert table.loc["BU01", "cultuur_binnen_250m"] == pytest.approx(100 * 250 / 350)
+    assert table.loc["BU02", "cultuur_dekking_250m"] == 0
+
+
+def test_coverage_for_spec_welcoming_and_lens_return_what_coverage_returns():
+    a = assets([(50, 200), (750, 200)], doelgroepen=["jeugd", ""])
+    welcoming = CoverageSpec(prefix="", kind=KIND_WELCOMING, distances=(250.0, 500.0))
+    expected = coverage(toy_buurten(), a, toy_network(), [250, 500])
+    got = coverage_for_spec(toy_buurten(), a, toy_network(), welcoming)
+    assert got.equals(expected)
+    lens = CoverageSpec(prefix="senioren", kind=KIND_LENS, distances=(), lens="senioren")
+    got = coverage_for_spec(toy_buurten(), a, toy_network(), lens)
+    assert got.equals(coverage(toy_buurten(), a, toy_network(), lens="senioren"))
+    assert got.loc["BU02", "senioren_dekking_300m"] == pytest.approx(100)
+
+
+def test_coverage_for_spec_open_on_sunday_afternoon():
+    # only the place at x=750 is open on Sunday afternoon; the one at x=50 has no hours
+    a = assets([(50, 200), (750, 200)], openingstijden=[None, "Su 12:00-17:00"])
+    spec = CoverageSpec(prefix="open_zondag_middag", kind=KIND_OPEN, distances=(250.0,), day="zondag",
+                        part_of_day="middag")
+    with pytest.warns(AbcdWarning, match="onbekende openingstijden"):
+        table = coverage_for_spec(toy_buurten(), a, toy_network(), spec)
+    assert list(table.columns) == ["open_zondag_middag_binnen_250m", "open_zondag_middag_dekking_250m"]
+    assert table.loc["BU01", "open_zondag_middag_dekking_250m"] == 0
+    assert table.loc["BU02", "open_zondag_middag_dekking_250m"] == pytest.approx(100 * 250 / 350)
+    with pytest.raises(ValueError):
+        coverage_for_spec(toy_buurten(), a, toy_network(), CoverageSpec("open_x", KIND_OPEN, (250.0,)))
+
+
+def test_prefix_columns_in_area_mode_keeps_only_the_share():
+    b = toy_buurten().assign(inwoners=np.nan)
+    table = coverage(b, assets([(50, 200)]), toy_network(), [500])
+    assert list(prefix_columns(table, "cultuur").columns) == ["cultuur_dekking_500m"]
+
+
+def test_data_status_per_buurt():
+    b = toy_buurten(extra=True)
+    status = data_status(b, box(0, 0, 800, 400))
+    assert status.to_dict() == {"BU01": "ok", "BU02": "ok", "BU03": "geen OSM-gegevens"}
+
+
+def test_selection_mask_does_not_check_the_location():
+    a = assets([(0, 0), (0, 0)], categorie=["cultuur", "cultuur"])
+    a.loc[1, "geometry"] = None
+    assert list(selection_mask(a, {"categorie": "cultuur"})) == [True, True]
+    assert list(select_assets(a, {"categorie": "cultuur"})["id"]) == ["A0"]

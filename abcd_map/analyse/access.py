@@ -29,7 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import settings
+from .. import metrics, schema, settings
 from ..errors import InputError, InputProblem
 from .coverage import resident_points, select_assets
 from .network import Network, pair_costs
@@ -242,8 +242,6 @@ def load_need(path: str | Path) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(InputProblem(file=str(path), message=f"kan het bestand niet lezen ({exc})")) from exc
-    from .. import schema
-
     rename = {c: "buurtcode" for c in raw.columns if schema.aliases("areas").get(schema.normalise_key(c))
               == "buurtcode"}
     raw = raw.rename(columns=rename)
@@ -285,43 +283,33 @@ def _z(s: pd.Series) -> pd.Series:
     return (s - s.mean()) / sd
 
 
-def rank_need(buurt_table: pd.DataFrame, need: pd.DataFrame | pd.Series | None = None,
-              need_columns: Sequence[str] | None = None, coverage_column: str | None = None) -> pd.DataFrame:
-    """Combine need indicators into an index and set it against coverage.
+def _by_buurtcode(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` indexed by ``buurtcode`` (unchanged when it already is, or has no such column)."""
+    if table.index.name == "buurtcode" or "buurtcode" not in table.columns:
+        return table
+    return table.set_index("buurtcode")
 
-    Parameters
-    ----------
-    buurt_table : DataFrame
-        Indexed (or keyed) by ``buurtcode``, with a coverage column (``dekking_*``).
-    need : DataFrame or Series, optional
-        Need indicators keyed by buurtcode (from :func:`load_need`); default: columns
-        of ``buurt_table`` itself (e.g. ``p_65_plus``).
-    need_columns : list of str, optional
-        Which indicators to use (default: all numeric columns of ``need``).
-        Higher values mean more need.
-    coverage_column : str, optional
-        Default: the first ``dekking_*`` column.
 
-    Returns
-    -------
-    DataFrame by buurtcode with ``behoefte_index`` (mean z-score of the indicators),
-    ``dekking``, ``rang`` (1 = highest need with lowest coverage: ordered by
-    z(behoefte) - z(dekking)) and ``duiding`` (quadrant around the medians).
-    """
-    table = buurt_table if buurt_table.index.name == "buurtcode" or "buurtcode" not in buurt_table.columns \
-        else buurt_table.set_index("buurtcode")
-    if coverage_column is None:
-        cands = [c for c in table.columns if str(c).startswith("dekking_") or "_dekking_" in str(c)]
-        if not cands:
-            raise InputError(InputProblem(file="", message="geen dekkingskolom gevonden",
-                                          expected="een kolom als dekking_500m"))
-        coverage_column = cands[0]
-    if need is None:
-        need = table
+def _first_coverage_column(table: pd.DataFrame) -> str:
+    """The first coverage column (``[<prefix>_]dekking_<d>m``) of ``table``."""
+    columns = metrics.coverage_columns(table.columns)
+    if not columns:
+        raise InputError(InputProblem(file="", message="geen dekkingskolom gevonden",
+                                      expected="een kolom als " + metrics.coverage_column(500)))
+    return columns[0]
+
+
+def _need_table(need: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    """Need indicators as a frame indexed by buurtcode."""
     if isinstance(need, pd.Series):
         need = need.to_frame(need.name or "behoefte")
     if "buurtcode" in need.columns:
         need = need.set_index("buurtcode")
+    return need
+
+
+def _need_columns(need: pd.DataFrame, need_columns: Sequence[str] | None, coverage_column: str) -> list[str]:
+    """The indicators to combine: as asked, or every numeric column that is not a figure of ours."""
     if need_columns is None:
         need_columns = [c for c in need.columns if pd.api.types.is_numeric_dtype(need[c])
                         and c != coverage_column and not str(c).startswith(("dekking", "inwoners", "aantal"))]
@@ -329,6 +317,37 @@ def rank_need(buurt_table: pd.DataFrame, need: pd.DataFrame | pd.Series | None =
     if missing or not need_columns:
         raise InputError(InputProblem(file="", message="behoeftekolom ontbreekt",
                                       column=", ".join(missing) or None))
+    return list(need_columns)
+
+
+def rank_need(buurt_table: pd.DataFrame, need: pd.DataFrame | pd.Series | None = None,
+              need_columns: Sequence[str] | None = None, coverage_column: str | None = None) -> pd.DataFrame:
+    """Combine need indicators into an index and set it against coverage.
+
+    Parameters
+    ----------
+    buurt_table : DataFrame
+        Indexed (or keyed) by ``buurtcode``, with a coverage column (``[<prefix>_]dekking_<d>m``).
+    need : DataFrame or Series, optional
+        Need indicators keyed by buurtcode (from :func:`load_need`); default: columns
+        of ``buurt_table`` itself (e.g. ``p_65_plus``).
+    need_columns : list of str, optional
+        Which indicators to use (default: all numeric columns of ``need``).
+        Higher values mean more need.
+    coverage_column : str, optional
+        Default: the first coverage column (see :func:`abcd_map.metrics.coverage_columns`).
+
+    Returns
+    -------
+    DataFrame by buurtcode with ``behoefte_index`` (mean z-score of the indicators),
+    ``dekking``, ``rang`` (1 = highest need with lowest coverage: ordered by
+    z(behoefte) - z(dekking)) and ``duiding`` (quadrant around the medians).
+    """
+    table = _by_buurtcode(buurt_table)
+    if coverage_column is None:
+        coverage_column = _first_coverage_column(table)
+    need = _need_table(table if need is None else need)
+    need_columns = _need_columns(need, need_columns, coverage_column)
     z = pd.concat([_z(need[c]) for c in need_columns], axis=1).reindex(table.index)
     out = pd.DataFrame(index=table.index)
     out["behoefte_index"] = z.mean(axis=1, skipna=True).where(z.notna().any(axis=1))

@@ -56,8 +56,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import schema, settings
+from .. import hours, metrics, schema, settings
 from ..errors import InputError, InputProblem, note
+from ..geo import assign_areas, share_inside, to_working_crs, with_geometry
 from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, point_distances
 
 #: Values of the ``gegevens`` column.
@@ -95,11 +96,6 @@ def lens_info(lens: str) -> dict:
             "doelgroepen": split(row["doelgroepen"]), "afstand": float(row["afstand"])}
 
 
-def _dname(d: float) -> str:
-    d = float(d)
-    return str(int(d)) if d.is_integer() else f"{d:g}"
-
-
 # ------------------------------------------------------------------ selection
 def _bool_column(assets: pd.DataFrame, column: str) -> pd.Series:
     if column not in assets.columns:
@@ -123,6 +119,56 @@ def _has_group(assets: pd.DataFrame, groups: Iterable[str], empty_counts: bool =
     return mask.astype(bool)
 
 
+def _dict_mask(assets: pd.DataFrame, selection: dict) -> pd.Series:
+    """AND of the conditions of a selection dict (see :func:`select_assets`)."""
+    mask = pd.Series(True, index=assets.index)
+    for key, value in selection.items():
+        if key not in _SELECTION_KEYS:
+            raise InputError(InputProblem(file="", message=f"onbekende selectie '{key}'", value=key,
+                                          expected=", ".join(_SELECTION_KEYS)))
+        if key in ("ontmoetingsplek", "inloop"):
+            mask &= _bool_column(assets, key) == bool(value)
+            continue
+        values = [value] if isinstance(value, str) else list(value)
+        if key == "doelgroep":
+            mask &= _has_group(assets, values)
+        else:
+            col = assets[key] if key in assets.columns else pd.Series("", index=assets.index)
+            mask &= col.isin(values)
+    return mask
+
+
+def selection_mask(assets: pd.DataFrame, selection=None, lens: str | None = None) -> pd.Series:
+    """Boolean Series: the rows of ``assets`` a selection (and a lens) picks, location not checked.
+
+    Parameters
+    ----------
+    assets : DataFrame
+        Asset table.
+    selection, lens
+        As in :func:`select_assets`.
+
+    Returns
+    -------
+    Series of bool, indexed like ``assets``.
+    """
+    if selection is None:
+        mask = _bool_column(assets, "ontmoetingsplek")
+    elif callable(selection):
+        mask = pd.Series(selection(assets), index=assets.index).astype(bool)
+    elif isinstance(selection, pd.Series):
+        mask = selection.reindex(assets.index).where(lambda s: s.notna(), False).astype(bool)
+    elif isinstance(selection, dict):
+        mask = _dict_mask(assets, selection)
+    else:
+        raise TypeError("selection must be None, a dict, a callable or a boolean Series")
+    if lens is not None:
+        info = lens_info(lens)
+        if lens != "iedereen":
+            mask &= _has_group(assets, info["doelgroepen"] + ["iedereen"], empty_counts=True)
+    return mask
+
+
 def select_assets(assets: gpd.GeoDataFrame, selection=None, lens: str | None = None) -> gpd.GeoDataFrame:
     """Assets picked by a selection (and a lens) that have a point location.
 
@@ -135,53 +181,24 @@ def select_assets(assets: gpd.GeoDataFrame, selection=None, lens: str | None = N
         selects everything. A callable gets the table and returns a boolean mask.
     lens : str, optional
         Keep only assets for the lens's target groups, ``iedereen`` or no group.
+
+    Returns
+    -------
+    GeoDataFrame of the selected assets with a Point geometry, in EPSG:28992.
     """
-    if selection is None:
-        mask = _bool_column(assets, "ontmoetingsplek")
-    elif callable(selection):
-        mask = pd.Series(selection(assets), index=assets.index).astype(bool)
-    elif isinstance(selection, pd.Series):
-        mask = selection.reindex(assets.index).where(lambda s: s.notna(), False).astype(bool)
-    elif isinstance(selection, dict):
-        mask = pd.Series(True, index=assets.index)
-        for key, value in selection.items():
-            if key not in _SELECTION_KEYS:
-                raise InputError(InputProblem(file="", message=f"onbekende selectie '{key}'", value=key,
-                                              expected=", ".join(_SELECTION_KEYS)))
-            if key in ("ontmoetingsplek", "inloop"):
-                mask &= _bool_column(assets, key) == bool(value)
-            elif key == "doelgroep":
-                values = [value] if isinstance(value, str) else list(value)
-                mask &= _has_group(assets, values)
-            else:
-                values = [value] if isinstance(value, str) else list(value)
-                col = assets[key] if key in assets.columns else pd.Series("", index=assets.index)
-                mask &= col.isin(values)
-    else:
-        raise TypeError("selection must be None, a dict, a callable or a boolean Series")
-    if lens is not None:
-        info = lens_info(lens)
-        if lens != "iedereen":
-            mask &= _has_group(assets, info["doelgroepen"] + ["iedereen"], empty_counts=True)
-    out = assets[mask.to_numpy()]
-    geom = out.geometry
-    ok = geom.notna() & ~geom.is_empty
-    out = out[ok.to_numpy()]
-    if out.crs is not None and str(out.crs) != settings.crs and not out.empty:
-        out = out.to_crs(settings.crs)
+    out = with_geometry(assets[selection_mask(assets, selection, lens).to_numpy()])
     if len(out):
         out = out[(out.geometry.geom_type == "Point").to_numpy()]
     return out
 
 
 # ------------------------------------------------------------ resident points
-def _usable(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    geom = buurten.geometry
-    ok = geom.notna() & ~geom.is_empty
-    out = buurten[ok.to_numpy()]
-    if out.crs is not None and str(out.crs) != settings.crs:
-        out = out.to_crs(settings.crs)
-    return out
+def _residents(table: pd.DataFrame, codes: pd.Index | None = None) -> pd.Series:
+    """Residents per buurtcode (the first row of a repeated code; NaN when unknown)."""
+    ref = table.drop_duplicates("buurtcode").set_index("buurtcode")
+    inw = pd.to_numeric(ref["inwoners"], errors="coerce") if "inwoners" in ref.columns \
+        else pd.Series(np.nan, index=ref.index)
+    return inw if codes is None else inw.reindex(codes)
 
 
 def _grid(geom, spacing: float) -> np.ndarray:
@@ -217,14 +234,6 @@ def _weight_column(addresses: pd.DataFrame) -> pd.Series:
     return pd.Series(1.0, index=addresses.index)
 
 
-def _assign(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.Series:
-    """buurtcode of each point (first buurt it touches), NaN outside every buurt."""
-    joined = gpd.sjoin(points[["geometry"]], buurten[["buurtcode", "geometry"]], how="left",
-                       predicate="intersects")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    return joined["buurtcode"].reindex(points.index)
-
-
 def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
                     addresses: gpd.GeoDataFrame | None = None, *,
                     grid_spacing: float | None = None, extent=None) -> gpd.GeoDataFrame:
@@ -252,42 +261,22 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
     ``netwerk``, ``raster`` or ``middelpunt``) and Point geometry (EPSG:28992).
     """
     spacing = settings.resident_grid_spacing if grid_spacing is None else grid_spacing
-    b = _usable(buurten)
+    b = with_geometry(buurten)
     frames: list[pd.DataFrame] = []
     done: set = set()
     if addresses is not None and len(addresses):
-        addr = addresses if addresses.crs is None or str(addresses.crs) == settings.crs \
-            else addresses.to_crs(settings.crs)
-        addr = addr[(addr.geometry.notna() & ~addr.geometry.is_empty).to_numpy()]
-        code = _assign(addr, b)
-        keep = code.notna().to_numpy()
-        if keep.any():
-            a = addr[keep]
-            frames.append(pd.DataFrame({"buurtcode": code[keep].to_numpy(), "x": a.geometry.x.to_numpy(),
-                                        "y": a.geometry.y.to_numpy(), "bron": "adres",
-                                        "w": _weight_column(a).to_numpy()}))
-            done |= set(frames[-1].loc[frames[-1]["w"] > 0, "buurtcode"])
+        frame = _address_points(addresses, b)
+        if frame is not None:
+            frames.append(frame)
+            done |= set(frame.loc[frame["w"] > 0, "buurtcode"])
     rest = b[~b["buurtcode"].isin(done).to_numpy()]
     if network is not None and network.n_nodes and len(rest):
-        w = network.node_weights()
-        idx = np.flatnonzero(w > 0)
-        nodes = gpd.GeoDataFrame({"w": w[idx]}, geometry=gpd.points_from_xy(network.x[idx], network.y[idx]),
-                                 crs=settings.crs)
-        code = _assign(nodes, rest)
-        keep = code.notna().to_numpy()
-        if keep.any():
-            frames.append(pd.DataFrame({"buurtcode": code[keep].to_numpy(), "x": network.x[idx][keep],
-                                        "y": network.y[idx][keep], "bron": "netwerk",
-                                        "w": w[idx][keep]}))
-            done |= set(frames[-1]["buurtcode"])
+        frame = _street_points(network, rest)
+        if frame is not None:
+            frames.append(frame)
+            done |= set(frame["buurtcode"])
         rest = rest[~rest["buurtcode"].isin(done).to_numpy()]
-        inhabited = pd.to_numeric(rest["inwoners"], errors="coerce").fillna(0) > 0
-        if extent is not None and inhabited.any():
-            inside = extent_share(rest, extent).to_numpy() >= settings.osm_extent_min_share
-            inhabited &= inside
-        if inhabited.any():
-            note(f"{int(inhabited.sum())} buurt(en) met inwoners hebben geen straat in het loopnetwerk; "
-                 f"hun inwoners zijn verdeeld over een raster van {_dname(spacing)} m.")
+        _note_streetless(rest, extent, spacing)
     if len(rest):
         g = _grid_points(rest, spacing)
         g["w"] = 1.0
@@ -296,9 +285,7 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
         pts = pd.concat(frames, ignore_index=True)
     else:
         pts = pd.DataFrame({"buurtcode": [], "x": [], "y": [], "bron": [], "w": []})
-    inw = pd.to_numeric(b.set_index("buurtcode")["inwoners"], errors="coerce") if "inwoners" in b.columns \
-        else pd.Series(np.nan, index=b["buurtcode"])
-    inw = inw[~inw.index.duplicated()]
+    inw = _residents(b)
     total = pts.groupby("buurtcode")["w"].transform("sum")
     share = np.where(total > 0, pts["w"] / total.where(total > 0, 1), 0.0)
     pts["inwoners"] = share * pts["buurtcode"].map(inw).to_numpy(dtype=float)
@@ -306,18 +293,60 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
                             geometry=gpd.points_from_xy(pts["x"], pts["y"]), crs=settings.crs)
 
 
+def _address_points(addresses: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.DataFrame | None:
+    """Own address points inside ``buurten`` with their weight ``w``; None when none is inside."""
+    addr = with_geometry(addresses)
+    code = assign_areas(addr, buurten)
+    keep = code.notna().to_numpy()
+    if not keep.any():
+        return None
+    a = addr[keep]
+    return pd.DataFrame({"buurtcode": code[keep].to_numpy(), "x": a.geometry.x.to_numpy(),
+                         "y": a.geometry.y.to_numpy(), "bron": "adres", "w": _weight_column(a).to_numpy()})
+
+
+def _street_points(network: Network, buurten: gpd.GeoDataFrame) -> pd.DataFrame | None:
+    """Network nodes inside ``buurten`` weighted by street frontage; None when none is inside."""
+    w = network.node_weights()
+    idx = np.flatnonzero(w > 0)
+    nodes = gpd.GeoDataFrame({"w": w[idx]}, geometry=gpd.points_from_xy(network.x[idx], network.y[idx]),
+                             crs=settings.crs)
+    code = assign_areas(nodes, buurten)
+    keep = code.notna().to_numpy()
+    if not keep.any():
+        return None
+    return pd.DataFrame({"buurtcode": code[keep].to_numpy(), "x": network.x[idx][keep],
+                         "y": network.y[idx][keep], "bron": "netwerk", "w": w[idx][keep]})
+
+
+def _note_streetless(rest: gpd.GeoDataFrame, extent, spacing: float) -> None:
+    """Say how many inhabited buurten (inside the OSM extent) have no street of the network."""
+    inhabited = pd.to_numeric(rest["inwoners"], errors="coerce").fillna(0) > 0
+    if extent is not None and inhabited.any():
+        inside = extent_share(rest, extent).to_numpy() >= settings.osm_extent_min_share
+        inhabited &= inside
+    if inhabited.any():
+        note(f"{int(inhabited.sum())} buurt(en) met inwoners hebben geen straat in het loopnetwerk; "
+             f"hun inwoners zijn verdeeld over een raster van {metrics.distance_text(spacing)} m.")
+
+
 # --------------------------------------------------------------------- extent
 def extent_share(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
     """Share (0-1) of each buurt's area inside the OSM extent, by buurtcode (1 if no extent)."""
-    from ..load.osm import osm_extent_share  # one definition of "inside the extract"
-
-    b = _usable(buurten)
+    b = with_geometry(buurten)
     if extent is None:
         return pd.Series(1.0, index=b["buurtcode"].to_numpy())
-    return pd.Series(osm_extent_share(b, extent).fillna(0.0).to_numpy(), index=b["buurtcode"].to_numpy())
+    return pd.Series(share_inside(b, extent).fillna(0.0).to_numpy(), index=b["buurtcode"].to_numpy())
 
 
-def _data_status(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
+def data_status(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
+    """The ``gegevens`` value of each buurt, by buurtcode (first row of a repeated code).
+
+    ``ok`` (:data:`DATA_OK`) when at least ``settings.osm_extent_min_share`` of the buurt
+    lies inside the OSM ``extent`` (or there is no extent), ``geen OSM-gegevens``
+    (:data:`DATA_NO_OSM`) when less, ``geen geometrie`` (:data:`DATA_NO_GEOMETRY`) for a
+    buurt without polygon. Analyses leave out every buurt that is not ``ok``.
+    """
     status = pd.Series(DATA_NO_GEOMETRY, index=buurten["buurtcode"].to_numpy(), dtype=object)
     share = extent_share(buurten, extent)
     status.loc[share.index] = np.where(share >= settings.osm_extent_min_share, DATA_OK, DATA_NO_OSM)
@@ -357,91 +386,45 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     ``gegevens`` and ``dekking_basis``.
     """
     info = lens_info(lens) if lens is not None else None
-    if distances is None:
-        distances = [info["afstand"] if info else settings.default_distance]
-    elif np.isscalar(distances):
-        distances = [distances]
-    distances = sorted({float(d) for d in distances})
-    b_all = buurten if buurten.crs is None or str(buurten.crs) == settings.crs else buurten.to_crs(settings.crs)
+    distances = _distance_list(distances, info)
+    b_all = to_working_crs(buurten)
     codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
-    inw = pd.to_numeric(b_all.set_index("buurtcode")["inwoners"], errors="coerce") \
-        if "inwoners" in b_all.columns else pd.Series(np.nan, index=b_all["buurtcode"])
-    inw = inw[~inw.index.duplicated()].reindex(codes)
+    inw = _residents(b_all, codes)
     area_mode = not (inw.fillna(0) > 0).any()
-    b = _usable(b_all)
-
-    # residents (or area) per point
-    if area_mode:
-        spacing = settings.resident_grid_spacing
-        g = _grid_points(b, spacing)
-        g["inwoners"] = spacing * spacing / 10_000.0  # hectare per grid cell
-        tiny = (g["bron"] == "middelpunt").to_numpy()
-        if tiny.any():  # a buurt smaller than one cell: its representative point carries its area
-            areas = pd.Series(b.geometry.area.to_numpy() / 10_000.0, index=b["buurtcode"].to_numpy())
-            g.loc[tiny, "inwoners"] = g.loc[tiny, "buurtcode"].map(areas).to_numpy(dtype=float)
-        pts = gpd.GeoDataFrame(g, geometry=gpd.points_from_xy(g["x"], g["y"]), crs=settings.crs)
-        note("Geen inwonersaantallen: de dekking is berekend als aandeel van de oppervlakte.")
-    else:
-        pts = points if points is not None else resident_points(b_all, network)
+    # residents (or area) per point, and the lens's share of them
+    pts = _area_points(with_geometry(b_all)) if area_mode \
+        else points if points is not None else resident_points(b_all, network)
     weight = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
     group_factor = pd.Series(1.0, index=codes)
-    prefix = ""
-    total_col = "inwoners"
     if info is not None:
-        prefix = f"{lens}_"
-        total_col = f"{lens}_inwoners"
-        cols = info["leeftijd_kolommen"]
-        if cols and not area_mode:
-            missing = [c for c in cols if c not in b_all.columns]
-            if missing:
-                raise InputError(InputProblem(file="", message=f"kolom ontbreekt voor lens '{lens}'",
-                                              column=", ".join(missing)))
-            shares = b_all.set_index("buurtcode")[cols].apply(pd.to_numeric, errors="coerce")
-            shares = shares[~shares.index.duplicated()].reindex(codes)
-            group_factor = shares.sum(axis=1, min_count=len(cols)) / 100.0
-            unknown = group_factor.isna() & (inw.fillna(0) > 0)
-            if unknown.any():
-                note(f"Lens '{info['label']}': van {int(unknown.sum())} buurt(en) is de leeftijdsopbouw "
-                     "onbekend; daar is geen dekking berekend.")
+        if not area_mode:
+            group_factor = _lens_factor(b_all, codes, inw, info, lens)
         weight = weight * pts["buurtcode"].map(group_factor).to_numpy(dtype=float)
-
+    # walk from every point to the nearest selected asset, then sum per buurt
     sel = select_assets(assets, selection, lens)
     px, py = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
     dist, method = point_distances(px, py, sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy(),
                                    max(distances), network)
-
     df = pd.DataFrame({"buurtcode": pts["buurtcode"].to_numpy(), "w": weight,
                        "net": method == METHOD_NETWORK})
     valid = np.isfinite(weight)
-    grouped = df[valid].groupby("buurtcode")
-    denom = grouped["w"].sum().reindex(codes)
-    out = pd.DataFrame(index=codes)
-    out.index.name = "buurtcode"
-    for col in ("buurtnaam", "wijkcode"):
-        if col in b_all.columns:
-            out[col] = b_all.drop_duplicates("buurtcode").set_index("buurtcode")[col].reindex(codes)
-    status = _data_status(b_all, extent).reindex(codes)
+    denom = df[valid].groupby("buurtcode")["w"].sum().reindex(codes)
+    out = _names(b_all, codes)
+    status = data_status(b_all, extent).reindex(codes)
     usable = (status == DATA_OK) & (denom > 0)
+    prefix = lens or ""
     if area_mode:
-        out["oppervlak_ha"] = denom
+        out[metrics.AREA_TOTAL_COLUMN] = denom
     else:
-        out["inwoners"] = inw
+        out[metrics.residents_column()] = inw
         if info is not None:
-            out[total_col] = inw * group_factor
+            out[metrics.residents_column(prefix)] = inw * group_factor
     for d in distances:
         within = np.where(valid & (dist <= d), weight, 0.0)
-        covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0)
-        covered = covered.where(usable)
-        dn = _dname(d)
-        if area_mode:
-            out[f"oppervlak_binnen_{dn}m_ha"] = covered
-        else:
-            out[f"{prefix}binnen_{dn}m" if prefix else f"inwoners_binnen_{dn}m"] = covered
-        out[f"{prefix}dekking_{dn}m"] = 100.0 * covered / denom.where(usable)
-    net_share = df.groupby("buurtcode")["net"].mean().reindex(codes)
-    out["afstand_methode"] = np.select([net_share == 1, net_share == 0], [METHOD_NETWORK, METHOD_STRAIGHT],
-                                       METHOD_MIXED)
-    out.loc[net_share.isna().to_numpy(), "afstand_methode"] = None
+        covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0).where(usable)
+        out[metrics.area_within_column(d) if area_mode else metrics.within_column(d, prefix)] = covered
+        out[metrics.coverage_column(d, prefix)] = 100.0 * covered / denom.where(usable)
+    _add_distance_method(out, df, codes)
     out["gegevens"] = status
     out["dekking_basis"] = BASIS_AREA if area_mode else BASIS_RESIDENTS
     out.attrs.update({"afstanden": distances, "lens": lens, "dekking_basis": out["dekking_basis"].iloc[0]
@@ -451,7 +434,173 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     return out
 
 
-_DEKKING = re.compile(r"^(?P<p>.+_)?dekking_(?P<d>[0-9.]+)m$")
+def _names(buurten: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
+    """A frame indexed by ``buurtcode`` (``codes``) with ``buurtnaam`` and ``wijkcode`` when known."""
+    out = pd.DataFrame(index=codes)
+    out.index.name = "buurtcode"
+    for col in ("buurtnaam", "wijkcode"):
+        if col in buurten.columns:
+            out[col] = buurten.drop_duplicates("buurtcode").set_index("buurtcode")[col].reindex(codes)
+    return out
+
+
+def _distance_list(distances: float | Iterable[float] | None, info: dict | None) -> list[float]:
+    """Sorted distinct distances; default the lens's distance or ``settings.default_distance``."""
+    if distances is None:
+        distances = [info["afstand"] if info else settings.default_distance]
+    elif np.isscalar(distances):
+        distances = [distances]
+    return sorted({float(d) for d in distances})
+
+
+def _area_points(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Equal-area grid points carrying hectares in ``inwoners``: coverage by area, for tables
+    without any resident numbers."""
+    spacing = settings.resident_grid_spacing
+    g = _grid_points(buurten, spacing)
+    g["inwoners"] = spacing * spacing / 10_000.0  # hectare per grid cell
+    tiny = (g["bron"] == "middelpunt").to_numpy()
+    if tiny.any():  # a buurt smaller than one cell: its representative point carries its area
+        areas = pd.Series(buurten.geometry.area.to_numpy() / 10_000.0, index=buurten["buurtcode"].to_numpy())
+        g.loc[tiny, "inwoners"] = g.loc[tiny, "buurtcode"].map(areas).to_numpy(dtype=float)
+    note("Geen inwonersaantallen: de dekking is berekend als aandeel van de oppervlakte.")
+    return gpd.GeoDataFrame(g, geometry=gpd.points_from_xy(g["x"], g["y"]), crs=settings.crs)
+
+
+def _lens_factor(buurten: gpd.GeoDataFrame, codes: pd.Index, inw: pd.Series, info: dict,
+                 lens: str) -> pd.Series:
+    """Share (0-1) of each buurt's residents in the lens's age groups (1 for a lens without them)."""
+    cols = info["leeftijd_kolommen"]
+    if not cols:
+        return pd.Series(1.0, index=codes)
+    missing = [c for c in cols if c not in buurten.columns]
+    if missing:
+        raise InputError(InputProblem(file="", message=f"kolom ontbreekt voor lens '{lens}'",
+                                      column=", ".join(missing)))
+    shares = buurten.set_index("buurtcode")[cols].apply(pd.to_numeric, errors="coerce")
+    shares = shares[~shares.index.duplicated()].reindex(codes)
+    factor = shares.sum(axis=1, min_count=len(cols)) / 100.0
+    unknown = factor.isna() & (inw.fillna(0) > 0)
+    if unknown.any():
+        note(f"Lens '{info['label']}': van {int(unknown.sum())} buurt(en) is de leeftijdsopbouw "
+             "onbekend; daar is geen dekking berekend.")
+    return factor
+
+
+def _add_distance_method(out: pd.DataFrame, df: pd.DataFrame, codes: pd.Index) -> None:
+    """``afstand_methode`` per buurt: netwerk, hemelsbreed, gemengd, or None without points."""
+    net_share = df.groupby("buurtcode")["net"].mean().reindex(codes)
+    out["afstand_methode"] = np.select([net_share == 1, net_share == 0], [METHOD_NETWORK, METHOD_STRAIGHT],
+                                       METHOD_MIXED)
+    out.loc[net_share.isna().to_numpy(), "afstand_methode"] = None
+
+
+# ---------------------------------------------------------- one spec, by name
+def prefix_columns(table: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """The coverage figures of ``table`` named for a selection; other columns are dropped.
+
+    ``dekking_500m`` -> ``<prefix>_dekking_500m`` and ``inwoners_binnen_500m`` ->
+    ``<prefix>_binnen_500m`` (see :func:`abcd_map.metrics.with_prefix`), in the
+    order of ``table``.
+    """
+    names = {col: metrics.with_prefix(col, prefix) for col in table.columns}
+    names = {old: new for old, new in names.items() if new is not None}
+    return table[list(names)].rename(columns=names)
+
+
+def _spec_selection(spec: metrics.CoverageSpec):
+    """The asset selection of a spec; an empty one means the kind's own default."""
+    if spec.selection:
+        return dict(spec.selection)
+    if spec.kind == metrics.KIND_CATEGORY:
+        return {"categorie": spec.prefix}
+    return None  # the welcoming places
+
+
+def _open_now(assets: gpd.GeoDataFrame, selection, spec: metrics.CoverageSpec) -> gpd.GeoDataFrame:
+    """The selected assets open at the spec's day (and part of the day); a note for unknown hours."""
+    if spec.day is None:
+        raise ValueError(f"coverage spec '{spec.prefix}' of kind '{metrics.KIND_OPEN}' needs a day")
+    chosen = assets[selection_mask(assets, selection).to_numpy()]
+    states = hours.open_filter(chosen, spec.day, spec.part_of_day)
+    unknown = int(states.eq(hours.UNKNOWN).sum())
+    if unknown:
+        when = f"{spec.day}{' ' + spec.part_of_day if spec.part_of_day else ''}"
+        note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
+             f"open op {when}, maar staan wel op de kaart.")
+    return chosen[states.eq(hours.OPEN).to_numpy()]
+
+
+def coverage_for_spec(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None,
+                      spec: metrics.CoverageSpec, *, extent=None,
+                      points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Run one coverage analysis described by ``spec``, its columns named by the spec's prefix.
+
+    Parameters
+    ----------
+    areas, assets : GeoDataFrame
+        Area and asset tables (as for :func:`coverage`).
+    network : Network or None
+        Walking network (straight lines without it).
+    spec : CoverageSpec
+        What to measure. An empty ``spec.selection`` means: the welcoming places, or for
+        ``KIND_CATEGORY`` every asset of category ``spec.prefix``. Empty
+        ``spec.distances`` means the default (the lens's own distance for a lens).
+    extent, points
+        As for :func:`coverage`.
+
+    Returns
+    -------
+    DataFrame indexed by ``buurtcode``:
+
+    * ``KIND_WELCOMING``: everything :func:`coverage` returns (``dekking_500m``, ...);
+    * ``KIND_LENS`` (lens ``spec.lens``, or ``spec.prefix`` when unset): everything
+      ``coverage(..., lens=...)`` returns (``senioren_dekking_300m``, ...);
+    * ``KIND_CATEGORY`` and ``KIND_OPEN``: only the figures, prefixed
+      (``cultuur_dekking_500m``, ``cultuur_binnen_500m``; ``open_zondag_middag_dekking_500m``).
+      ``KIND_OPEN`` keeps the selected assets open at ``spec.day``/``spec.part_of_day``
+      and notes how many have unknown opening hours.
+    """
+    distances = list(spec.distances) or None
+    selection = _spec_selection(spec)
+    if spec.kind == metrics.KIND_OPEN:
+        assets = _open_now(assets, selection, spec)
+    lens = (spec.lens or spec.prefix) if spec.kind == metrics.KIND_LENS else None
+    table = coverage(areas, assets, network, distances, selection=selection, lens=lens, extent=extent,
+                     points=points)
+    if spec.kind in (metrics.KIND_CATEGORY, metrics.KIND_OPEN):
+        return prefix_columns(table, spec.prefix)
+    return table
+
+
+# ---------------------------------------------------------------- wijken
+def _covered_and_total(columns: pd.Index, prefix: str, distance: float) -> tuple[str, str]:
+    """The columns behind a coverage share: (covered, total)."""
+    if prefix:
+        # a lens has its own group size; a selection (category, opening time) counts all residents
+        total = metrics.residents_column(prefix)
+        return metrics.within_column(distance, prefix), total if total in columns else metrics.residents_column()
+    if metrics.area_within_column(distance) in columns:
+        return metrics.area_within_column(distance), metrics.AREA_TOTAL_COLUMN
+    return metrics.within_column(distance), metrics.residents_column()
+
+
+def _wijk_sum(values: pd.Series, wijk: pd.Series, index: pd.Index) -> pd.Series:
+    """Sum per wijk of numeric ``values`` (NaN where a wijk has no value)."""
+    return pd.to_numeric(values, errors="coerce").groupby(wijk).sum(min_count=1).reindex(index)
+
+
+def _wijk_counts(table: pd.DataFrame, ref: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame) -> None:
+    """Residents and ``aantal_*`` columns per wijk, and assets per 1,000 residents."""
+    inw = table["inwoners"] if "inwoners" in table.columns \
+        else ref["inwoners"].reindex(table.index) if "inwoners" in ref.columns else None
+    if inw is not None:
+        out["inwoners"] = _wijk_sum(inw, wijk, out.index)
+    for col in table.columns:
+        if col.startswith("aantal_"):
+            out[col] = pd.to_numeric(table[col], errors="coerce").groupby(wijk).sum().reindex(out.index)
+    if "aantal_assets" in out.columns and "inwoners" in out.columns:
+        out["per_1000_inwoners"] = 1000 * out["aantal_assets"] / out["inwoners"].where(out["inwoners"] > 0)
 
 
 def summarise_wijken(buurt_table: pd.DataFrame, buurten: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -469,40 +618,17 @@ def summarise_wijken(buurt_table: pd.DataFrame, buurten: gpd.GeoDataFrame) -> pd
     if "wijknaam" in ref.columns:
         out["wijknaam"] = ref.dropna(subset=["wijkcode"]).drop_duplicates("wijkcode").set_index("wijkcode")[
             "wijknaam"].reindex(out.index)
-    inw = pd.to_numeric(table["inwoners"], errors="coerce") if "inwoners" in table.columns \
-        else pd.to_numeric(ref["inwoners"], errors="coerce").reindex(table.index) if "inwoners" in ref.columns \
-        else None
-    if inw is not None:
-        out["inwoners"] = inw.groupby(wijk).sum(min_count=1).reindex(out.index)
-    for col in table.columns:
-        if col.startswith("aantal_"):
-            out[col] = pd.to_numeric(table[col], errors="coerce").groupby(wijk).sum().reindex(out.index)
-    if "aantal_assets" in out.columns and "inwoners" in out.columns:
-        out["per_1000_inwoners"] = 1000 * out["aantal_assets"] / out["inwoners"].where(out["inwoners"] > 0)
-    for col in table.columns:
-        m = _DEKKING.match(col)
-        if not m:
-            continue
-        p, d = m.group("p") or "", m.group("d")
-        if p:
-            # a lens has its own group size; a selection (category, opening time) counts all residents
-            covered_col = f"{p}binnen_{d}m"
-            total_col = f"{p}inwoners" if f"{p}inwoners" in table.columns else "inwoners"
-        elif f"oppervlak_binnen_{d}m_ha" in table.columns:
-            covered_col, total_col = f"oppervlak_binnen_{d}m_ha", "oppervlak_ha"
-        else:
-            covered_col, total_col = f"inwoners_binnen_{d}m", "inwoners"
+    _wijk_counts(table, ref, wijk, out)
+    for col in metrics.coverage_columns(table.columns):
+        covered_col, total_col = _covered_and_total(table.columns, *metrics.parse_coverage_column(col))
         if covered_col not in table.columns or total_col not in table.columns:
             continue
         has = table[col].notna()
-        cov = pd.to_numeric(table[covered_col], errors="coerce").where(has)
-        tot = pd.to_numeric(table[total_col], errors="coerce").where(has)
-        cov_w = cov.groupby(wijk).sum(min_count=1).reindex(out.index)
-        tot_w = tot.groupby(wijk).sum(min_count=1).reindex(out.index)
+        cov_w = _wijk_sum(table[covered_col].where(has), wijk, out.index)
+        tot_w = _wijk_sum(table[total_col].where(has), wijk, out.index)
         out[covered_col] = cov_w
         if total_col not in out.columns:
-            out[total_col] = pd.to_numeric(table[total_col], errors="coerce").groupby(wijk).sum(
-                min_count=1).reindex(out.index)
+            out[total_col] = _wijk_sum(table[total_col], wijk, out.index)
         out[col] = 100.0 * cov_w / tot_w.where(tot_w > 0)
     return out
 
@@ -514,16 +640,14 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.Data
     ``per_1000_inwoners`` (all assets per 1,000 residents; NaN without residents).
     Persons are counted too; :mod:`abcd_map.privacy` suppresses small counts later.
     """
-    b = _usable(buurten)
+    b = with_geometry(buurten)
     codes = pd.Index(buurten["buurtcode"]).drop_duplicates()
-    a = assets[(assets.geometry.notna() & ~assets.geometry.is_empty).to_numpy()]
-    if a.crs is not None and str(a.crs) != settings.crs and len(a):
-        a = a.to_crs(settings.crs)
+    a = with_geometry(assets)
     cats = list(schema.codes("categorie"))
     out = pd.DataFrame(0, index=codes, columns=[f"aantal_{c}" for c in cats], dtype=np.int64)
     out.index.name = "buurtcode"
     if len(a) and len(b):
-        code = _assign(a[["geometry"]], b)
+        code = assign_areas(a, b)
         cat = a["categorie"] if "categorie" in a.columns else pd.Series("", index=a.index)
         found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy()}).dropna(
             subset=["buurtcode"])
@@ -535,8 +659,6 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.Data
     else:
         total = pd.Series(0, index=codes, dtype=np.int64)
     out["aantal_assets"] = total
-    inw = pd.to_numeric(buurten.drop_duplicates("buurtcode").set_index("buurtcode")["inwoners"],
-                        errors="coerce").reindex(codes) if "inwoners" in buurten.columns \
-        else pd.Series(np.nan, index=codes)
+    inw = _residents(buurten, codes)
     out["per_1000_inwoners"] = 1000.0 * out["aantal_assets"] / inw.where(inw > 0)
     return out

@@ -35,7 +35,8 @@ import shapely
 
 from .. import schema, settings
 from ..welcoming import stale_contact
-from .coverage import DATA_OK, _assign, _data_status, _usable, resident_points, select_assets
+from ..geo import assign_areas, with_geometry
+from .coverage import DATA_OK, data_status, resident_points, select_assets
 from .network import Network, point_distances
 
 #: Values of ``reden`` in :func:`knowledge_gaps`.
@@ -71,8 +72,8 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
     """
     distance = settings.default_distance if distance is None else float(distance)
     buffer = settings.white_spot_buffer if buffer is None else float(buffer)
-    b = _usable(buurten).drop_duplicates("buurtcode")
-    status = _data_status(b, extent)
+    b = with_geometry(buurten).drop_duplicates("buurtcode")
+    status = data_status(b, extent)
     b = b[(status.reindex(b["buurtcode"]) == DATA_OK).to_numpy()]
     empty = gpd.GeoDataFrame({"buurtcode": pd.Series(dtype=object), "buurtnaam": pd.Series(dtype=object),
                               "inwoners_geschat": pd.Series(dtype=float),
@@ -136,13 +137,11 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
     """
     months = settings.stale_contact_months if months is None else int(months)
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
-    b = _usable(buurten).drop_duplicates("buurtcode")
-    a = assets[(assets.geometry.notna() & ~assets.geometry.is_empty).to_numpy()]
-    if a.crs is not None and str(a.crs) != settings.crs and len(a):
-        a = a.to_crs(settings.crs)
+    b = with_geometry(buurten).drop_duplicates("buurtcode")
+    a = with_geometry(assets)
     codes = b["buurtcode"]
     if len(a):
-        code = _assign(a[["geometry"]], b).to_numpy()
+        code = assign_areas(a, b).to_numpy()
         hand = (a["herkomst"] == schema.ORIGIN_HAND).to_numpy() if "herkomst" in a.columns \
             else np.zeros(len(a), dtype=bool)
         contact = a["laatste_contact"] if "laatste_contact" in a.columns else pd.Series(pd.NaT, index=a.index)
