@@ -200,7 +200,8 @@ class BuildOptions:
         if self.lens:
             specs.append(metrics.CoverageSpec(self.lens, metrics.KIND_LENS, (), lens=self.lens))
         if self.day:
-            specs.append(metrics.CoverageSpec(metrics.open_prefix(self.day, self.part_of_day), metrics.KIND_OPEN, d))
+            specs.append(metrics.CoverageSpec(metrics.open_prefix(self.day, self.part_of_day), metrics.KIND_OPEN, d,
+                                              day=self.day, part_of_day=self.part_of_day))
         return specs
 
     def describe(self) -> dict:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from . import hours, metrics, privacy, schema, settings
+from . import metrics, privacy, schema, settings
 from .analyse import access, coverage, gaps
 from .analyse.access import load_need, rank_need
 from .analyse.network import Network
@@ -257,40 +257,10 @@ def analyse(inputs: Inputs, assets: gpd.GeoDataFrame, options: BuildOptions,
                     network=inputs.network, specs=specs)
 
 
-def run_spec(ctx: _Context, spec: metrics.CoverageSpec, options: BuildOptions) -> pd.DataFrame:
+def run_spec(ctx: _Context, spec: metrics.CoverageSpec) -> pd.DataFrame:
     """The coverage table of one spec, with its columns named by the spec (see :mod:`abcd_map.metrics`)."""
-    kw = dict(extent=ctx.extent, points=ctx.points)
-    if spec.kind == metrics.KIND_WELCOMING:
-        return coverage.coverage(ctx.areas, ctx.welcoming, ctx.network, list(spec.distances), **kw)
-    if spec.kind == metrics.KIND_LENS:
-        return coverage.coverage(ctx.areas, ctx.located, ctx.network, None, lens=spec.lens, **kw)
-    if spec.kind == metrics.KIND_CATEGORY:
-        table = coverage.coverage(ctx.areas, ctx.located, ctx.network, list(spec.distances),
-                                  selection=dict(spec.selection), **kw)
-    else:
-        table = coverage.coverage(ctx.areas, _open_welcoming(ctx.welcoming, options), ctx.network,
-                                  list(spec.distances), **kw)
-    return _prefixed(table, spec)
-
-
-def _open_welcoming(welcoming: gpd.GeoDataFrame, options: BuildOptions) -> gpd.GeoDataFrame:
-    """The welcoming places open at the asked day and part of day; unknown hours are said."""
-    states = hours.open_filter(welcoming, options.day, options.part_of_day)
-    unknown = int(states.eq(hours.UNKNOWN).sum())
-    if unknown:
-        when = options.day + (" " + options.part_of_day if options.part_of_day else "")
-        note(f"{unknown} ontmoetingsplek(ken) hebben onbekende openingstijden; ze tellen niet mee als "
-             f"open op {when}, maar staan wel op de kaart.")
-    return welcoming[states.eq(hours.OPEN).to_numpy()]
-
-
-def _prefixed(table: pd.DataFrame, spec: metrics.CoverageSpec) -> pd.DataFrame:
-    """Keep the spec's shares and counts, named ``<prefix>_dekking_<d>m`` / ``<prefix>_binnen_<d>m``."""
-    names = {}
-    for d in spec.distances:
-        names[metrics.coverage_column(d)] = metrics.coverage_column(d, spec.prefix)
-        names[metrics.within_column(d)] = metrics.within_column(d, spec.prefix)
-    return table[[c for c in names if c in table.columns]].rename(columns=names)
+    return coverage.coverage_for_spec(ctx.areas, ctx.located, ctx.network, spec, extent=ctx.extent,
+                                      points=ctx.points)
 
 
 def coverage_tables(ctx: _Context, specs: list[metrics.CoverageSpec], options: BuildOptions,
@@ -299,7 +269,7 @@ def coverage_tables(ctx: _Context, specs: list[metrics.CoverageSpec], options: B
     with warnings.catch_warnings():
         if not has_places:  # coverage is blanked below; its notes (e.g. "no network") would only confuse
             warnings.simplefilter("ignore", AbcdWarning)
-        parts = [run_spec(ctx, spec, options) for spec in specs]
+        parts = [run_spec(ctx, spec) for spec in specs]
     if not has_places:
         for part in parts:
             figures = [c for c in part.columns if metrics.is_coverage_column(c) or metrics.is_within_column(c)]
