@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from . import metrics
 from .errors import AbcdError, InputError, InputProblem
 
 
@@ -78,10 +80,30 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     return path
 
 
+def _is_flag(values: pd.Series) -> bool:
+    """An object column holding only booleans (and gaps)."""
+    present = values.dropna()
+    return len(present) > 0 and present.map(lambda v: isinstance(v, (bool, np.bool_))).all()
+
+
+def tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """Types as a reader expects them: counts as whole numbers, yes/no as booleans; unknown stays empty."""
+    out = table.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_float_dtype(values) and metrics.is_count_column(col):
+            known = values.dropna()
+            if (known == known.round()).all():
+                out[col] = values.round().astype("Int64")
+        elif values.dtype == object and _is_flag(values):
+            out[col] = values.astype("boolean")
+    return out
+
+
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as CSV the way Dutch Excel opens it: UTF-8 with BOM, ';' and decimal comma."""
     path = Path(path)
-    frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+    frame = tidy(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
     frame.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
     return path
 
@@ -91,7 +113,7 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
     path = Path(path)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in tables.items():
-            frame = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
+            frame = tidy(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
             for col in frame.columns:
                 if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
                     frame[col] = frame[col].dt.tz_localize(None)
@@ -110,8 +132,10 @@ def write_gpkg(layers: dict[str, pd.DataFrame], path: str | Path) -> Path:
     for name, layer in layers.items():
         if layer is None or len(layer) == 0:
             continue
-        frame = layer.copy()
-        spatial = isinstance(frame, gpd.GeoDataFrame)
+        spatial = isinstance(layer, gpd.GeoDataFrame)
+        frame = tidy(layer)
+        if spatial:
+            frame = gpd.GeoDataFrame(frame, geometry=layer.geometry.name, crs=layer.crs)
         for col in frame.columns:
             if (not spatial or col != frame.geometry.name) and frame[col].dtype == object:
                 frame[col] = frame[col].astype("string")

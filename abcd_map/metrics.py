@@ -61,6 +61,16 @@ def area_within_column(distance: float) -> str:
     return f"oppervlak_binnen_{distance_text(distance)}m_ha"
 
 
+#: Columns that count people or things: written as whole numbers (empty when unknown).
+COUNT_COLUMNS = ("inwoners", "huishoudens", "personen_aantal", "rang", "inwoners_met_gegevens", "kleine_plekken")
+
+
+def is_count_column(column: object) -> bool:
+    """True for counts (``inwoners``, ``aantal_*``, ``personen_aantal`` ...), written without decimals."""
+    name = str(column)
+    return name in COUNT_COLUMNS or name.startswith("aantal_")
+
+
 def parse_coverage_column(column: object) -> tuple[str, float] | None:
     """``'senioren_dekking_300m'`` -> ``('senioren', 300.0)``; None for other columns."""
     match = _COVERAGE.match(str(column))

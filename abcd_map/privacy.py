@@ -39,6 +39,7 @@ import pandas as pd
 
 from . import schema, settings
 from .errors import InputError, InputProblem, note
+from .geo import assign_areas
 
 PUBLIC = "publiek"
 TEAM = "team"
@@ -247,13 +248,6 @@ def _display(values: pd.Series, primary: pd.Series, hidden: pd.Series, threshold
     return text
 
 
-def _assign_buurt(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.Series:
-    """buurtcode of each point: see :func:`abcd_map.geo.assign_areas`."""
-    from .geo import assign_areas  # the one point-in-area rule (import belongs at the top)
-
-    return assign_areas(points, buurten)
-
-
 def person_counts(assets: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame,
                   wijken: gpd.GeoDataFrame | None = None, mode: str | None = None,
                   threshold: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -276,7 +270,7 @@ def person_counts(assets: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame,
     persons = assets[is_person(assets).to_numpy()]
     codes = pd.Index(buurten["buurtcode"].astype(object)).drop_duplicates()
     if len(persons):
-        where = _assign_buurt(persons, buurten)
+        where = assign_areas(persons, buurten)
         outside = int(where.isna().sum())
         if outside:
             note(f"{outside} perso{'on ligt' if outside == 1 else 'nen liggen'} buiten de gebieden "

@@ -88,7 +88,9 @@ def load_inputs(options: BuildOptions) -> Inputs:
     if areas is None:
         areas = study_area([hand, osm_data.places if osm_data else None], osm_data.extent if osm_data else None)
     note_far_assets(hand, areas, options.assets)
-    return Inputs(areas=areas, wijk_areas=load_wijken(wijken_file, areas), hand=hand, osm=osm_data,
+    wijk_areas = load_wijken(wijken_file, areas)
+    areas = add_wijknamen(areas.assign(wijknaam=areas["wijknaam"].fillna("")), wijk_areas)
+    return Inputs(areas=areas, wijk_areas=wijk_areas, hand=hand, osm=osm_data,
                   sources=sources, has_places=osm_data is not None or options.assets is not None)
 
 
