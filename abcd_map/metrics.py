@@ -115,3 +115,17 @@ class CoverageSpec:
     def columns(self) -> list[str]:
         """The coverage columns of this spec, one per distance."""
         return [self.column(d) for d in self.distances]
+
+
+def main_distance(distances: Iterable[float] | None) -> float | None:
+    """The main walking distance of a run: the middle one of its distances (None when there are none).
+
+    Examples
+    --------
+    >>> main_distance([300, 500, 800])
+    500.0
+    >>> main_distance([]) is None
+    True
+    """
+    known = [float(d) for d in (distances or []) if d is not None]
+    return known[len(known) // 2] if known else None

@@ -532,6 +532,53 @@ def test_render_per_wijk_with_overviews_links_them(tmp_path):
     assert all((tmp_path / n).stat().st_size > 0 for n in names)
 
 
+def _far_asset_inputs() -> dict:
+    """The test town plus 'Verre Tuin', 1000 m north of wijk WK02 and 1600 m from WK01."""
+    d = make_inputs()
+    far = d["assets"].iloc[[0]].copy()
+    far["id"], far["naam"] = "A99", "Verre Tuin"
+    far.geometry = [Point(X0 + 300, Y0 + 1200 + 1000)]
+    d["assets"] = pd.concat([d["assets"], far], ignore_index=True)
+    return d
+
+
+def _names_per_wijk(paths) -> dict:
+    out = {}
+    for p in paths:
+        if p.name.startswith("wijk-"):
+            table = page_data(p.read_text(encoding="utf-8"))["assets"]
+            out[p.stem] = {r[table["cols"].index("naam")] for r in table["rows"]}
+    return out
+
+
+@pytest.mark.parametrize("afstanden, kw, wk02_has_far", [
+    (None, {}, False),                          # no distance known: settings.default_distance (500 m)
+    ([300, 1500, 2000], {}, True),              # the run's main distance, the middle one: 1500 m
+    ([300, 1500, 2000], {"distance": 400}, False),  # an explicit distance wins over meta
+    (None, {"distance": 1200}, True),
+    ([300, 1500, 2000], {"margin": 100}, False),    # an explicit margin wins over both
+])
+def test_render_per_wijk_margin_is_the_runs_walking_distance(tmp_path, afstanden, kw, wk02_has_far):
+    from abcd_map.render.map import render_per_wijk
+
+    assert settings.default_distance < 1000
+    d = _far_asset_inputs()
+    meta = d["meta"] | ({"afstanden": afstanden} if afstanden else {})
+    names = _names_per_wijk(render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=meta, **kw))
+    assert ("Verre Tuin" in names["wijk-WK02"]) is wk02_has_far
+    assert "Verre Tuin" not in names["wijk-WK01"]  # 1600 m away: beyond every margin above
+    assert "Buurthuis De Linde" in names["wijk-WK01"]
+
+
+def test_main_distance_is_the_middle_one():
+    from abcd_map.metrics import main_distance
+
+    assert main_distance([300, 500, 800]) == 500.0
+    assert main_distance([300, 800]) == 800.0
+    assert main_distance((250,)) == 250.0
+    assert main_distance([]) is None and main_distance(None) is None
+
+
 def test_static_overview(tmp_path):
     from PIL import Image
 

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from offlinefolium.plugins import GroupedLayerControl
 
+from ..metrics import main_distance
 from .. import settings
 from ..export import write_atomic
 from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, SMALL_GROUP, day_names, day_parts, group_counts,
@@ -218,15 +219,24 @@ def render_per_wijk(
     mode: str = "publiek",
     margin: float | None = None,
     overviews: bool = False,
+    distance: float | None = None,
 ) -> list[Path]:
     """One map per wijk plus an ``index.html`` linking them.
 
-    Each map shows the wijk's buurten, and the assets, gaps, relations and welcoming stages within
-    ``margin`` metres of the wijk (default ``settings.default_distance``), so
-    places just across the border stay visible. Files are written atomically.
+    Each map shows the wijk's buurten, and the assets, gaps, relations and welcoming stages
+    within walking distance of the wijk, so places just across the border stay visible.
+    Files are written atomically.
 
     With ``overviews``, each wijk also gets a static overview for handouts
     (``overzicht-<wijkcode>.png`` and ``.pdf``), linked from the index.
+
+    Parameters
+    ----------
+    margin
+        Metres around each wijk; default the run's main walking distance (see ``distance``).
+    distance
+        The run's main walking distance (m); default the middle one of ``meta["afstanden"]``
+        (:func:`abcd_map.metrics.main_distance`), else ``settings.default_distance``.
 
     Returns
     -------
@@ -236,7 +246,7 @@ def render_per_wijk(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = dict(meta or {})
-    margin = settings.default_distance if margin is None else margin
+    margin = _wijk_margin(meta, margin, distance)
     buurten = with_geometry(buurten)
     wijken = with_geometry(wijken)
     layers = {"assets": with_geometry(assets), "relations": with_geometry(relations),
@@ -263,6 +273,20 @@ def render_per_wijk(
     index = out_dir / "index.html"
     write_atomic(index, _index_html(base_title, meta, entries, overviews))
     return [index, *written]
+
+
+def _wijk_margin(meta: Mapping[str, Any] | None = None, margin: float | None = None,
+                distance: float | None = None) -> float:
+    """Metres shown around a wijk on its own map: ``margin``, else the run's main walking distance.
+
+    The main distance is ``distance`` when given, else the middle one of ``meta["afstanden"]``;
+    ``settings.default_distance`` only when neither is known.
+    """
+    if margin is not None:
+        return float(margin)
+    if distance is None:
+        distance = main_distance((meta or {}).get("afstanden"))
+    return settings.default_distance if distance is None else float(distance)
 
 
 def _near(layers: dict, area: Any) -> dict:
