@@ -80,6 +80,18 @@ def open_prefix(day: str, part_of_day: str | None = None) -> str:
     return "_".join(["open", _key(day)] + ([_key(part_of_day)] if part_of_day else []))
 
 
+def parse_open_prefix(prefix: object) -> tuple[str, str | None] | None:
+    """``'open_zondag_middag'`` -> ``('zondag', 'middag')``; ``'open_zondag'`` -> ``('zondag', None)``.
+
+    The inverse of :func:`open_prefix`; None for a prefix that is not about an opening time.
+    """
+    text = str(prefix)
+    if not text.startswith("open_"):
+        return None
+    day, _, part = text[len("open_"):].partition("_")
+    return day, part or None
+
+
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
 

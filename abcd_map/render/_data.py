@@ -174,6 +174,12 @@ def with_geometry(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     return out.to_crs(settings.crs)
 
 
+def _drawable(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The rows with a geometry (see :func:`with_geometry`), or None when there are none."""
+    out = with_geometry(gdf)
+    return out if out is not None and len(out) else None
+
+
 def _column_values(series: pd.Series, digits: int = 1) -> list:
     """A column as JSON-ready Python values (None for missing); numbers rounded to ``digits``."""
     if pd.api.types.is_bool_dtype(series):
@@ -374,8 +380,8 @@ def _count_columns(buurten: pd.DataFrame | None) -> list[dict]:
 def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | None,
                 today: date | None = None) -> dict:
     """Asset table for the page: only the columns the map shows, plus lat/lon, buurt, group and days."""
-    assets = with_geometry(assets)
-    if assets is None or len(assets) == 0:
+    assets = _drawable(assets)
+    if assets is None:
         return {"cols": [], "rows": []}
     assets = _with_lat_lon(assets)
     names = _buurt_names(assets, buurten)
@@ -418,8 +424,8 @@ def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
     """Gap layers by name: label, style, tooltip fields and simplified WGS84 geometry."""
     out: dict[str, dict] = {}
     for name, gdf in (gaps or {}).items():
-        gdf = with_geometry(gdf)
-        if gdf is None or len(gdf) == 0:
+        gdf = _drawable(gdf)
+        if gdf is None:
             continue
         label, style, fields = _gap_style(name, gdf)
         geoms = shapely.simplify(gdf.geometry.values, 2.0, preserve_topology=True)
@@ -444,11 +450,9 @@ def _gap_style(name: str, gdf: gpd.GeoDataFrame) -> tuple[str, str, list[tuple[s
 
 def _welcoming_data(welcoming: gpd.GeoDataFrame | None) -> dict | None:
     """Points of the welcoming-stage layer (kwartiermaken): stage, contact and freshness per place."""
-    welcoming = with_geometry(welcoming)
-    if welcoming is None or len(welcoming) == 0:
-        return None
-    w = _with_lat_lon(welcoming)
-    if w.empty:
+    w = _drawable(welcoming)
+    w = _with_lat_lon(w) if w is not None else None
+    if w is None or w.empty:
         return None
     stages = list(schema.codes("fase"))
     w["fase"] = w["fase"].astype(object).where(w["fase"].isin(stages), "onbekend") if "fase" in w else "onbekend"
@@ -471,8 +475,8 @@ def _welcoming_data(welcoming: gpd.GeoDataFrame | None) -> dict | None:
 
 def _relation_data(relations: gpd.GeoDataFrame | None) -> dict | None:
     """Relation lines (van_naam, naar_naam, relatie) as a WGS84 feature collection."""
-    relations = with_geometry(relations)
-    if relations is None or len(relations) == 0:
+    relations = _drawable(relations)
+    if relations is None:
         return None
     wgs = _round_geoms(relations.geometry.to_crs(settings.crs_wgs84).values)
     table = _table(relations, ["van_naam", "naar_naam", "relatie"])

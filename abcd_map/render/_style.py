@@ -97,8 +97,9 @@ def metric_label(column: str) -> dict[str, str]:
         group = str(table.loc[prefix, "label_nl"])
         return {"label": f"{group}: ontmoetingsplek binnen {dist} m", "short": short,
                 "question": f"Aandeel {group.lower()} met een ontmoetingsplek voor hen binnen {dist} m lopen"}
-    if prefix.startswith("open_"):
-        when = " ".join(prefix.split("_")[1:])
+    opening = metrics.parse_open_prefix(prefix)
+    if opening is not None:
+        when = " ".join(w.replace("_", " ") for w in opening if w)
         return {"label": f"Open op {when}: binnen {dist} m", "short": short,
                 "question": f"Aandeel inwoners met een ontmoetingsplek die op {when} open is, binnen {dist} m"}
     return {"label": f"Ontmoetingsplekken binnen {dist} m", "short": short,
