@@ -27,9 +27,9 @@ import pandas as pd
 import shapely
 from offlinefolium.plugins import GroupedLayerControl
 
-from ..metrics import main_distance
 from .. import settings
 from ..export import write_atomic
+from ..metrics import main_distance
 from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, SMALL_GROUP, day_names, day_parts, group_counts,
                     opening_masks, page_data, simplify_areas, with_geometry)
 from ._elements import AbcdMap, Call, JsLayer, cluster, layer_name
