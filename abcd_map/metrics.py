@@ -125,6 +125,18 @@ def open_prefix(day: str, part_of_day: str | None = None) -> str:
     return "_".join(["open", _key(day)] + ([_key(part_of_day)] if part_of_day else []))
 
 
+def parse_open_prefix(prefix: object) -> tuple[str, str | None] | None:
+    """``'open_zondag_middag'`` -> ``('zondag', 'middag')``; ``'open_zondag'`` -> ``('zondag', None)``.
+
+    The inverse of :func:`open_prefix`; None for a prefix that is not about an opening time.
+    """
+    text = str(prefix)
+    if not text.startswith("open_"):
+        return None
+    day, _, part = text[len("open_"):].partition("_")
+    return day, part or None
+
+
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
 
@@ -165,3 +177,17 @@ class CoverageSpec:
     def columns(self) -> list[str]:
         """The coverage columns of this spec, one per distance."""
         return [self.column(d) for d in self.distances]
+
+
+def main_distance(distances: Iterable[float] | None) -> float | None:
+    """The main walking distance of a run: the middle one of its distances (None when there are none).
+
+    Examples
+    --------
+    >>> main_distance([300, 500, 800])
+    500.0
+    >>> main_distance([]) is None
+    True
+    """
+    known = [float(d) for d in (distances or []) if d is not None]
+    return known[len(known) // 2] if known else None

@@ -239,6 +239,31 @@ def test_metrics_and_labels(html):
     assert row4[b["cols"].index("dekking_500m")] is None
 
 
+def test_metric_labels_read_the_names_metrics_writes():
+    """Every coverage name made by abcd_map.metrics gets its Dutch label; other columns keep their name."""
+    from abcd_map import metrics
+
+    assert metric_label(metrics.coverage_column(1200))["label"] == "Ontmoetingsplekken binnen 1200 m"
+    assert metric_label(metrics.coverage_column(250.5, "cultuur"))["short"] == "binnen 250.5 m"
+    assert metric_label(metrics.coverage_column(300, "senioren"))["label"] == \
+        "Senioren (65+): ontmoetingsplek binnen 300 m"
+    assert metric_label(metrics.coverage_column(500, metrics.open_prefix("Zondag")))["label"] == \
+        "Open op zondag: binnen 500 m"
+    assert metric_label(metrics.coverage_column(500, metrics.open_prefix("zondag", "avond")))["question"] == \
+        "Aandeel inwoners met een ontmoetingsplek die op zondag avond open is, binnen 500 m"
+    assert metric_label("dekking_toelichting") == {"label": "dekking toelichting", "short": "",
+                                                   "question": "Aandeel inwoners: dekking toelichting"}
+
+
+def test_metric_switch_offers_only_coverage_columns():
+    d = make_inputs()
+    d["buurten"]["dekking_toelichting"] = "zie rapport"
+    d["buurten"]["inwoners_binnen_500m"] = 100.0
+    data = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"])))
+    assert [m["key"] for m in data["metrics"]] == ["dekking_500m", "instellingen_dekking_500m",
+                                                   "senioren_dekking_300m"]
+
+
 def test_metric_switch_subset_with_labels():
     d = make_inputs()
     m = render_map(d["buurten"], d["wijken"], d["assets"], metrics={"dekking_500m": "Alles, 500 m"})
@@ -536,6 +561,53 @@ def test_render_per_wijk_with_overviews_links_them(tmp_path):
     assert all((tmp_path / n).stat().st_size > 0 for n in names)
 
 
+def _far_asset_inputs() -> dict:
+    """The test town plus 'Verre Tuin', 1000 m north of wijk WK02 and 1600 m from WK01."""
+    d = make_inputs()
+    far = d["assets"].iloc[[0]].copy()
+    far["id"], far["naam"] = "A99", "Verre Tuin"
+    far.geometry = [Point(X0 + 300, Y0 + 1200 + 1000)]
+    d["assets"] = pd.concat([d["assets"], far], ignore_index=True)
+    return d
+
+
+def _names_per_wijk(paths) -> dict:
+    out = {}
+    for p in paths:
+        if p.name.startswith("wijk-"):
+            table = page_data(p.read_text(encoding="utf-8"))["assets"]
+            out[p.stem] = {r[table["cols"].index("naam")] for r in table["rows"]}
+    return out
+
+
+@pytest.mark.parametrize("afstanden, kw, wk02_has_far", [
+    (None, {}, False),                          # no distance known: settings.default_distance (500 m)
+    ([300, 1500, 2000], {}, True),              # the run's main distance, the middle one: 1500 m
+    ([300, 1500, 2000], {"distance": 400}, False),  # an explicit distance wins over meta
+    (None, {"distance": 1200}, True),
+    ([300, 1500, 2000], {"margin": 100}, False),    # an explicit margin wins over both
+])
+def test_render_per_wijk_margin_is_the_runs_walking_distance(tmp_path, afstanden, kw, wk02_has_far):
+    from abcd_map.render.map import render_per_wijk
+
+    assert settings.default_distance < 1000
+    d = _far_asset_inputs()
+    meta = d["meta"] | ({"afstanden": afstanden} if afstanden else {})
+    names = _names_per_wijk(render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=meta, **kw))
+    assert ("Verre Tuin" in names["wijk-WK02"]) is wk02_has_far
+    assert "Verre Tuin" not in names["wijk-WK01"]  # 1600 m away: beyond every margin above
+    assert "Buurthuis De Linde" in names["wijk-WK01"]
+
+
+def test_main_distance_is_the_middle_one():
+    from abcd_map.metrics import main_distance
+
+    assert main_distance([300, 500, 800]) == 500.0
+    assert main_distance([300, 800]) == 800.0
+    assert main_distance((250,)) == 250.0
+    assert main_distance([]) is None and main_distance(None) is None
+
+
 def test_static_overview(tmp_path):
     from PIL import Image
 
@@ -550,6 +622,27 @@ def test_static_overview(tmp_path):
     text = " ".join(f"{k}={v}" for k, v in img.info.items() if isinstance(v, str))
     assert "Jan" not in text and "Klusser" not in text
     assert paths[1].read_bytes()[:5] == b"%PDF-"
+
+
+def test_static_overview_colours_by_the_first_coverage_column():
+    from abcd_map.render._style import default_metric
+
+    columns = ["buurtcode", "dekking_toelichting", "inwoners_binnen_500m", "cultuur_dekking_300m", "dekking_500m"]
+    assert default_metric(columns) == "cultuur_dekking_300m"
+    assert default_metric(["buurtcode", "inwoners"]) is None
+
+
+def test_map_and_overview_share_one_style_module():
+    """No import cycle: map.py imports static.py (lazily), static.py imports only _style."""
+    import ast
+    from pathlib import Path
+
+    import abcd_map.render.static as static
+
+    tree = ast.parse(Path(static.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert "map" not in imported and "_style" in imported
+    assert static.COVERAGE_CLASSES is mapmod.COVERAGE_CLASSES
 
 
 def test_background_tiles_are_offered_but_off(html):

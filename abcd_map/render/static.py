@@ -22,7 +22,12 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from .. import schema, settings  # noqa: E402
 from ..export import write_atomic  # noqa: E402
-from .map import COVERAGE_CLASSES, NODATA_COLOUR, metric_label  # noqa: E402
+from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, NODATA_LABEL, class_colour, default_metric,  # noqa: E402
+                     has_no_data, metric_label, shown_by_default)
+
+_EDGE = "#4d4d4d"
+_NODATA_EDGE = "#8c8c8c"
+_INK = "#1a1a1a"
 
 
 def static_overview(
@@ -47,7 +52,8 @@ def static_overview(
     path_png, path_pdf
         Where to write; at least one. Written atomically.
     metric
-        Coverage column to colour by; default the first ``dekking_*`` column.
+        Coverage column to colour by; default the first coverage column
+        (:func:`abcd_map.metrics.coverage_columns`).
     meta
         title, bronnen, fictief, datum (as for the HTML map).
 
@@ -59,59 +65,95 @@ def static_overview(
     if path_png is None and path_pdf is None:
         raise ValueError("geef path_png en/of path_pdf")
     meta = dict(meta or {})
-    b = buurten[buurten.geometry.notna() & ~buurten.geometry.is_empty].to_crs(settings.crs)
-    w = wijken.to_crs(settings.crs) if wijken is not None and len(wijken) else None
-    title = str(meta.get("title") or "ABCD-kaart")
-    if wijkcode is not None:
-        b = b[b["wijkcode"] == wijkcode]
-        if w is not None:
-            w = w[w["wijkcode"] == wijkcode]
-            if len(w) and "wijknaam" in w.columns:
-                title = f"{title} — {w.iloc[0]['wijknaam']}"
+    b, w, title = _select(buurten, wijken, wijkcode, str(meta.get("title") or "ABCD-kaart"))
     if metric is None:
-        metric = next((c for c in b.columns if "dekking" in c), None)
+        metric = default_metric(b.columns)
 
     fig, ax = plt.subplots(figsize=(11.69, 8.27), dpi=150)  # A4 landscape
     ax.set_axis_off()
     ax.set_aspect("equal")
-    handles: list[Any] = []
-    legend_title = None
-    if len(b):
-        if metric and metric in b.columns:
-            values = b[metric].astype(float)
-            nodata = values.isna()
-            if "gegevens" in b.columns:
-                nodata |= b["gegevens"].astype(str).str.lower().str.startswith("geen")
-            colours = values.map(_class_colour)
-            b[~nodata].plot(ax=ax, color=colours[~nodata].tolist(), edgecolor="#4d4d4d", linewidth=0.5)
-            if nodata.any():
-                b[nodata].plot(ax=ax, color=NODATA_COLOUR, edgecolor="#8c8c8c", hatch="///", linewidth=0.5)
-            legend_title = metric_label(metric)["label"]
-            handles += [Patch(facecolor=c["colour"], edgecolor="#4d4d4d", label=c["label"]) for c in COVERAGE_CLASSES]
-            handles.append(Patch(facecolor=NODATA_COLOUR, edgecolor="#8c8c8c", hatch="///", label="geen gegevens"))
-        else:
-            b.plot(ax=ax, color="#f4f4f4", edgecolor="#4d4d4d", linewidth=0.5)
+    handles, legend_title = _draw_buurten(ax, b, metric)
     if w is not None and len(w):
-        w.boundary.plot(ax=ax, color="#1a1a1a", linewidth=1.6)
-    if wijkcode is not None and len(b) and "buurtnaam" in b.columns:
-        # buurt names, so a printed handout can be discussed buurt by buurt
-        for point, name in zip(b.geometry.representative_point(), b["buurtnaam"].astype(str)):
-            ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=9, color="#1a1a1a",
-                        zorder=6, bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.5})
-    if assets is not None and len(assets):
-        a = assets[assets.geometry.notna()].to_crs(settings.crs)
-        if "standaard_zichtbaar" in a.columns:
-            a = a[a["standaard_zichtbaar"].astype(object).map(lambda v: schema.parse_bool(v) is not False)]
-        if len(b):
-            a = a[a.geometry.within(b.union_all().buffer(1))]
-        for cat in schema.codes("categorie"):
-            sub = a[a["categorie"] == cat] if "categorie" in a.columns else a.iloc[0:0]
-            if len(sub):
-                colour = schema.colour("categorie", cat)
-                sub.plot(ax=ax, color=colour, markersize=70, edgecolor="white", linewidth=0.9, zorder=5)
-                handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=colour,
-                                      markeredgecolor="white", markersize=8,
-                                      label=f"{schema.label('categorie', cat)} ({len(sub)})"))
+        w.boundary.plot(ax=ax, color=_INK, linewidth=1.6)
+    if wijkcode is not None:
+        _draw_buurt_names(ax, b)
+    handles += _draw_assets(ax, assets, b)
+    _decorate(fig, ax, title, handles, legend_title, meta)
+    written = _save(fig, title, png=path_png, pdf=path_pdf)
+    plt.close(fig)
+    return written
+
+
+def _select(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame | None, wijkcode: str | None,
+            title: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, str]:
+    """Buurten with geometry and wijken in ``settings.crs``, only ``wijkcode``'s when given; the title."""
+    b = buurten[buurten.geometry.notna() & ~buurten.geometry.is_empty].to_crs(settings.crs)
+    w = wijken.to_crs(settings.crs) if wijken is not None and len(wijken) else None
+    if wijkcode is None:
+        return b, w, title
+    b = b[b["wijkcode"] == wijkcode]
+    if w is not None:
+        w = w[w["wijkcode"] == wijkcode]
+        if len(w) and "wijknaam" in w.columns:
+            title = f"{title} — {w.iloc[0]['wijknaam']}"
+    return b, w, title
+
+
+def _draw_buurten(ax: Any, b: gpd.GeoDataFrame, metric: str | None) -> tuple[list[Any], str | None]:
+    """Buurten coloured by ``metric`` in the map's classes (hatched without data); legend entries and title."""
+    if not len(b):
+        return [], None
+    if not (metric and metric in b.columns):
+        b.plot(ax=ax, color="#f4f4f4", edgecolor=_EDGE, linewidth=0.5)
+        return [], None
+    values = b[metric].astype(float)
+    nodata = values.isna()
+    if "gegevens" in b.columns:
+        nodata |= has_no_data(b["gegevens"])
+    colours = values.map(class_colour)
+    b[~nodata].plot(ax=ax, color=colours[~nodata].tolist(), edgecolor=_EDGE, linewidth=0.5)
+    if nodata.any():
+        b[nodata].plot(ax=ax, color=NODATA_COLOUR, edgecolor=_NODATA_EDGE, hatch="///", linewidth=0.5)
+    handles = [Patch(facecolor=c["colour"], edgecolor=_EDGE, label=c["label"]) for c in COVERAGE_CLASSES]
+    handles.append(Patch(facecolor=NODATA_COLOUR, edgecolor=_NODATA_EDGE, hatch="///", label=NODATA_LABEL))
+    return handles, metric_label(metric)["label"]
+
+
+def _draw_buurt_names(ax: Any, b: gpd.GeoDataFrame) -> None:
+    """Buurt names, so a printed handout can be discussed buurt by buurt."""
+    if not len(b) or "buurtnaam" not in b.columns:
+        return
+    for point, name in zip(b.geometry.representative_point(), b["buurtnaam"].astype(str)):
+        ax.annotate(name, (point.x, point.y), ha="center", va="center", fontsize=9, color=_INK,
+                    zorder=6, bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1.5})
+
+
+def _draw_assets(ax: Any, assets: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame) -> list[Any]:
+    """Assets shown by default (within the buurten drawn) as dots per ABCD category; legend entries."""
+    if assets is None or not len(assets):
+        return []
+    a = assets[assets.geometry.notna()].to_crs(settings.crs)
+    if "standaard_zichtbaar" in a.columns:
+        a = a[shown_by_default(a["standaard_zichtbaar"])]
+    if len(b):
+        a = a[a.geometry.within(b.union_all().buffer(1))]
+    if "categorie" not in a.columns:
+        return []
+    handles = []
+    for cat in schema.codes("categorie"):
+        sub = a[a["categorie"] == cat]
+        if len(sub):
+            colour = schema.colour("categorie", cat)
+            sub.plot(ax=ax, color=colour, markersize=70, edgecolor="white", linewidth=0.9, zorder=5)
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor=colour,
+                                  markeredgecolor="white", markersize=8,
+                                  label=f"{schema.label('categorie', cat)} ({len(sub)})"))
+    return handles
+
+
+def _decorate(fig: Any, ax: Any, title: str, handles: list[Any], legend_title: str | None,
+              meta: Mapping[str, Any]) -> None:
+    """Title, legend, source line and the FICTIEF mark."""
     ax.set_title(title, fontsize=16, loc="left", fontweight="bold")
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 0.9), frameon=False, fontsize=10,
@@ -123,26 +165,18 @@ def static_overview(
         fig.text(0.99, 0.97, "FICTIEF", fontsize=20, color="white", ha="right", va="top", fontweight="bold",
                  bbox={"facecolor": "#b2182b", "edgecolor": "none", "boxstyle": "round,pad=0.3"})
     fig.tight_layout(rect=(0, 0.03, 1, 1))
+
+
+def _save(fig: Any, title: str, **paths: str | os.PathLike | None) -> list[Path]:
+    """Write the figure once per format given (``png=``, ``pdf=``), atomically; metadata only the title."""
     written = []
-    for path, fmt, md in ((path_png, "png", {"Title": title}), (path_pdf, "pdf", {"Title": title})):
+    for fmt, path in paths.items():
         if path is None:
             continue
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, metadata=md, bbox_inches="tight", pad_inches=0.2)
+        fig.savefig(buf, format=fmt, metadata={"Title": title}, bbox_inches="tight", pad_inches=0.2)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, buf.getvalue())
         written.append(path)
-    plt.close(fig)
     return written
-
-
-def _class_colour(value: float) -> str:
-    if value != value:  # NaN
-        return NODATA_COLOUR
-    for c in COVERAGE_CLASSES:
-        if value <= c["max"]:
-            return c["colour"]
-    return COVERAGE_CLASSES[-1]["colour"]
-
-

@@ -1,0 +1,526 @@
+"""The data of the map page: one JSON-ready dict built from the GeoDataFrames of a run.
+
+:func:`page_data` is the only entry point; it is made of one step per part of the
+page (metrics, areas, assets, gaps, welcoming stages, relations, meta). Geometry is
+converted to WGS84 and rounded here; texts stay as they are (they are escaped when
+the dict is serialised, by :func:`abcd_map.render.escape.to_js`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import hours, schema, settings
+from ..metrics import coverage_columns
+from ..welcoming import stale_contact
+from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, category_info, count_label, has_no_data, labels,
+                     metric_label, safe_colour, shown_by_default)
+
+#: Known gap layers: label, style and which properties their tooltip shows.
+GAP_LAYERS: dict[str, dict[str, Any]] = {
+    "witte_vlekken": {
+        "label": "Witte vlekken: niets binnen loopafstand",
+        "style": "white",
+        "fields": [("buurtnaam", "Buurt"), ("inwoners_geschat", "Inwoners (geschat)")],
+    },
+    "kennisgaten": {
+        "label": "Kennisgaten: hier weten we (nog) niets",
+        "style": "knowledge",
+        "fields": [("buurtnaam", "Buurt"), ("reden", "Reden")],
+    },
+    "loopgebied": {
+        "label": "Loopgebied: binnen loopafstand van een ontmoetingsplek",
+        "style": "walk",
+        "fields": [("afstand_m", "Loopafstand (m)"), ("afstand_methode", "Gemeten")],
+        "show": False,
+    },
+}
+
+MODE_TEXT = {
+    "publiek": "veilig om te delen. Personen staan er alleen op met hun toestemming; "
+    "verder tellen ze alleen mee in aantallen per buurt.",
+    "team": "alleen voor eigen gebruik, niet delen. Met personen en contactgegevens.",
+}
+
+#: Lines of the relation layer, by relation type (colour-blind safe).
+RELATION_COLOURS = {"partner_van": "#0072B2", "verwijst_naar": "#D55E00",
+                    "signaleert_aan": "#CC79A7", "brengt_mensen_naar": "#009E73"}
+
+#: Asset columns the map shows (besides categorie and geometry), in popup order.
+_ASSET_FIELDS = [
+    "naam", "soort", "label", "omschrijving", "doelgroepen", "inloop", "wanneer",
+    "openingstijden", "beheerder", "contactpersoon", "telefoon", "email", "website",
+    "adres", "laatste_contact", "bron", "fase", "capaciteit", "herkomst", "osm_id",
+]
+#: Opening-time masks per asset (see :func:`opening_masks`).
+_TIME_COLUMNS = ("dagen", "dagdelen", "dagen_onbekend", "dagdelen_onbekend")
+#: Group of the assets that are not shown by default (benches, picnic tables ...).
+SMALL_GROUP = "klein"
+
+
+# --------------------------------------------------------------------------- the page
+def page_data(
+    buurten: gpd.GeoDataFrame | None,
+    wijken: gpd.GeoDataFrame | None,
+    assets: gpd.GeoDataFrame | None,
+    *,
+    metrics: Sequence[str] | Mapping[str, str] | None = None,
+    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
+    relations: gpd.GeoDataFrame | None = None,
+    welcoming: gpd.GeoDataFrame | None = None,
+    meta: Mapping[str, Any] | None = None,
+    mode: str = "publiek",
+) -> dict:
+    """Everything the page's script draws, as one JSON-ready dict (arguments as for ``render_map``)."""
+    buurten = _areas(buurten)
+    wijken = _areas(wijken)
+    metric_list = _metric_list(buurten if buurten is not None else pd.DataFrame(), metrics)
+    metric_keys = [m["key"] for m in metric_list]
+    buurt_data, bounds = _buurt_data(buurten, wijken, metric_keys)
+    wijk_data, wijk_bounds = _wijk_data(wijken, metric_keys)
+    asset_table = _asset_data(assets, buurten, meta_date(meta))
+    bounds = _bounds(bounds if bounds is not None else wijk_bounds, asset_table)
+    doelgroep_labels = labels("doelgroep")
+    used_groups = _used_target_groups(asset_table)
+    return {
+        "meta": _meta(meta, mode),
+        "metrics": metric_list,
+        "classes": COVERAGE_CLASSES,
+        "nodata_colour": NODATA_COLOUR,
+        "buurten": buurt_data,
+        "wijken": wijk_data,
+        "count_columns": _count_columns(buurten),
+        "assets": asset_table,
+        "categories": _categories(asset_table),
+        "category_fallback": category_info("onbekend") | {"label": "Overig"},
+        "labels": {"doelgroep": doelgroep_labels, "fase": labels("fase"), "soort": labels("soort"),
+                   "relatie": labels("relatie")},
+        "fase_colours": {c: safe_colour(schema.colour("fase", c)) for c in schema.codes("fase")},
+        "relation_colours": dict(RELATION_COLOURS),
+        "filter_doelgroepen": [{"code": c, "label": t} for c, t in doelgroep_labels.items()
+                               if c in used_groups and c != "iedereen"],
+        "gaps": _gap_data(gaps),
+        "relations": _relation_data(relations),
+        "welcoming": _welcoming_data(welcoming),
+        "days": day_names(),
+        "day_parts": day_parts(),
+        "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds is not None else None,
+        "wijk_label_zoom": 0 if len(wijk_data["geo"]["features"]) <= 12 else 13,
+    }
+
+
+def group_counts(asset_table: dict) -> Counter:
+    """How many assets each layer group of the page data has (``cat:<code>`` or ``klein``)."""
+    return Counter(_column(asset_table, "_group"))
+
+
+def _column(table: dict, name: str) -> list:
+    """One column of a page table (``{"cols": ..., "rows": ...}``); empty when it is not there."""
+    if name not in table["cols"]:
+        return []
+    j = table["cols"].index(name)
+    return [r[j] for r in table["rows"]]
+
+
+def _areas(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    out = with_geometry(gdf)
+    return out.reset_index(drop=True) if out is not None else None
+
+
+def _bounds(bounds: Any, asset_table: dict) -> Any:
+    """``[minlon, minlat, maxlon, maxlat]`` of the areas, else of the assets, else None."""
+    if bounds is None and asset_table["rows"]:
+        lat = [r[0] for r in asset_table["rows"]]
+        lon = [r[1] for r in asset_table["rows"]]
+        bounds = [min(lon), min(lat), max(lon), max(lat)]
+    return bounds
+
+
+def _used_target_groups(asset_table: dict) -> set[str]:
+    used: set[str] = set()
+    for value in _column(asset_table, "doelgroepen"):
+        used.update(s.strip() for s in str(value or "").split(";") if s.strip())
+    return used
+
+
+def _categories(asset_table: dict) -> list[dict[str, str]]:
+    """Categories with assets on the page: vocabulary order, unknown codes after; hidden-only ones last."""
+    present = [g[4:] for g in dict.fromkeys(_column(asset_table, "_group")) if g.startswith("cat:")]
+    order = list(schema.codes("categorie"))
+    codes = [c for c in order if c in present] + sorted(c for c in present if c not in order)
+    hidden = sorted({cat for cat, group in zip(_column(asset_table, "categorie"), _column(asset_table, "_group"))
+                     if group == SMALL_GROUP})
+    return [category_info(c) for c in dict.fromkeys(codes + hidden)]
+
+
+# --------------------------------------------------------------------------- tables and geometry
+def with_geometry(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The rows with a geometry, in ``settings.crs`` (a table without CRS is taken to be in it)."""
+    if gdf is None or len(gdf) == 0:
+        return gdf
+    ok = gdf.geometry.notna() & ~gdf.geometry.is_empty
+    out = gdf[ok]
+    if out.crs is None:
+        out = out.set_crs(settings.crs)
+    return out.to_crs(settings.crs)
+
+
+def _drawable(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The rows with a geometry (see :func:`with_geometry`), or None when there are none."""
+    out = with_geometry(gdf)
+    return out if out is not None and len(out) else None
+
+
+def _column_values(series: pd.Series, digits: int = 1) -> list:
+    """A column as JSON-ready Python values (None for missing); numbers rounded to ``digits``."""
+    if pd.api.types.is_bool_dtype(series):
+        return [bool(v) for v in series]
+    if pd.api.types.is_numeric_dtype(series):
+        arr = series.to_numpy(dtype=float, na_value=np.nan)
+        return [None if np.isnan(v) else (int(v) if float(v).is_integer() else round(float(v), digits)) for v in arr]
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if pd.isna(v) else v.strftime("%d-%m-%Y") for v in series]
+    return [_plain_value(v) for v in series.astype(object)]
+
+
+def _plain_value(v: Any) -> Any:
+    """One value of a text/object column: None when missing or empty, else a number, bool or text."""
+    if v is None or (not isinstance(v, (list, dict)) and pd.isna(v)) or v == "":
+        return None
+    return v if isinstance(v, (bool, int, float)) else str(v)
+
+
+def _table(df: pd.DataFrame, columns: Sequence[str], keep_empty: bool = False) -> dict:
+    """Column names + row lists; columns that are empty throughout are left out unless ``keep_empty``."""
+    cols, values = [], []
+    for c in columns:
+        if c not in df.columns:
+            continue
+        v = _column_values(df[c], 5 if c in ("lat", "lon") else 1)
+        if keep_empty or any(x is not None for x in v):
+            cols.append(c)
+            values.append(v)
+    return {"cols": cols, "rows": [list(r) for r in zip(*values)] if cols else [[] for _ in range(len(df))]}
+
+
+def _digits() -> int:
+    """Decimals of a WGS84 coordinate on the map's grid (``settings.map_precision``)."""
+    return max(0, int(round(-np.log10(settings.map_precision))))
+
+
+def _round_geoms(geoms: np.ndarray) -> np.ndarray:
+    """WGS84 geometries on a 1e-5 degree grid (about 1 m), then exact decimals."""
+    geoms = shapely.set_precision(geoms, settings.map_precision)
+    digits = _digits()
+    return shapely.transform(geoms, lambda xy: np.round(xy, digits))
+
+
+def _with_lat_lon(points: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of point rows with rounded WGS84 ``lat`` and ``lon`` columns."""
+    points = points[points.geometry.geom_type == "Point"].copy()
+    wgs = points.geometry.to_crs(settings.crs_wgs84)
+    digits = _digits()
+    points["lat"] = np.round(wgs.y.to_numpy(), digits)
+    points["lon"] = np.round(wgs.x.to_numpy(), digits)
+    return points
+
+
+def _only_true(values: pd.Series) -> pd.Series:
+    """True only where a value is the boolean True (text such as 'ja' has been parsed upstream)."""
+    return values.astype(object).map(lambda v: v is True or v is np.True_)
+
+
+def simplify_areas(areas: gpd.GeoDataFrame, tolerance: float | None = None) -> gpd.GeoSeries:
+    """Simplify a set of neighbouring polygons together, as a coverage, and round for the map.
+
+    Shared edges are simplified once (``shapely.coverage_simplify``), so no gaps
+    or overlaps appear between neighbours. Returns WGS84 geometries rounded to
+    ``settings.map_precision`` degrees, indexed like ``areas``.
+    """
+    tolerance = settings.map_simplify_tolerance if tolerance is None else tolerance
+    geoms = areas.geometry.values
+    if len(geoms) and tolerance > 0:
+        geoms = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+    out = gpd.GeoSeries(geoms, index=areas.index, crs=areas.crs).to_crs(settings.crs_wgs84)
+    return gpd.GeoSeries(_round_geoms(out.values), index=areas.index, crs=settings.crs_wgs84)
+
+
+def _feature_collection(geoms: Sequence, props: Sequence[dict]) -> dict:
+    feats = []
+    for g, p in zip(geoms, props):
+        if g is None or g.is_empty:
+            continue
+        feats.append({"type": "Feature", "properties": p, "geometry": shapely.geometry.mapping(g)})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _empty_layer() -> dict:
+    return {"geo": _feature_collection([], []), "table": {"cols": [], "rows": []}}
+
+
+# --------------------------------------------------------------------------- opening times
+#: Parts of the day offered in the map's time filter (names and hours from data/dutch_hours.csv).
+DAY_PARTS = ("ochtend", "middag", "avond")
+
+
+def day_names() -> list[str]:
+    """Dutch weekday names, Monday first, from ``data/dutch_hours.csv`` (via :mod:`abcd_map.hours`)."""
+    return [hours.day_name(day) for day in range(7)]
+
+
+def day_parts() -> list[dict[str, str]]:
+    """The filter's parts of the day with their hours, e.g. ``{"code": "middag", "label": "middag (12–18 uur)"}``."""
+    out = []
+    for code in DAY_PARTS:
+        start, end = hours.part_window(code)
+        out.append({"code": code, "label": f"{code} ({start // 60}–{end // 60} uur)"})
+    return out
+
+
+def _mask(states: list[bool | None], want: bool | None) -> int:
+    return sum(1 << i for i, s in enumerate(states) if s is want)
+
+
+@lru_cache(maxsize=4096)
+def opening_masks(oh: str | None) -> tuple[int | None, int | None, int | None, int | None]:
+    """When a place with OSM hours ``oh`` is open, as bit masks for the map's time filter.
+
+    Evaluated with :func:`abcd_map.hours.is_open`. Returns ``(dagen, dagdelen,
+    dagen_onbekend, dagdelen_onbekend)``: bit ``d`` of ``dagen`` is set when open at
+    some time on weekday ``d`` (0 = Monday); bit ``3 * d + p`` of ``dagdelen`` when open
+    in part ``p`` of :data:`DAY_PARTS` on that day. The ``*_onbekend`` masks mark where
+    the hours say neither open nor closed (None when there are none). Unknown hours
+    (``oh`` None) give ``(None, None, None, None)``.
+
+    Examples
+    --------
+    >>> opening_masks("We 10:00-12:00")[:2]
+    (4, 64)
+    """
+    if oh is None:
+        return None, None, None, None
+    days = [hours.is_open(oh, d) for d in range(7)]
+    parts = [hours.is_open(oh, d, p) for d in range(7) for p in DAY_PARTS]
+    if all(s is None for s in days):
+        return None, None, None, None
+    return (_mask(days, True), _mask(parts, True), _mask(days, None) or None, _mask(parts, None) or None)
+
+
+# --------------------------------------------------------------------------- metrics
+def _metric_list(buurten: pd.DataFrame, chosen: Sequence[str] | Mapping[str, str] | None) -> list[dict]:
+    """The metric switch: key, label, question and short text per coverage column on the map."""
+    if chosen is None:
+        keys, given = coverage_columns(buurten.columns), {}
+    elif isinstance(chosen, Mapping):
+        keys, given = list(chosen), chosen
+    else:
+        keys, given = list(chosen), {}
+    out = []
+    for key in keys:
+        if key not in buurten.columns:
+            continue
+        info = metric_label(key)
+        if key in given:
+            info["label"] = str(given[key])
+        out.append({"key": key, **info})
+    return out
+
+
+# --------------------------------------------------------------------------- areas
+def _buurt_data(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,
+                metric_keys: list[str]) -> tuple[dict, Any]:
+    """Buurt geometry (properties: row number) and table, and the WGS84 bounds of the buurten."""
+    if buurten is None or not len(buurten):
+        return _empty_layer(), None
+    b = buurten.copy()
+    if "gegevens" in b.columns:
+        b["gegevens"] = ~has_no_data(b["gegevens"])
+    if "wijknaam" not in b.columns and wijken is not None and "wijknaam" in wijken.columns and "wijkcode" in b.columns:
+        b["wijknaam"] = b["wijkcode"].map(dict(zip(wijken["wijkcode"], wijken["wijknaam"])))
+    geo = simplify_areas(b)
+    cols = ["buurtcode", "buurtnaam", "wijkcode", "wijknaam", "inwoners", "gegevens", "personen",
+            *metric_keys, *_count_keys(b)]
+    return ({"geo": _feature_collection(geo.values, [{"i": i} for i in range(len(b))]),
+             "table": _table(b, cols, keep_empty=True)}, geo.total_bounds)
+
+
+def _wijk_data(wijken: gpd.GeoDataFrame | None, metric_keys: list[str]) -> tuple[dict, Any]:
+    """Wijk geometry (properties: code and label point) and table, and the WGS84 bounds of the wijken."""
+    if wijken is None or not len(wijken):
+        return _empty_layer(), None
+    geo = simplify_areas(wijken)
+    label_pts = gpd.GeoSeries(shapely.point_on_surface(wijken.geometry.values), crs=wijken.crs) \
+        .to_crs(settings.crs_wgs84)
+    props = [{"wijkcode": None if pd.isna(code) else str(code), "label": [round(p.y, 5), round(p.x, 5)]}
+             for code, p in zip(wijken["wijkcode"], label_pts)]
+    table = _table(wijken.assign(wijkcode=wijken["wijkcode"].astype(str)),
+                   ["wijkcode", "wijknaam", "inwoners", *metric_keys], keep_empty=True)
+    return {"geo": _feature_collection(geo.values, props), "table": table}, geo.total_bounds
+
+
+def _count_keys(buurten: pd.DataFrame | None) -> list[str]:
+    return [c for c in buurten.columns if c.startswith("aantal_")] if buurten is not None and len(buurten) else []
+
+
+def _count_columns(buurten: pd.DataFrame | None) -> list[dict]:
+    """The count columns (``aantal_<categorie>``) offered in the buurt popups, with Dutch labels."""
+    return [{"key": c, "label": count_label(c)} for c in _count_keys(buurten)]
+
+
+# --------------------------------------------------------------------------- assets
+def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | None,
+                today: date | None = None) -> dict:
+    """Asset table for the page: only the columns the map shows, plus lat/lon, buurt, group and days."""
+    assets = _drawable(assets)
+    if assets is None:
+        return {"cols": [], "rows": []}
+    assets = _with_lat_lon(assets)
+    names = _buurt_names(assets, buurten)
+    if names is not None:
+        assets["buurt"] = names
+    assets["categorie"] = (assets["categorie"].astype(object).where(assets["categorie"].notna(), "onbekend")
+                           if "categorie" in assets.columns else pd.Series("onbekend", index=assets.index)).astype(str)
+    visible = shown_by_default(assets["standaard_zichtbaar"]) if "standaard_zichtbaar" in assets.columns \
+        else pd.Series(True, index=assets.index)
+    assets["_group"] = np.where(visible.to_numpy(dtype=bool), "cat:" + assets["categorie"], SMALL_GROUP)
+    masks = pd.DataFrame([opening_masks(oh) for oh in hours.resolve_hours(assets)["oh"]],
+                         columns=list(_TIME_COLUMNS), index=assets.index, dtype=object)
+    for col in _TIME_COLUMNS:
+        assets[col] = masks[col]
+    if "inloop" in assets.columns:
+        assets["inloop"] = _only_true(assets["inloop"])
+    if "laatste_contact" in assets.columns:
+        when = pd.to_datetime(assets["laatste_contact"], errors="coerce")
+        assets["laatste_contact"] = when
+        # on asset popups only a known old date is flagged: most OSM places never had contact
+        assets["contact_oud"] = stale_contact(when, today=today, unknown_is_stale=False)
+    cols = ["lat", "lon", "categorie", "_group", "buurt", *_TIME_COLUMNS, "contact_oud"] + _ASSET_FIELDS
+    table = _table(assets, cols)
+    for required in ("lat", "lon", "categorie", "_group"):
+        assert required in table["cols"]
+    return table
+
+
+def _buurt_names(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame | None) -> pd.Series | None:
+    """The name of the buurt each point lies in (None outside every buurt, or without buurt names)."""
+    if buurten is None or not len(buurten) or "buurtnaam" not in buurten.columns:
+        return None
+    joined = gpd.sjoin(points[["geometry"]], buurten[["buurtnaam", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    return joined["buurtnaam"].reindex(points.index)
+
+
+# --------------------------------------------------------------------------- other layers
+def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
+    """Gap layers by name: label, style, tooltip fields and simplified WGS84 geometry."""
+    out: dict[str, dict] = {}
+    for name, gdf in (gaps or {}).items():
+        gdf = _drawable(gdf)
+        if gdf is None:
+            continue
+        label, style, fields = _gap_style(name, gdf)
+        geoms = shapely.simplify(gdf.geometry.values, 2.0, preserve_topology=True)
+        wgs = _round_geoms(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(settings.crs_wgs84).values)
+        table = _table(gdf, [k for k, _ in fields])
+        props = [dict(zip(table["cols"], row)) for row in table["rows"]]
+        out[str(name)] = {"label": label, "style": style, "geo": _feature_collection(wgs, props),
+                          "fields": [{"key": k, "label": v} for k, v in fields]}
+    return out
+
+
+def _gap_style(name: str, gdf: gpd.GeoDataFrame) -> tuple[str, str, list[tuple[str, str]]]:
+    """Label, style and (column, Dutch label) tooltip fields of a gap layer; unknown layers get defaults."""
+    known = GAP_LAYERS.get(name)
+    if known:
+        label, style, fields = known["label"], known["style"], known["fields"]
+    else:
+        label, style = str(name).replace("_", " ").capitalize(), "knowledge"
+        fields = [(c, c.replace("_", " ")) for c in gdf.columns if c != gdf.geometry.name][:6]
+    return label, style, [(k, v) for k, v in fields if k in gdf.columns]
+
+
+def _welcoming_data(welcoming: gpd.GeoDataFrame | None) -> dict | None:
+    """Points of the welcoming-stage layer (kwartiermaken): stage, contact and freshness per place."""
+    w = _drawable(welcoming)
+    w = _with_lat_lon(w) if w is not None else None
+    if w is None or w.empty:
+        return None
+    stages = list(schema.codes("fase"))
+    w["fase"] = w["fase"].astype(object).where(w["fase"].isin(stages), "onbekend") if "fase" in w else "onbekend"
+    if "laatste_contact" in w:
+        w["laatste_contact"] = pd.to_datetime(w["laatste_contact"], errors="coerce")
+    if "contact_verouderd" in w:
+        w["contact_verouderd"] = _only_true(w["contact_verouderd"])
+    table = _table(w, ["lat", "lon", "naam", "soort", "categorie", "beheerder", "fase", "laatste_contact",
+                       "maanden_sinds_contact", "contact_verouderd"], keep_empty=True)
+    counts = w["fase"].value_counts()
+    months = settings.stale_contact_months
+    return {
+        "table": table,
+        "stages": [{"code": c, "label": schema.label("fase", c), "colour": safe_colour(schema.colour("fase", c)),
+                    "n": int(counts.get(c, 0))} for c in stages],
+        "stale_months": months,
+        "stale_label": f"contact ouder dan {months} maanden (of nooit vastgelegd)",
+    }
+
+
+def _relation_data(relations: gpd.GeoDataFrame | None) -> dict | None:
+    """Relation lines (van_naam, naar_naam, relatie) as a WGS84 feature collection."""
+    relations = _drawable(relations)
+    if relations is None:
+        return None
+    wgs = _round_geoms(relations.geometry.to_crs(settings.crs_wgs84).values)
+    table = _table(relations, ["van_naam", "naar_naam", "relatie"])
+    return _feature_collection(wgs, [dict(zip(table["cols"], row)) for row in table["rows"]])
+
+
+# --------------------------------------------------------------------------- meta
+def meta_date(meta: Mapping[str, Any] | None) -> date | None:
+    """The date of the data (``meta['datum']``, a date or an ISO text), or None."""
+    value = (meta or {}).get("datum")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return date.fromisoformat(value.strip())
+    return None
+
+
+def _meta(meta: Mapping[str, Any] | None, mode: str) -> dict:
+    """Title, area, date, sources, mode and notes as the page shows them (all text)."""
+    meta = dict(meta or {})
+    modus = str(meta.get("modus") or mode)
+    notes = meta.get("notes") or []
+    return {
+        "title": str(meta.get("title") or "ABCD-kaart"),
+        "gebied": str(meta.get("gebied") or ""),
+        "datum": _date_text(meta),
+        "bronnen": [str(s) for s in (meta.get("bronnen") or [])],
+        "modus": modus if modus in MODE_TEXT else "publiek",
+        "modus_label": schema.label("modus", modus),
+        "modus_uitleg": MODE_TEXT.get(modus, MODE_TEXT["publiek"]),
+        "fictief": bool(meta.get("fictief", False)),
+        "afstand": _distance_text(meta.get("afstand", settings.default_distance)),
+        "notes": [str(n) for n in ([notes] if isinstance(notes, str) else notes)],
+    }
+
+
+def _date_text(meta: Mapping[str, Any]) -> str:
+    """``meta['datum']`` as ``dd-mm-jjjj`` when it is a date (or ISO text), else as given."""
+    datum = meta_date(meta) or meta.get("datum") or ""
+    return str(datum.strftime("%d-%m-%Y") if hasattr(datum, "strftime") else datum)
+
+
+def _distance_text(afstand: Any) -> str:
+    """A walking distance for the page: a number becomes ``'500 m'``, a text stays as it is."""
+    if isinstance(afstand, (int, float)) and not isinstance(afstand, bool):
+        afstand = f"{afstand:g} m"
+    return str(afstand or "")

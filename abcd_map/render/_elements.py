@@ -1,0 +1,119 @@
+"""The folium pieces of the HTML map: the page, our script's layers and calls, layer-control names.
+
+Every piece only names a function of ``assets/map.js`` (``ABCD.<name>``) and hands
+it data serialised with :func:`abcd_map.render.escape.to_js` (via Jinja's
+``tojavascript``); no user text is ever spliced into JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import offlinefolium
+from branca.element import Element, MacroElement
+from offlinefolium.map import Layer
+from offlinefolium.plugins import MarkerCluster
+from offlinefolium.template import Template
+
+from ._style import asset_text, safe_colour
+from .escape import escape_html, to_js
+
+_LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+_LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
+
+
+class AbcdMap(offlinefolium.Map):
+    """A folium Map with only Leaflet's own assets plus abcd-map's data, CSS and script."""
+
+    default_js = [_LEAFLET_JS]
+    default_css = [_LEAFLET_CSS]
+
+    def __init__(self, data: dict, page_title: str, **kwargs: Any):
+        super().__init__(tiles=None, **kwargs)
+        self.abcd_data = data
+        self.page_title = page_title
+
+    def render(self, **kwargs: Any) -> None:
+        super().render(**kwargs)
+        header = self.get_root().header
+        # After Leaflet and plugins (added while rendering), so our CSS wins and L exists.
+        header.add_child(_Raw(f"<title>{escape_html(self.page_title)}</title>"), name="abcd_title")
+        header.add_child(_Raw(f"<style>{asset_text('map.css')}</style>"), name="abcd_css")
+        # JSON in a non-executed script block: parsed with JSON.parse (faster than a JS literal).
+        header.add_child(_Raw(f'<script type="application/json" id="abcd-data">{to_js(self.abcd_data)}</script>'),
+                         name="abcd_data")
+        header.add_child(_Raw(f"<script>{asset_text('map.js')}</script>"), name="abcd_js")
+
+
+class _Raw(Element):
+    """Literal HTML (branca's Element would run its text through Jinja)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:  # noqa: D102
+        return self._text
+
+
+def _js_name(name: str) -> str:
+    """A function name of ``ABCD`` in map.js: letters only, so it cannot carry code."""
+    if not re.fullmatch(r"[A-Za-z]+", name):
+        raise ValueError(name)
+    return name
+
+
+class JsLayer(Layer):
+    """A layer made by one of the ``ABCD.*`` factories in map.js."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = ABCD.{{ this.factory }}({{ this.arg|tojavascript }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, factory: str, arg: Any, name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "AbcdLayer"
+        self.factory = _js_name(factory)
+        self.arg = arg
+
+
+class Call(MacroElement):
+    """``ABCD.<fn>(<parent>[, arg]);`` in the map script."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "ABCD.{{ this.fn }}({{ this._parent.get_name() }}{% if this.arg is not none %}, "
+        "{{ this.arg|tojavascript }}{% endif %});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, fn: str, arg: Any = None):
+        super().__init__()
+        self._name = "AbcdCall"
+        self.fn = _js_name(fn)
+        self.arg = arg
+
+
+def layer_name(text: str, colour: str | None = None, count: int | None = None, swatch: str | None = None) -> str:
+    """HTML of a layer-control entry; the text is escaped (the control uses innerHTML).
+
+    ``colour`` adds a round dot (asset layers), ``swatch`` a gap-style swatch (``white``, ``knowledge``):
+    the layer list is the legend of these layers.
+    """
+    dot = f'<span class="abcd-swatch-dot" style="background:{safe_colour(colour)}"></span>' if colour else ""
+    if swatch and re.fullmatch(r"[a-z]+", swatch):
+        dot += f'<span class="abcd-swatch abcd-gap-{swatch}"></span>'
+    n = f' <span class="abcd-n">({count})</span>' if count is not None else ""
+    return f"{dot}{escape_html(text)}{n}"
+
+
+def cluster(m: offlinefolium.Map, label: str, colour: str, count: int, show: bool) -> MarkerCluster:
+    """A marker-cluster layer on ``m`` whose control entry shows a dot, the label and the count."""
+    layer = MarkerCluster(name=layer_name(label, colour, count), show=show, overlay=True, control=True,
+                          show_coverage_on_hover=False, max_cluster_radius=40,
+                          disable_clustering_at_zoom=17, spiderfy_on_max_zoom=True, chunked_loading=True)
+    layer.add_to(m)
+    return layer
