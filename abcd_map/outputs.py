@@ -55,20 +55,11 @@ def marked(table: pd.DataFrame, publication: Publication) -> pd.DataFrame:
     return out
 
 
-def map_layers(publication: Publication) -> dict:
-    """The keyword arguments every map of a publication shares (whole area and per wijk)."""
-    layers = publication.layers
-    return {"gaps": {k: v for k, v in layers.items() if k not in ("relaties", "gastvrijheid")},
-            "relations": layers.get("relaties"), "welcoming": layers.get("gastvrijheid"),
-            "meta": dict(publication.meta), "mode": publication.mode}
-
-
 def publication_map(publication: Publication):
     """The interactive map of a publication (an offlinefolium Map; shows itself in Jupyter)."""
-    from .render.map import render_map
+    from .render.map import publication_map as draw
 
-    publication = require_publication(publication)
-    return render_map(publication.buurten, publication.wijken, publication.assets, **map_layers(publication))
+    return draw(publication)
 
 
 @writer("kaart")
@@ -111,10 +102,9 @@ def write_metadata(publication: Publication, folder: Path) -> list[Path]:
 @writer("per-wijk", option="per_wijk")
 def write_per_wijk(publication: Publication, folder: Path) -> list[Path]:
     """``per-wijk/``: a map per wijk, an index page, and a PNG/PDF overview per wijk."""
-    from .render.map import render_per_wijk
+    from .render.map import publication_per_wijk
 
-    render_per_wijk(publication.buurten, publication.wijken, publication.assets, folder / "per-wijk",
-                    overviews=True, **map_layers(publication))
+    publication_per_wijk(publication, folder / "per-wijk", overviews=True)
     return [folder / "per-wijk"]
 
 
@@ -142,6 +132,10 @@ def write_outputs(publication: Publication, out: str | Path, **options: bool) ->
             if w.option is None or options.get(w.option):
                 names += [p.relative_to(tmp).parts[0] for p in w.func(publication, tmp)]
     return [out / n for n in dict.fromkeys(names)]
+
+
+#: Name in the package's public API.
+write_publication = write_outputs
 
 
 def write_everything(publication: Publication, out: str | Path) -> list[Path]:

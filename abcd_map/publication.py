@@ -33,6 +33,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from types import MappingProxyType
 
 import geopandas as gpd
@@ -40,7 +41,9 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, privacy, relations, schema, settings, welcoming
-from .stages import Analysis
+
+if TYPE_CHECKING:  # the gate needs the Analysis type only for annotations
+    from .stages import Analysis
 
 #: What publiek shows of a consenting person (besides the geometry).
 PUBLIC_PERSON_FIELDS = ("id", "naam", "soort", "categorie", "omschrijving", "doelgroepen")

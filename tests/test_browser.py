@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from abcd_map.render.map import render_map, save_map
+from abcd_map.render.map import draw_map, save_map
 
 from browser import Browser, find_chromium
 from test_map import HOSTILE, make_inputs
@@ -29,7 +29,7 @@ def _need_chromium():
 
 def _save(tmp_path, hostile: bool, name: str):
     d = make_inputs(hostile)
-    m = render_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
+    m = draw_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
                    welcoming=d["welcoming"], meta=d["meta"])
     return save_map(m, tmp_path / name)
 

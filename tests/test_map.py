@@ -1,4 +1,8 @@
-"""The HTML map without a browser: offline assets, Dutch layers, escaping, simplification, size."""
+"""The HTML map without a browser: offline assets, Dutch layers, escaping, simplification, size.
+
+These tests draw hand-made tables with `draw_map` (what a Publication's tables are drawn with);
+the privacy gate in front of the public `render_map` is tested in tests/test_publication.py.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from shapely.geometry import LineString, Point, box
 from abcd_map import schema, settings
 from abcd_map.render import map as mapmod
 from abcd_map.render.escape import escape_html, to_js
-from abcd_map.render.map import (day_names, map_html, metric_label, opening_masks, render_map, save_map,
+from abcd_map.render.map import (day_names, map_html, metric_label, opening_masks, draw_map, save_map,
                                  simplify_areas)
 
 CRS = "EPSG:28992"
@@ -137,7 +141,7 @@ def make_inputs(hostile: bool = False, n_extra_assets: int = 0) -> dict:
 
 def build(hostile: bool = False, **kw) -> str:
     d = make_inputs(hostile, **kw)
-    m = render_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
+    m = draw_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
                    welcoming=d["welcoming"], meta=d["meta"])
     return map_html(m)
 
@@ -182,7 +186,7 @@ def test_fictief_badge(html):
     assert "FICTIEF" in mapmod._asset_text("map.js")
     d = make_inputs()
     d["meta"]["fictief"] = False
-    real = map_html(render_map(d["buurten"], d["wijken"], d["assets"], meta=d["meta"]))
+    real = map_html(draw_map(d["buurten"], d["wijken"], d["assets"], meta=d["meta"]))
     assert page_data(real)["meta"]["fictief"] is False
 
 
@@ -217,7 +221,7 @@ def test_only_shown_columns_in_data():
     d = make_inputs()
     d["assets"]["adres_thuis_geheim"] = "Geheimstraat 1"
     d["buurten"]["p_65_plus"] = 33.0
-    html = map_html(render_map(d["buurten"], d["wijken"], d["assets"], meta=d["meta"]))
+    html = map_html(draw_map(d["buurten"], d["wijken"], d["assets"], meta=d["meta"]))
     assert "Geheimstraat" not in html
     data = page_data(html)
     assert "p_65_plus" not in data["buurten"]["table"]["cols"]
@@ -259,14 +263,14 @@ def test_metric_switch_offers_only_coverage_columns():
     d = make_inputs()
     d["buurten"]["dekking_toelichting"] = "zie rapport"
     d["buurten"]["inwoners_binnen_500m"] = 100.0
-    data = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"])))
+    data = page_data(map_html(draw_map(d["buurten"], d["wijken"], d["assets"])))
     assert [m["key"] for m in data["metrics"]] == ["dekking_500m", "instellingen_dekking_500m",
                                                    "senioren_dekking_300m"]
 
 
 def test_metric_switch_subset_with_labels():
     d = make_inputs()
-    m = render_map(d["buurten"], d["wijken"], d["assets"], metrics={"dekking_500m": "Alles, 500 m"})
+    m = draw_map(d["buurten"], d["wijken"], d["assets"], metrics={"dekking_500m": "Alles, 500 m"})
     data = page_data(map_html(m))
     assert [(x["key"], x["label"]) for x in data["metrics"]] == [("dekking_500m", "Alles, 500 m")]
 
@@ -275,7 +279,7 @@ def test_rows_without_geometry_are_skipped():
     d = make_inputs()
     d["buurten"].loc[1, "geometry"] = None
     d["assets"].loc[0, "geometry"] = None
-    data = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"])))
+    data = page_data(map_html(draw_map(d["buurten"], d["wijken"], d["assets"])))
     assert len(data["buurten"]["geo"]["features"]) == 3
     assert len(data["assets"]["rows"]) == 6
 
@@ -368,9 +372,9 @@ def test_welcoming_layer(html):
 
 def test_welcoming_layer_optional():
     d = make_inputs()
-    data = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"])))
+    data = page_data(map_html(draw_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"])))
     assert data["welcoming"] is None
-    empty = page_data(map_html(render_map(d["buurten"], d["wijken"], d["assets"], welcoming=d["welcoming"].iloc[:0])))
+    empty = page_data(map_html(draw_map(d["buurten"], d["wijken"], d["assets"], welcoming=d["welcoming"].iloc[:0])))
     assert empty["welcoming"] is None
 
 
@@ -430,7 +434,7 @@ def test_hostile_strings_only_escaped(hostile_html):
 def test_hostile_strings_in_layer_names():
     d = make_inputs()
     d["assets"]["categorie"] = "instellingen"
-    html = map_html(render_map(d["buurten"], d["wijken"], d["assets"], gaps={"<b>x</b>_`${y}`": d["gaps"]["kennisgaten"]}))
+    html = map_html(draw_map(d["buurten"], d["wijken"], d["assets"], gaps={"<b>x</b>_`${y}`": d["gaps"]["kennisgaten"]}))
     control = html[html.rindex("L.control.groupedLayers"):]
     assert "<b>" not in control and "\\u003cb\\u003e" not in control
     assert "\\u0026lt;b\\u0026gt;x\\u0026lt;/b\\u0026gt; `${y}`" in control
@@ -506,7 +510,7 @@ def test_demo_sized_map_is_small(tmp_path):
     html = build(n_extra_assets=150)
     size = len(html.encode("utf-8"))
     assert size < 350_000, size
-    path = save_map(render_map(**{k: v for k, v in make_inputs().items()
+    path = save_map(draw_map(**{k: v for k, v in make_inputs().items()
                                   if k in ("buurten", "wijken", "assets")}), tmp_path / "kaart.html")
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["kaart.html"]
@@ -527,16 +531,16 @@ def test_save_is_atomic(tmp_path, monkeypatch):
 
 
 def test_empty_inputs_render():
-    html = map_html(render_map(None, None, None))
+    html = map_html(draw_map(None, None, None))
     assert 'id="abcd-data"' in html
 
 
 # ---------------------------------------------------------------- per wijk, static
 def test_render_per_wijk(tmp_path):
-    from abcd_map.render.map import render_per_wijk
+    from abcd_map.render.map import draw_per_wijk
 
     d = make_inputs(hostile=True)
-    paths = render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, gaps=d["gaps"],
+    paths = draw_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, gaps=d["gaps"],
                             relations=d["relations"], welcoming=d["welcoming"], meta=d["meta"])
     assert paths[0].name == "index.html"
     assert sorted(p.name for p in paths[1:]) == ["wijk-WK01.html", "wijk-WK02.html"]
@@ -550,10 +554,10 @@ def test_render_per_wijk(tmp_path):
 
 
 def test_render_per_wijk_with_overviews_links_them(tmp_path):
-    from abcd_map.render.map import render_per_wijk
+    from abcd_map.render.map import draw_per_wijk
 
     d = make_inputs()
-    paths = render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=d["meta"], overviews=True)
+    paths = draw_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=d["meta"], overviews=True)
     names = {p.name for p in paths}
     assert {"overzicht-WK01.png", "overzicht-WK01.pdf", "overzicht-WK02.png", "overzicht-WK02.pdf"} <= names
     index = paths[0].read_text(encoding="utf-8")
@@ -588,12 +592,12 @@ def _names_per_wijk(paths) -> dict:
     ([300, 1500, 2000], {"margin": 100}, False),    # an explicit margin wins over both
 ])
 def test_render_per_wijk_margin_is_the_runs_walking_distance(tmp_path, afstanden, kw, wk02_has_far):
-    from abcd_map.render.map import render_per_wijk
+    from abcd_map.render.map import draw_per_wijk
 
     assert settings.default_distance < 1000
     d = _far_asset_inputs()
     meta = d["meta"] | ({"afstanden": afstanden} if afstanden else {})
-    names = _names_per_wijk(render_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=meta, **kw))
+    names = _names_per_wijk(draw_per_wijk(d["buurten"], d["wijken"], d["assets"], tmp_path, meta=meta, **kw))
     assert ("Verre Tuin" in names["wijk-WK02"]) is wk02_has_far
     assert "Verre Tuin" not in names["wijk-WK01"]  # 1600 m away: beyond every margin above
     assert "Buurthuis De Linde" in names["wijk-WK01"]

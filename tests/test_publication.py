@@ -188,3 +188,15 @@ def test_build_result_keeps_its_old_attributes():
     assert len(result.all_assets) >= len(result.visible_assets)
     assert result.meta["hoofdafstand"] == 500.0 and result.network is not None
     assert {"witte_vlekken", "kennisgaten", "gastvrijheid"} <= set(result.layers)
+
+
+def test_public_render_map_passes_the_gate_first():
+    """abcd_map.render_map on your own GeoDataFrames filters for the mode before drawing."""
+    import abcd_map as am
+    from abcd_map.render.map import map_html
+
+    areas, assets = _areas(), _assets()
+    html = map_html(am.render_map(areas, areas.dissolve("wijkcode").reset_index(), assets))
+    assert "Wendeline Toestemming" in html and "Zebulon Geheim" not in html and "06-11112222" not in html
+    team = map_html(am.render_map(areas, areas.dissolve("wijkcode").reset_index(), assets, mode="team"))
+    assert "Zebulon Geheim" in team and "Thuisweg" not in team

@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from .. import hours, schema, settings
+from ..geo import assign_areas
 from ..metrics import coverage_columns
 from ..welcoming import stale_contact
 from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, category_info, count_label, has_no_data, labels,
@@ -414,9 +415,7 @@ def _buurt_names(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame | None) -> 
     """The name of the buurt each point lies in (None outside every buurt, or without buurt names)."""
     if buurten is None or not len(buurten) or "buurtnaam" not in buurten.columns:
         return None
-    joined = gpd.sjoin(points[["geometry"]], buurten[["buurtnaam", "geometry"]], how="left", predicate="within")
-    joined = joined[~joined.index.duplicated()]
-    return joined["buurtnaam"].reindex(points.index)
+    return assign_areas(points, buurten, code="buurtnaam")
 
 
 # --------------------------------------------------------------------------- other layers

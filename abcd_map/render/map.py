@@ -29,6 +29,7 @@ from offlinefolium.plugins import GroupedLayerControl
 
 from .. import settings
 from ..export import write_atomic
+from ..publication import Publication, publish_frames, require_publication
 from ..metrics import main_distance
 from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, SMALL_GROUP, day_names, day_parts, group_counts,
                     opening_masks, page_data, simplify_areas, with_geometry)
@@ -51,7 +52,7 @@ SMALL_LAYER_LABEL = "Kleine plekken (bankjes, picknicktafels …)"
 
 
 # --------------------------------------------------------------------------- one map
-def render_map(
+def draw_map(
     buurten: gpd.GeoDataFrame | None,
     wijken: gpd.GeoDataFrame | None,
     assets: gpd.GeoDataFrame | None,
@@ -64,7 +65,11 @@ def render_map(
     mode: str = "publiek",
     online_background: bool = True,
 ) -> offlinefolium.Map:
-    """Build the interactive, offline HTML map.
+    """Draw the interactive, offline HTML map of exactly the tables given (no privacy filtering).
+
+    Used on the tables of a :class:`~abcd_map.publication.Publication` (see
+    :func:`publication_map`); callers with their own GeoDataFrames use :func:`render_map`,
+    which passes them through the privacy gate first.
 
     Parameters
     ----------
@@ -199,13 +204,93 @@ def save_map(m: offlinefolium.Map, path: str | os.PathLike) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- through the privacy gate
+def _layer_kwargs(publication: Publication) -> dict:
+    """The keyword arguments every map of a publication shares (whole area and per wijk)."""
+    layers = publication.layers
+    return {"gaps": {k: v for k, v in layers.items() if k not in ("relaties", "gastvrijheid")},
+            "relations": layers.get("relaties"), "welcoming": layers.get("gastvrijheid"),
+            "meta": dict(publication.meta), "mode": publication.mode}
+
+
+def publication_map(publication: Publication, *, metrics: Sequence[str] | Mapping[str, str] | None = None,
+                    online_background: bool = True) -> offlinefolium.Map:
+    """The interactive map of a publication (shows itself in Jupyter; save it with :func:`save_map`)."""
+    pub = require_publication(publication)
+    return draw_map(pub.buurten, pub.wijken, pub.assets, metrics=metrics, online_background=online_background,
+                    **_layer_kwargs(pub))
+
+
+def publication_per_wijk(publication: Publication, out_dir: str | os.PathLike, *, overviews: bool = False,
+                         metrics: Sequence[str] | Mapping[str, str] | None = None) -> list[Path]:
+    """A map per wijk (and with ``overviews`` a PNG/PDF overview) of a publication, with an index page."""
+    pub = require_publication(publication)
+    return draw_per_wijk(pub.buurten, pub.wijken, pub.assets, out_dir, metrics=metrics, overviews=overviews,
+                         distance=pub.main_distance, **_layer_kwargs(pub))
+
+
+def _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode) -> Publication:
+    layers = {**(gaps or {}), "relaties": relations, "gastvrijheid": welcoming}
+    return publish_frames(buurten, wijken, assets, mode=mode, meta=meta,
+                          layers={k: v for k, v in layers.items() if v is not None})
+
+
+def render_map(
+    buurten: gpd.GeoDataFrame | None,
+    wijken: gpd.GeoDataFrame | None,
+    assets: gpd.GeoDataFrame | None,
+    *,
+    metrics: Sequence[str] | Mapping[str, str] | None = None,
+    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
+    relations: gpd.GeoDataFrame | None = None,
+    welcoming: gpd.GeoDataFrame | None = None,
+    meta: Mapping[str, Any] | None = None,
+    mode: str = "publiek",
+    online_background: bool = True,
+) -> offlinefolium.Map:
+    """The interactive, offline HTML map of your own tables, after the privacy gate for ``mode``.
+
+    The tables pass :func:`abcd_map.publication.publish_frames` first (in publiek: persons
+    only with consent and only their public fields, no team working data, relations only
+    between non-persons, welcoming stages only ``ontvangend``), then :func:`draw_map` draws
+    them. Arguments as for :func:`draw_map`.
+    """
+    pub = _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode)
+    return publication_map(pub, metrics=metrics, online_background=online_background)
+
+
+def render_per_wijk(
+    buurten: gpd.GeoDataFrame,
+    wijken: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame | None,
+    out_dir: str | os.PathLike,
+    *,
+    metrics: Sequence[str] | Mapping[str, str] | None = None,
+    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
+    relations: gpd.GeoDataFrame | None = None,
+    welcoming: gpd.GeoDataFrame | None = None,
+    meta: Mapping[str, Any] | None = None,
+    mode: str = "publiek",
+    margin: float | None = None,
+    overviews: bool = False,
+    distance: float | None = None,
+) -> list[Path]:
+    """One map per wijk plus an index of your own tables, after the privacy gate for ``mode``.
+
+    Arguments as for :func:`draw_per_wijk`.
+    """
+    pub = _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode)
+    return draw_per_wijk(pub.buurten, pub.wijken, pub.assets, out_dir, metrics=metrics, margin=margin,
+                         overviews=overviews, distance=distance, **_layer_kwargs(pub))
+
+
 # --------------------------------------------------------------------------- one map per wijk
 def file_slug(code: object) -> str:
     """A safe file-name part for a wijk code (the same in maps and overviews)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "_", str(code)).strip("_") or "wijk"
 
 
-def render_per_wijk(
+def draw_per_wijk(
     buurten: gpd.GeoDataFrame,
     wijken: gpd.GeoDataFrame,
     assets: gpd.GeoDataFrame | None,
@@ -262,7 +347,7 @@ def render_per_wijk(
             continue
         name = str(wijk.get("wijknaam") or code)
         near = _near(layers, shapely.buffer(wijk.geometry, margin))
-        m = render_map(wb, wijken[wijken["wijkcode"] == code], near["assets"], metrics=metrics, gaps=near["gaps"],
+        m = draw_map(wb, wijken[wijken["wijkcode"] == code], near["assets"], metrics=metrics, gaps=near["gaps"],
                        relations=near["relations"], welcoming=near["welcoming"],
                        meta=meta | {"title": f"{base_title} — {name}", "gebied": name}, mode=mode)
         fname = f"wijk-{file_slug(code)}.html"
