@@ -18,7 +18,6 @@ What the loaders repair, always with a Dutch note:
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 from functools import lru_cache
@@ -30,8 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import schema, settings
-from ..errors import InputError, InputProblem, OfflineError, note
+from .. import _http, schema, settings
+from ..errors import InputError, InputProblem, note
 
 #: Values at or below this are CBS codes for "secret" or "missing".
 CBS_SENTINEL_MAX = -99990
@@ -512,18 +511,11 @@ def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoD
 
 def _http_get(url: str, params: dict[str, Any], timeout: float = PDOK_TIMEOUT) -> dict:
     """GET a JSON document; the only network call of this module (tests replace it)."""
-    import requests
-
-    try:
-        resp = requests.get(url, params=params, timeout=timeout)
-        resp.raise_for_status()
-        return resp.json()
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise OfflineError(
-            "PDOK is niet bereikbaar (geen internetverbinding of de dienst reageert niet binnen "
-            f"{timeout:.0f} seconden). Download de buurtkaart zelf of probeer het later opnieuw.") from exc
-    except (requests.HTTPError, ValueError) as exc:
-        raise OfflineError(f"PDOK gaf een onbruikbaar antwoord: {exc}") from exc
+    return _http.get_json(
+        url, params, timeout=timeout,
+        offline_message="PDOK is niet bereikbaar (geen internetverbinding of de dienst reageert niet binnen "
+                        f"{timeout:.0f} seconden). Download de buurtkaart zelf of probeer het later opnieuw.",
+        unusable_message="PDOK gaf een onbruikbaar antwoord")
 
 
 def _pdok_filter(gemeente: str) -> str:
@@ -539,7 +531,6 @@ def _pdok_filter(gemeente: str) -> str:
 
 def _pdok_features(layer: str, gemeente: str, cache: bool) -> list[dict]:
     """All features of a PDOK layer for one gemeente (paged, cached as JSON)."""
-    folder = settings.cache_folder() / "pdok"
     features: list[dict] = []
     start = 0
     while True:
@@ -549,17 +540,9 @@ def _pdok_features(layer: str, gemeente: str, cache: bool) -> list[dict]:
             "srsName": "EPSG:28992", "count": PDOK_PAGE, "startIndex": start,
             "filter": _pdok_filter(gemeente),
         }
-        key = hashlib.sha1(json.dumps([PDOK_WFS, params], sort_keys=True).encode()).hexdigest()[:16]
-        cached = folder / f"{layer}_{key}.json"
-        if cache and cached.exists():
-            doc = json.loads(cached.read_text(encoding="utf-8"))
-        else:
-            doc = _http_get(PDOK_WFS, params)
-            if cache:
-                folder.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_suffix(".tmp")
-                tmp.write_text(json.dumps(doc), encoding="utf-8")
-                tmp.replace(cached)
+        path = _http.cache_path("pdok", json.dumps([PDOK_WFS, params], sort_keys=True), prefix=f"{layer}_",
+                                algorithm="sha1", length=16)
+        doc = _http.cached_json(path, lambda: _http_get(PDOK_WFS, params), read=cache, write=cache)
         page = doc.get("features", [])
         features.extend(page)
         if len(page) < PDOK_PAGE:

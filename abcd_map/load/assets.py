@@ -15,9 +15,7 @@ is row 1.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 import math
 import re
 import unicodedata
@@ -31,8 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import schema, settings
-from ..errors import InputError, InputProblem, OfflineError, note
+from .. import _http, schema, settings
+from ..errors import InputError, InputProblem, note
 
 #: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
 PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
@@ -175,22 +173,12 @@ def geocode_addresses(df: pd.DataFrame, *, cache: bool = True) -> gpd.GeoSeries:
         person = pd.Series(False, index=df.index)
     # a query is cacheable only if no person row asks for it
     private = set(queries[person.astype(bool)])
-    folder = settings.cache_folder() / "geocode"
     found: dict[str, shapely.Point | None] = {}
     for query in queries[queries != ""].unique():
-        key = hashlib.sha256(query.lower().encode("utf-8")).hexdigest()
-        cache_file = folder / f"{key}.json"
-        if cache and cache_file.exists():
-            found[query] = _point_from_cache(cache_file)
-            continue
-        found[query] = _pdok_lookup(query)
-        if cache and query not in private:
-            folder.mkdir(parents=True, exist_ok=True)
-            point = found[query]
-            payload = {"x": point.x, "y": point.y} if point is not None else {"x": None, "y": None}
-            tmp = cache_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(payload), encoding="utf-8")
-            tmp.replace(cache_file)
+        path = _http.cache_path("geocode", query.lower())
+        payload = _http.cached_json(path, lambda: _pdok_lookup(query), read=cache,
+                                    write=cache and query not in private)
+        found[query] = _point_from_payload(payload)
     return gpd.GeoSeries([found.get(q) for q in queries], index=df.index, crs=settings.crs)
 
 
@@ -1028,36 +1016,27 @@ def _classify(first: np.ndarray, second: np.ndarray):
 
 def _http_get_json(url: str, params: dict, timeout: float) -> dict:
     """GET a JSON document; the one place that touches the network (tests replace it)."""
-    import requests
-
-    try:
-        response = requests.get(url, params=params, timeout=timeout)
-        response.raise_for_status()
-        return response.json()
-    except requests.RequestException as exc:
-        raise OfflineError(
-            "De PDOK Locatieserver is niet bereikbaar; controleer de internetverbinding "
-            "of vul lat/lon in plaats van adressen in.") from exc
+    return _http.get_json(
+        url, params, timeout=timeout,
+        offline_message="De PDOK Locatieserver is niet bereikbaar; controleer de internetverbinding "
+                        "of vul lat/lon in plaats van adressen in.")
 
 
-def _pdok_lookup(query: str) -> shapely.Point | None:
+def _pdok_lookup(query: str) -> dict:
+    """RD coordinates ``{"x": .., "y": ..}`` of an address (None values: not found)."""
     params = {"q": query, "rows": 1, "fq": "type:adres"}
     data = _http_get_json(PDOK_LOCATIESERVER_URL, params, GEOCODE_TIMEOUT)
     docs = (data.get("response") or {}).get("docs") or []
-    if not docs or not docs[0].get("centroide_rd"):
-        return None
-    point = shapely.from_wkt(docs[0]["centroide_rd"])
-    return point if isinstance(point, shapely.Point) and not point.is_empty else None
+    point = shapely.from_wkt(docs[0]["centroide_rd"]) if docs and docs[0].get("centroide_rd") else None
+    if not isinstance(point, shapely.Point) or point.is_empty:
+        return {"x": None, "y": None}
+    return {"x": point.x, "y": point.y}
 
 
-def _point_from_cache(path: Path) -> shapely.Point | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _point_from_payload(payload: dict) -> shapely.Point | None:
+    if payload.get("x") is None or payload.get("y") is None:
         return None
-    if data.get("x") is None or data.get("y") is None:
-        return None
-    return shapely.Point(float(data["x"]), float(data["y"]))
+    return shapely.Point(float(payload["x"]), float(payload["y"]))
 
 
 # --------------------------------------------------------------------------- merging helpers
