@@ -31,6 +31,7 @@ import shapely
 
 from .. import _http, schema, settings
 from ..errors import InputError, InputProblem, note
+from ..relation_text import RelationItem, format_relation_text, parse_relation_text
 
 #: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
 PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
@@ -873,36 +874,45 @@ def _dates(p: _Problems, values: pd.Series) -> pd.Series:
 
 
 def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
+    """The loader's form of each ``relaties`` cell (see :mod:`abcd_map.relation_text`), problems recorded."""
     known = {key: value for key, value in zip(ids.str.casefold(), ids) if value}
-    expected_kind = _labels("relatie")
     out = []
     for pos, value in enumerate(values.tolist()):
-        parts: list[str] = []
+        pairs: list[tuple[str, str]] = []
         # 'verwijst naar:A12; partner van:A03, A04' -- one kind may name several ids
-        for item in re.split(r"[;\n]", value):
-            item = item.strip()
-            if not item:
+        for item in parse_relation_text(value):
+            if not _relation_item_readable(p, pos, item):
                 continue
-            kind, sep, targets = (s.strip() for s in item.partition(":"))
-            if not sep or not kind or not targets.strip(", "):
-                p.add("relatie niet leesbaar", pos=pos, column="relaties", value=item,
-                      expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
-                continue
-            code = schema.parse_value("relatie", kind)
-            if code is None:
-                p.add(f"onbekende soort relatie '{kind}'", pos=pos, column="relaties", value=item,
-                      expected=expected_kind)
-            for target in (t.strip() for t in targets.split(",")):
-                if not target:
-                    continue
-                target_id = known.get(target.casefold())
-                if target_id is None:
-                    p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
-                          column="relaties", value=item, expected="een id uit de kolom 'id'")
-                if code and target_id:
-                    parts.append(f"{code}:{target_id}")
-        out.append("; ".join(parts))
+            targets = _relation_targets(p, pos, item, known)  # checked even when the type is unknown
+            if item.code:
+                pairs.extend((item.code, target) for target in targets)
+        out.append(format_relation_text(pairs))
     return pd.Series(out, dtype=str)
+
+
+def _relation_item_readable(p: _Problems, pos: int, item: RelationItem) -> bool:
+    """Whether an item has a type and ids; records unreadable items and unknown types."""
+    if not item.kind or not item.targets:
+        p.add("relatie niet leesbaar", pos=pos, column="relaties", value=item.text,
+              expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
+        return False
+    if not item.code:
+        p.add(f"onbekende soort relatie '{item.kind}'", pos=pos, column="relaties", value=item.text,
+              expected=_labels("relatie"))
+    return True
+
+
+def _relation_targets(p: _Problems, pos: int, item: RelationItem, known: dict[str, str]) -> list[str]:
+    """The ids (as in the id column) an item names; records ids that are not in the file."""
+    found = []
+    for target in item.targets:
+        target_id = known.get(target.casefold())
+        if target_id is None:
+            p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
+                  column="relaties", value=item.text, expected="een id uit de kolom 'id'")
+        else:
+            found.append(target_id)
+    return found
 
 
 def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
