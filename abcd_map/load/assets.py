@@ -654,164 +654,211 @@ def _labels(field: str) -> str:
     return ", ".join(label.lower() for label in vocabulary_labels(field).values())
 
 
+class _Cells:
+    """The user's table with canonical column names; a missing column reads as empty cells."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.n = len(frame)
+
+    def has(self, column: str) -> bool:
+        return column in self.frame.columns
+
+    def raw(self, column: str) -> pd.Series:
+        return self.frame[column] if self.has(column) else pd.Series([None] * self.n, dtype=object)
+
+    def text(self, column: str) -> pd.Series:
+        return self.raw(column).map(_as_text).astype(str)
+
+
 def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
-    file = table.file
+    """The asset table of a file as read, or None and every problem in it.
+
+    One step per column group, in the order the problems used to be listed.
+    """
+    cells, headers = _canonical_cells(table)
+    p = _Problems(table.file, table.rows, headers)
+    p.items.extend(table.problems)
+    has_location = _check_columns(p, cells, table.geometry, headers)
+    ids = _check_ids(p, cells, table)
+    values = {"id": ids, "naam": _check_names(p, cells)}
+    values.update(_check_vocabularies(p, cells))
+    booleans = _check_booleans(p, cells, values["soort"])
+    values["laatste_contact"] = _dates(p, cells.raw("laatste_contact"))
+    values["capaciteit"] = _check_capacity(p, cells)
+    values.update(_check_email_website(p, cells))
+    values["relaties"] = _relations(p, cells.text("relaties"), ids)
+    x, y = _check_locations(p, cells, table.geometry, headers, values["soort"], geocode=geocode,
+                            has_location=has_location)
+    problems = p.sorted()
+    if problems:
+        return None, problems
+    return _asset_table(cells, values, booleans, x, y, table.rows), []
+
+
+def _canonical_cells(table: _Table) -> tuple[_Cells, dict[str, str]]:
+    """Cells under canonical column names, and canonical name -> the user's header."""
     rename = schema.rename_columns(list(table.frame.columns), "assets")
     headers = {canon: orig for orig, canon in rename.items()}
     ignored = [c for c in table.frame.columns if c not in rename]
     if ignored:
         names = ", ".join(f"'{c}'" for c in ignored)
-        note(f"{Path(file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
+        note(f"{Path(table.file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
     df = table.frame[list(rename)].rename(columns=rename).reset_index(drop=True)
-    n = len(df)
-    p = _Problems(file, table.rows, headers)
-    p.items.extend(table.problems)
+    return _Cells(df), headers
 
-    def raw(column: str) -> pd.Series:
-        return df[column] if column in df.columns else pd.Series([None] * n, dtype=object)
 
-    def text(column: str) -> pd.Series:
-        return raw(column).map(_as_text).astype(str)
-
-    # ---- columns that must be there
+def _check_columns(p: _Problems, cells: _Cells, geometry: gpd.GeoSeries | None,
+                   headers: dict[str, str]) -> bool:
+    """Record missing required and paired columns; whether the file has any way to locate a row."""
     for column in ("naam", "soort"):
-        if column not in df.columns:
-            p.add("verplichte kolom ontbreekt", column=column,
-                  expected=f"een kolom '{column}'")
-    cols = set(df.columns)
+        if not cells.has(column):
+            p.add("verplichte kolom ontbreekt", column=column, expected=f"een kolom '{column}'")
+    cols = set(cells.frame.columns)
     for a, b in (("lat", "lon"), ("lon", "lat"), ("x", "y"), ("y", "x")):
         if a in cols and b not in cols:
             p.add(f"kolom '{b}' ontbreekt naast kolom '{headers[a]}'", column=a,
                   expected=f"zowel '{a}' als '{b}'")
-    has_location = (table.geometry is not None or {"lat", "lon"} <= cols or {"x", "y"} <= cols
+    has_location = (geometry is not None or {"lat", "lon"} <= cols or {"x", "y"} <= cols
                     or "adres" in cols)
     if not has_location and not ({"lat", "lon", "x", "y"} & cols):
         p.add("geen kolommen voor de locatie", column=None, expected=_EXPECTED_LOCATION)
+    return has_location
 
-    # ---- id
-    if "id" in df.columns:
-        ids = text("id")
-        p.add_where(ids == "", "id is leeg", column="id", expected="een unieke code, bijv. A01")
-        keys = ids.str.casefold()
-        dup = keys.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
-        for _, positions in pd.Series(np.flatnonzero(dup)).groupby(keys[dup].to_numpy()):
-            first = int(positions.iat[0])
-            for pos in positions.iloc[1:]:
-                p.add(f"id komt dubbel voor (rij {table.rows[first]} en rij {table.rows[int(pos)]})",
-                      pos=int(pos), column="id", value=ids.iat[int(pos)], expected="een unieke code per rij")
-    else:
-        width = max(4, len(str(n)))
-        ids = pd.Series([f"A{i:0{width}d}" for i in range(1, n + 1)], dtype=str)
-        note(f"{Path(file).name}: geen kolom 'id'; de rijen krijgen de codes "
+
+def _check_ids(p: _Problems, cells: _Cells, table: _Table) -> pd.Series:
+    """The ids (empty and duplicate ones recorded), or A0001.. when the file has no id column."""
+    if not cells.has("id"):
+        width = max(4, len(str(cells.n)))
+        ids = pd.Series([f"A{i:0{width}d}" for i in range(1, cells.n + 1)], dtype=str)
+        note(f"{Path(table.file).name}: geen kolom 'id'; de rijen krijgen de codes "
              f"{ids.iat[0]} tot en met {ids.iat[-1]}.")
+        return ids
+    ids = cells.text("id")
+    p.add_where(ids == "", "id is leeg", column="id", expected="een unieke code, bijv. A01")
+    keys = ids.str.casefold()
+    dup = keys.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
+    for _, positions in pd.Series(np.flatnonzero(dup)).groupby(keys[dup].to_numpy()):
+        first = int(positions.iat[0])
+        for pos in positions.iloc[1:]:
+            p.add(f"id komt dubbel voor (rij {table.rows[first]} en rij {table.rows[int(pos)]})",
+                  pos=int(pos), column="id", value=ids.iat[int(pos)], expected="een unieke code per rij")
+    return ids
 
-    # ---- naam
-    naam = text("naam")
-    if "naam" in df.columns:
+
+def _check_names(p: _Problems, cells: _Cells) -> pd.Series:
+    naam = cells.text("naam")
+    if cells.has("naam"):
         p.add_where(naam == "", "naam is leeg", column="naam")
+    return naam
 
-    # ---- soort, categorie, fase, doelgroepen
-    soort = _vocab_column(p, text("soort"), "soort", "soort", present="soort" in df.columns,
+
+def _check_vocabularies(p: _Problems, cells: _Cells) -> dict[str, pd.Series]:
+    """soort, categorie (default per soort), fase (default 'onbekend') and doelgroepen as codes."""
+    soort = _vocab_column(p, cells.text("soort"), "soort", "soort", present=cells.has("soort"),
                           required=True, message="onbekende soort")
-    defaults = kind_defaults()
-    default_cat = soort.map(defaults["categorie"].to_dict()).fillna("").astype(str)
-    categorie = _vocab_column(p, text("categorie"), "categorie", "categorie",
-                              present="categorie" in df.columns, required=False,
+    default_cat = soort.map(kind_defaults()["categorie"].to_dict()).fillna("").astype(str)
+    categorie = _vocab_column(p, cells.text("categorie"), "categorie", "categorie",
+                              present=cells.has("categorie"), required=False,
                               message="onbekende categorie")
-    categorie = categorie.where(categorie != "", default_cat)
-    fase = _vocab_column(p, text("fase"), "fase", "fase", present="fase" in df.columns,
+    fase = _vocab_column(p, cells.text("fase"), "fase", "fase", present=cells.has("fase"),
                          required=False, message="onbekende fase")
-    fase = fase.where(fase != "", "onbekend")
-    doelgroepen = _target_groups(p, text("doelgroepen"))
+    return {
+        "soort": soort,
+        "categorie": categorie.where(categorie != "", default_cat),
+        "fase": fase.where(fase != "", "onbekend"),
+        "doelgroepen": _target_groups(p, cells.text("doelgroepen")),
+    }
 
-    # ---- booleans
-    meeting = {k: bool(schema.parse_bool(v)) for k, v in defaults["ontmoetingsplek"].items()}
+
+def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, pd.Series]:
+    """The yes/no columns; an empty ``ontmoetingsplek`` takes the default of the soort."""
+    meeting = {k: bool(schema.parse_bool(v)) for k, v in kind_defaults()["ontmoetingsplek"].items()}
     default_meeting = pd.Series([meeting.get(code, False) for code in soort], dtype=bool)
     booleans: dict[str, pd.Series] = {}
     for column in BOOL_COLUMNS:
-        values = text(column)
+        values = cells.text(column)
         parsed = values.map(schema.parse_bool)
         p.add_where(parsed.isna() & (values != ""), "geen ja/nee-waarde", column=column,
                     values=values, expected="ja of nee")
-        default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=df.index)
+        default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=cells.frame.index)
         booleans[column] = parsed.where(values != "", default).fillna(False).astype(bool)
+    return booleans
 
-    # ---- laatste_contact
-    contact = _dates(p, raw("laatste_contact"))
 
-    # ---- capaciteit
-    capacity, bad = _parse_numbers(raw("capaciteit"))
-    p.add_where(bad, "geen getal", column="capaciteit", values=text("capaciteit"),
+def _check_capacity(p: _Problems, cells: _Cells) -> np.ndarray:
+    capacity, bad = _parse_numbers(cells.raw("capaciteit"))
+    p.add_where(bad, "geen getal", column="capaciteit", values=cells.text("capaciteit"),
                 expected="een aantal, bijv. 25")
     p.add_where(capacity < 0, "capaciteit kan niet negatief zijn", column="capaciteit",
-                values=text("capaciteit"), expected="0 of meer")
+                values=cells.text("capaciteit"), expected="0 of meer")
+    return capacity
 
-    # ---- email, website
-    email = text("email").str.replace(r"^mailto:", "", regex=True, case=False).str.strip()
+
+def _check_email_website(p: _Problems, cells: _Cells) -> dict[str, pd.Series]:
+    """E-mail without 'mailto:', website with 'https://' added when it has no scheme."""
+    email = cells.text("email").str.replace(r"^mailto:", "", regex=True, case=False).str.strip()
     p.add_where((email != "") & ~email.str.match(_EMAIL_RE.pattern), "lijkt geen e-mailadres",
                 column="email", values=email, expected="bijv. naam@voorbeeld.nl")
-    website = text("website")
+    website = cells.text("website")
     website = website.where((website == "") | website.str.match(_URL_SCHEME_RE.pattern, case=False),
                             "https://" + website)
     bad_site = (website != "") & ~website.str.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/]+\.[^\s]+$")
-    p.add_where(bad_site, "lijkt geen webadres", column="website", values=text("website"),
+    p.add_where(bad_site, "lijkt geen webadres", column="website", values=cells.text("website"),
                 expected="bijv. www.voorbeeld.nl")
+    return {"email": email, "website": website}
 
-    # ---- relaties (need the ids)
-    relaties = _relations(p, text("relaties"), ids)
 
-    # ---- location
-    adres = text("adres")
-    x, y, failed = _locate(p, df, table.geometry, headers, n)
+def _check_locations(p: _Problems, cells: _Cells, geometry: gpd.GeoSeries | None, headers: dict[str, str],
+                     soort: pd.Series, *, geocode: bool, has_location: bool) -> tuple[np.ndarray, np.ndarray]:
+    """RD x and y per row: from geometry or coordinates, else (with ``geocode``) from the address."""
+    adres = cells.text("adres")
+    x, y, failed = _locate(p, cells.frame, geometry, headers, cells.n)
     unlocated = np.isnan(x) & ~failed
     address_only = unlocated & (adres != "").to_numpy()
     if geocode and address_only.any():
-        rows = np.flatnonzero(address_only)
-        query = pd.DataFrame({"adres": adres.iloc[rows].to_numpy(),
-                              "postcode": text("postcode").iloc[rows].to_numpy(),
-                              "plaats": text("plaats").iloc[rows].to_numpy(),
-                              "soort": soort.iloc[rows].to_numpy()})
-        points = geocode_addresses(query)
-        for pos, point in zip(rows, points):
-            if point is None or point.is_empty:
-                p.add("adres niet gevonden bij de PDOK Locatieserver", pos=int(pos), column="adres",
-                      value=adres.iat[pos], expected="straat, huisnummer en plaats of postcode")
-            else:
-                x[pos], y[pos] = point.x, point.y
+        _geocode_rows(p, cells, soort, np.flatnonzero(address_only), x, y)
     elif address_only.any():
         p.add_where(address_only, _ADDRESS_ONLY, column="adres", values=adres)
     if has_location:
         p.add_where(unlocated & ~address_only, "geen locatie", column=None,
                     expected=_EXPECTED_LOCATION)
+    return x, y
 
-    problems = p.sorted()
-    if problems:
-        return None, problems
 
-    person = (soort == "persoon").to_numpy()
+def _geocode_rows(p: _Problems, cells: _Cells, soort: pd.Series, rows: np.ndarray,
+                  x: np.ndarray, y: np.ndarray) -> None:
+    """Fill x and y of ``rows`` from their address; record addresses PDOK does not know."""
+    adres = cells.text("adres")
+    query = pd.DataFrame({"adres": adres.iloc[rows].to_numpy(),
+                          "postcode": cells.text("postcode").iloc[rows].to_numpy(),
+                          "plaats": cells.text("plaats").iloc[rows].to_numpy(),
+                          "soort": soort.iloc[rows].to_numpy()})
+    for pos, point in zip(rows, geocode_addresses(query)):
+        if point is None or point.is_empty:
+            p.add("adres niet gevonden bij de PDOK Locatieserver", pos=int(pos), column="adres",
+                  value=adres.iat[pos], expected="straat, huisnummer en plaats of postcode")
+        else:
+            x[pos], y[pos] = point.x, point.y
+
+
+def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, pd.Series],
+                 x: np.ndarray, y: np.ndarray, rows: list[int]) -> gpd.GeoDataFrame:
+    """The checked values as the asset table (architecture.md), a person's address left out."""
+    soort = values["soort"]
     out = pd.DataFrame({
-        "id": ids.to_numpy(),
-        "naam": naam.to_numpy(),
-        "soort": soort.to_numpy(),
-        "categorie": categorie.to_numpy(),
+        **{column: np.asarray(value) for column, value in values.items()},
         "label": soort.map(vocabulary_labels("soort")).to_numpy(),
-        "doelgroepen": doelgroepen.to_numpy(),
-        "email": email.to_numpy(),
-        "website": website.to_numpy(),
-        "laatste_contact": contact,
-        "fase": fase.to_numpy(),
-        "capaciteit": capacity,
-        "relaties": relaties.to_numpy(),
         "osm_id": "",
         "herkomst": schema.ORIGIN_HAND,
         "standaard_zichtbaar": True,
     })
     for column in PLAIN_TEXT_COLUMNS:
-        out[column] = text(column).to_numpy()
-    for column, values in booleans.items():
-        out[column] = values.to_numpy()
+        out[column] = cells.text(column).to_numpy()
+    for column, flags in booleans.items():
+        out[column] = flags.to_numpy()
     # a person's (home) address never leaves the loader
-    out.loc[person, "adres"] = ""
+    out.loc[(soort == "persoon").to_numpy(), "adres"] = ""
     out = out[schema.ASSET_COLUMNS]
     for column in schema.ASSET_COLUMNS:
         if column in BOOL_COLUMNS or column == "standaard_zichtbaar":
@@ -821,8 +868,8 @@ def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, li
         elif column != "laatste_contact":
             out[column] = out[column].astype(str)
     assets = gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
-    assets.attrs["source_rows"] = list(table.rows)
-    return assets, []
+    assets.attrs["source_rows"] = list(rows)
+    return assets
 
 
 def _vocab_column(p: _Problems, values: pd.Series, column: str, field: str, *, present: bool,
