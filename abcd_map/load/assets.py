@@ -28,9 +28,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
+from rapidfuzz import fuzz
 
 from .. import _http, schema, settings
 from ..errors import InputError, InputProblem, note
+from ..hours import hours_problems
 from ..relation_text import RelationItem, format_relation_text, parse_relation_text
 
 #: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
@@ -212,69 +215,90 @@ def merge_assets(
         All assets (hand rows first, then unmatched OSM rows) and a report of
         the merged pairs: id, naam, osm_id, osm_naam, afstand_m, gelijkenis.
     """
-    from rapidfuzz import fuzz
-
     min_similarity = settings.merge_min_similarity if min_similarity is None else min_similarity
     max_distance = settings.merge_max_distance if max_distance is None else max_distance
     hand = _conform(hand)
     osm = _conform(osm)
-    report_cols = ["id", "naam", "osm_id", "osm_naam", "afstand_m", "gelijkenis"]
+    matches = _one_to_one(_candidate_pairs(hand, osm, min_similarity, max_distance))
+    merged = hand.copy()
+    if matches:
+        _take_from_osm(merged, osm, matches)
+        note(f"{len(matches)} plek(ken) uit OpenStreetMap samengevoegd met de eigen lijst.")
+    used_o = sorted(o for _, o, _, _ in matches)
+    rest = osm.drop(index=osm.index[used_o]) if used_o else osm
+    combined = pd.concat([merged, rest], ignore_index=True)
+    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=settings.crs)
+    combined.attrs = {}
+    return combined, _merge_report(hand, osm, matches)
 
+
+#: A candidate pair, sorted best first: (-token-set similarity, -plain similarity, distance, hand pos, osm pos).
+_Candidate = tuple[float, float, float, int, int]
+
+
+def _candidate_pairs(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, min_similarity: float,
+                     max_distance: float) -> list[_Candidate]:
+    """Non-person pairs within ``max_distance`` whose names are at least ``min_similarity`` alike."""
     cand_h = np.flatnonzero((hand["soort"] != "persoon").to_numpy() & _has_point(hand))
     cand_o = np.flatnonzero((osm["soort"] != "persoon").to_numpy() & _has_point(osm))
-    # sort key: best token-set similarity, then best plain similarity, then nearest
-    pairs: list[tuple[float, float, float, int, int]] = []
-    if len(cand_h) and len(cand_o):
-        h_geoms = hand.geometry.to_numpy()[cand_h]
-        o_geoms = osm.geometry.to_numpy()[cand_o]
-        tree = shapely.STRtree(o_geoms)
-        hi, oi = tree.query(h_geoms, predicate="dwithin", distance=max_distance)
-        dist = shapely.distance(h_geoms[hi], o_geoms[oi])
-        h_names = hand["naam"].to_numpy()[cand_h]
-        o_names = osm["naam"].to_numpy()[cand_o]
-        for a, b, d in zip(hi, oi, dist):
-            left, right = normalise_name(h_names[a]), normalise_name(o_names[b])
-            sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
-            if sim >= min_similarity:
-                pairs.append((-sim, -fuzz.ratio(left, right), float(d), int(cand_h[a]), int(cand_o[b])))
-    pairs.sort()
+    pairs: list[_Candidate] = []
+    if not (len(cand_h) and len(cand_o)):
+        return pairs
+    h_geoms = hand.geometry.to_numpy()[cand_h]
+    o_geoms = osm.geometry.to_numpy()[cand_o]
+    hi, oi = shapely.STRtree(o_geoms).query(h_geoms, predicate="dwithin", distance=max_distance)
+    dist = shapely.distance(h_geoms[hi], o_geoms[oi])
+    h_names = hand["naam"].to_numpy()[cand_h]
+    o_names = osm["naam"].to_numpy()[cand_o]
+    for a, b, d in zip(hi, oi, dist):
+        left, right = normalise_name(h_names[a]), normalise_name(o_names[b])
+        sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
+        if sim >= min_similarity:
+            pairs.append((-sim, -fuzz.ratio(left, right), float(d), int(cand_h[a]), int(cand_o[b])))
+    return pairs
+
+
+def _one_to_one(pairs: list[_Candidate]) -> list[tuple[int, int, float, float]]:
+    """Best pairs first, each row used once: (hand pos, osm pos, distance, similarity), by hand pos."""
     used_h: set[int] = set()
     used_o: set[int] = set()
     matches: list[tuple[int, int, float, float]] = []
-    for neg_sim, _, d, h, o in pairs:
+    for neg_sim, _, d, h, o in sorted(pairs):
         if h in used_h or o in used_o:
             continue
         used_h.add(h)
         used_o.add(o)
         matches.append((h, o, d, -neg_sim))
-    matches.sort()
+    return sorted(matches)
 
-    merged = hand.copy()
-    if matches:
-        h_pos = [m[0] for m in matches]
-        o_pos = [m[1] for m in matches]
-        merged.iloc[h_pos, merged.columns.get_loc("osm_id")] = osm["osm_id"].to_numpy()[o_pos]
-        for column in MERGE_FILL_COLUMNS:
-            own = merged[column].to_numpy()[h_pos]
-            theirs = osm[column].to_numpy()[o_pos]
-            filled = np.where(pd.Series(own).fillna("").astype(str).str.strip() == "", theirs, own)
-            merged.iloc[h_pos, merged.columns.get_loc(column)] = filled
-        note(f"{len(matches)} plek(ken) uit OpenStreetMap samengevoegd met de eigen lijst.")
-    rest = osm.drop(index=osm.index[sorted(used_o)]) if used_o else osm
-    combined = pd.concat([merged, rest], ignore_index=True)
-    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=settings.crs)
-    combined.attrs = {}
+
+def _take_from_osm(merged: gpd.GeoDataFrame, osm: gpd.GeoDataFrame,
+                   matches: list[tuple[int, int, float, float]]) -> None:
+    """Give matched hand rows their OSM id and the OSM values of their empty MERGE_FILL_COLUMNS."""
+    h_pos = [m[0] for m in matches]
+    o_pos = [m[1] for m in matches]
+    merged.iloc[h_pos, merged.columns.get_loc("osm_id")] = osm["osm_id"].to_numpy()[o_pos]
+    for column in MERGE_FILL_COLUMNS:
+        own = merged[column].to_numpy()[h_pos]
+        theirs = osm[column].to_numpy()[o_pos]
+        filled = np.where(pd.Series(own).fillna("").astype(str).str.strip() == "", theirs, own)
+        merged.iloc[h_pos, merged.columns.get_loc(column)] = filled
+
+
+def _merge_report(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame,
+                  matches: list[tuple[int, int, float, float]]) -> pd.DataFrame:
     report = pd.DataFrame(
         [
             (hand["id"].iat[h], hand["naam"].iat[h], osm["osm_id"].iat[o], osm["naam"].iat[o],
              round(d, 1), round(s, 1))
             for h, o, d, s in matches
         ],
-        columns=report_cols,
+        columns=["id", "naam", "osm_id", "osm_naam", "afstand_m", "gelijkenis"],
     )
     report["afstand_m"] = report["afstand_m"].astype(float)
     report["gelijkenis"] = report["gelijkenis"].astype(float)
-    return combined, report
+    return report
+
 
 
 # --------------------------------------------------------------------------- reading
@@ -314,8 +338,6 @@ def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
     """Opening times that cannot be read are no error (the place stays, hours unknown), but are said."""
     if assets is None or not len(assets):
         return
-    from ..hours import hours_problems
-
     rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
     for problem in hours_problems(assets.assign(rij=list(rows)), str(path)):
         note(f"{problem}; de openingstijden tellen als onbekend.")
@@ -420,6 +442,11 @@ def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
 
 
 def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool) -> _Table:
+    """A table from rows of cells (CSV lines or a sheet): header found, empty rows left out.
+
+    With ``extra_values_are_problems`` (CSV) a value right of the last header is a
+    problem; otherwise (Excel) such columns are kept under 'kolom F' etc.
+    """
     cleaned = [[_clean_cell(v) for v in rec] for rec in records]
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
     if not filled:
@@ -430,20 +457,13 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
         header.pop()
     body_pos = [i for i in filled if i > head]
     problems: list[InputProblem] = []
-    width = len(header)
     if extra_values_are_problems:
-        for i in body_pos:
-            if any(v is not None for v in cleaned[i][width:]):
-                problems.append(InputProblem(
-                    file, "deze rij heeft meer waarden dan er kolommen zijn; staat er een komma "
-                    "in een getal of tekst? Zet de tekst tussen aanhalingstekens of gebruik ; "
-                    "als scheidingsteken", row=i + 1))
+        problems = _overfull_rows(file, cleaned, body_pos, len(header))
     else:
-        width = max([width] + [max((j + 1 for j, v in enumerate(cleaned[i]) if v is not None), default=0)
-                               for i in body_pos])
-        header += [""] * (width - len(header))
+        header += [""] * (_used_width(cleaned, body_pos) - len(header))
     if not body_pos:
         raise _ReadFailure([InputProblem(file, "het bestand bevat alleen een kopregel en geen gegevens")])
+    width = len(header)
     names = _unique_headers(header)
     values = [(cleaned[i] + [None] * width)[:width] for i in body_pos]
     frame = pd.DataFrame(values, columns=names, dtype=object)
@@ -451,6 +471,20 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     unnamed_empty = [name for name, head in zip(names, header) if not head and frame[name].isna().all()]
     frame = frame.drop(columns=unnamed_empty)
     return _Table(file, frame, [i + 1 for i in body_pos], None, problems)
+
+
+def _overfull_rows(file: str, cleaned: list[list], body_pos: list[int], width: int) -> list[InputProblem]:
+    """A problem for every row with a value right of the last column."""
+    return [InputProblem(file, "deze rij heeft meer waarden dan er kolommen zijn; staat er een komma "
+                               "in een getal of tekst? Zet de tekst tussen aanhalingstekens of gebruik ; "
+                               "als scheidingsteken", row=i + 1)
+            for i in body_pos if any(v is not None for v in cleaned[i][width:])]
+
+
+def _used_width(cleaned: list[list], body_pos: list[int]) -> int:
+    """Number of columns up to the right-most value of any body row."""
+    return max([0] + [max((j + 1 for j, v in enumerate(cleaned[i]) if v is not None), default=0)
+                      for i in body_pos])
 
 
 def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
@@ -962,6 +996,10 @@ def _relation_targets(p: _Problems, pos: int, item: RelationItem, known: dict[st
     return found
 
 
+#: A source of coordinates: northing, easting, kind ("geometry", "y" or "lat") and the user's two headers.
+_Source = tuple[np.ndarray, np.ndarray, str, str | None, str | None]
+
+
 def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
             headers: dict[str, str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """RD x/y per row (NaN when unknown) and a mask of rows with a location problem.
@@ -971,72 +1009,92 @@ def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     failed = np.zeros(n, dtype=bool)
-    sources: list[tuple[np.ndarray, np.ndarray, str, str | None, str | None]] = []
-
+    sources: list[_Source] = []
     if geometry is not None:
-        geoms = geometry.to_numpy()
-        kinds = shapely.get_type_id(geoms)
-        present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-        single_multi = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
-        points = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
-        is_point = present & ((kinds == 0) | single_multi)
-        for pos in np.flatnonzero(present & ~is_point):
-            p.add(f"geometrie is geen punt maar {geoms[pos].geom_type}", pos=int(pos), column="geometry",
-                  expected="een punt (Point)")
-            failed[pos] = True
-        pts = gpd.GeoSeries(np.where(is_point, points, None), crs=geometry.crs)
-        epsg = geometry.crs.to_epsg() if geometry.crs is not None else None
-        if geometry.crs is not None and epsg not in (4326, 28992):
-            pts = pts.to_crs(settings.crs_wgs84)
-        gx = np.where(is_point, shapely.get_x(pts.to_numpy()), np.nan)
-        gy = np.where(is_point, shapely.get_y(pts.to_numpy()), np.nan)
-        sources.append((gy, gx, "geometry", None, None))
+        sources.append(_geometry_source(p, geometry, failed))
     for north, east in (("y", "x"), ("lat", "lon")):
         if north in df.columns and east in df.columns:
-            first, bad_first = _parse_numbers(df[north])
-            second, bad_second = _parse_numbers(df[east])
-            for column, bad in ((north, bad_first), (east, bad_second)):
-                p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
-                            expected="een getal, bijv. 52,0116 of 52.0116")
-            failed |= bad_first | bad_second
-            empty_first = np.isnan(first) & ~bad_first
-            empty_second = np.isnan(second) & ~bad_second
-            half = empty_first != empty_second
-            for pos in np.flatnonzero(half):
-                given, empty = (north, east) if empty_second[pos] else (east, north)
-                p.add(f"'{headers[given]}' is ingevuld maar '{headers[empty]}' is leeg", pos=int(pos),
-                      column=empty, expected=f"zowel '{headers[north]}' als '{headers[east]}'")
-            failed |= half
-            sources.append((first, second, north, headers[north], headers[east]))
-
-    for first, second, kind, name_first, name_second in sources:
-        px, py, ok, swapped, outside, degrees = _classify(first, second)
-        columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
-        column = None if kind == "geometry" else kind
-        for pos in np.flatnonzero(swapped):
-            what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
-            p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
-                  column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}")
-        for pos in np.flatnonzero(outside):
-            # '84.600' typed as RD metres with a thousands dot reads as 84.6
-            dots = kind == "y" and all(re.fullmatch(r"\d{1,3}\.\d{3}", _as_text(df[c].iloc[pos]).strip())
-                                       for c in ("y", "x"))
-            hint = "; gebruik geen punt als scheiding van duizendtallen (84600, niet 84.600)" if dots else ""
-            p.add(f"punt ligt buiten Nederland ({columns})", pos=int(pos),
-                  column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}",
-                  expected="een punt in Nederland (breedtegraad 50,7-53,7 en lengtegraad 3,2-7,3, "
-                           "of RD x 0-300000 en y 289000-629000)" + hint)
-        failed |= swapped | outside
-        if kind == "lat" and (ok & ~degrees).any():
-            note(f"De kolommen '{name_first}' en '{name_second}' bevatten RD-coördinaten (meters); "
-                 "ze zijn gelezen als y en x (RD New).")
-        if kind == "y" and (ok & degrees).any():
-            note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
-                 "als breedte- en lengtegraad (WGS84).")
+            sources.append(_column_source(p, df, headers, north, east, failed))
+    for source in sources:
+        px, py, ok = _check_source(p, df, source, failed)
         take = ok & np.isnan(x)
         x[take] = px[take]
         y[take] = py[take]
     return x, y, failed & np.isnan(x)
+
+
+def _geometry_source(p: _Problems, geometry: gpd.GeoSeries, failed: np.ndarray) -> _Source:
+    """Coordinates of point geometries (a one-part MultiPoint counts); other geometries recorded."""
+    geoms = geometry.to_numpy()
+    kinds = shapely.get_type_id(geoms)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    single_multi = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
+    points = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
+    is_point = present & ((kinds == 0) | single_multi)
+    for pos in np.flatnonzero(present & ~is_point):
+        p.add(f"geometrie is geen punt maar {geoms[pos].geom_type}", pos=int(pos), column="geometry",
+              expected="een punt (Point)")
+        failed[pos] = True
+    pts = gpd.GeoSeries(np.where(is_point, points, None), crs=geometry.crs)
+    epsg = geometry.crs.to_epsg() if geometry.crs is not None else None
+    if geometry.crs is not None and epsg not in (4326, 28992):
+        pts = pts.to_crs(settings.crs_wgs84)
+    gx = np.where(is_point, shapely.get_x(pts.to_numpy()), np.nan)
+    gy = np.where(is_point, shapely.get_y(pts.to_numpy()), np.nan)
+    return gy, gx, "geometry", None, None
+
+
+def _column_source(p: _Problems, df: pd.DataFrame, headers: dict[str, str], north: str, east: str,
+                   failed: np.ndarray) -> _Source:
+    """Numbers of a pair of coordinate columns; text and half-filled pairs recorded."""
+    first, bad_first = _parse_numbers(df[north])
+    second, bad_second = _parse_numbers(df[east])
+    for column, bad in ((north, bad_first), (east, bad_second)):
+        p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
+                    expected="een getal, bijv. 52,0116 of 52.0116")
+    failed |= bad_first | bad_second
+    empty_first = np.isnan(first) & ~bad_first
+    empty_second = np.isnan(second) & ~bad_second
+    half = empty_first != empty_second
+    for pos in np.flatnonzero(half):
+        given, empty = (north, east) if empty_second[pos] else (east, north)
+        p.add(f"'{headers[given]}' is ingevuld maar '{headers[empty]}' is leeg", pos=int(pos),
+              column=empty, expected=f"zowel '{headers[north]}' als '{headers[east]}'")
+    failed |= half
+    return first, second, north, headers[north], headers[east]
+
+
+def _check_source(p: _Problems, df: pd.DataFrame, source: _Source,
+                  failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RD x, y and ok mask of one source; swapped and foreign points recorded, units noted."""
+    first, second, kind, name_first, name_second = source
+    px, py, ok, swapped, outside, degrees = _classify(first, second)
+    columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
+    column = "geometry" if kind == "geometry" else kind
+    for pos in np.flatnonzero(swapped):
+        what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
+        p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
+              column=column, value=f"{first[pos]:.10g}, {second[pos]:.10g}")
+    for pos in np.flatnonzero(outside):
+        p.add(f"punt ligt buiten Nederland ({columns})", pos=int(pos),
+              column=column, value=f"{first[pos]:.10g}, {second[pos]:.10g}",
+              expected="een punt in Nederland (breedtegraad 50,7-53,7 en lengtegraad 3,2-7,3, "
+                       "of RD x 0-300000 en y 289000-629000)" + _thousands_dot_hint(df, kind, pos))
+    failed |= swapped | outside
+    if kind == "lat" and (ok & ~degrees).any():
+        note(f"De kolommen '{name_first}' en '{name_second}' bevatten RD-coördinaten (meters); "
+             "ze zijn gelezen als y en x (RD New).")
+    if kind == "y" and (ok & degrees).any():
+        note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
+             "als breedte- en lengtegraad (WGS84).")
+    return px, py, ok
+
+
+def _thousands_dot_hint(df: pd.DataFrame, kind: str, pos: int) -> str:
+    """'84.600' typed as RD metres with a thousands dot reads as 84.6: say so."""
+    dots = kind == "y" and all(re.fullmatch(r"\d{1,3}\.\d{3}", _as_text(df[c].iloc[pos]).strip())
+                               for c in ("y", "x"))
+    return "; gebruik geen punt als scheiding van duizendtallen (84600, niet 84.600)" if dots else ""
 
 
 def _within(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
@@ -1048,8 +1106,6 @@ def _classify(first: np.ndarray, second: np.ndarray):
 
     Returns RD x, RD y, ok mask, swapped mask, outside mask and a degrees mask.
     """
-    from pyproj import Transformer
-
     both = ~np.isnan(first) & ~np.isnan(second)
     degrees = both & (np.abs(first) <= 90) & (np.abs(second) <= 180)
     metres = both & ~degrees
