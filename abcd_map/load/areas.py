@@ -74,6 +74,20 @@ def _read_vector(path: str | Path) -> gpd.GeoDataFrame:
     return _to_rd(gdf, str(path))
 
 
+#: Coordinate ranges (xmin, ymin, xmax, ymax) that are taken as RD New metres.
+_RD_RANGE = (-10_000, 280_000, 310_000, 660_000)
+
+
+def _in_range(bounds, box: tuple[float, float, float, float]) -> bool:
+    xmin, ymin, xmax, ymax = bounds
+    return box[0] <= xmin and xmax <= box[2] and box[1] <= ymin and ymax <= box[3]
+
+
+def _bounds_text(bounds) -> str:
+    xmin, ymin, xmax, ymax = bounds
+    return f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}"
+
+
 def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     """Project to settings.crs; guess the CRS from coordinate ranges when missing.
 
@@ -82,37 +96,45 @@ def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     Such coordinates (far outside +-180/90, inside the RD range) are taken as RD New.
     """
     if gdf.crs is not None and gdf.crs.is_geographic and gdf.geometry.notna().any():
-        xmin, ymin, xmax, ymax = gdf.geometry.dropna().total_bounds
-        if np.all(np.isfinite([xmin, ymin, xmax, ymax])) and (abs(xmax) > 180 or abs(ymax) > 90):
-            if -10_000 <= xmin and xmax <= 310_000 and 280_000 <= ymin and ymax <= 660_000:
-                note(f"{Path(file).name}: het bestand noemt graden (WGS84), maar de coördinaten zijn meters "
-                     f"in RD New (EPSG:28992); zo gelezen.")
-                return gdf.set_crs(settings.crs, allow_override=True)
-            raise InputError(InputProblem(
-                file, "de coördinaten passen niet bij het coördinatenstelsel van het bestand",
-                value=f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}",
-                expected="WGS84 (graden) of RD New (meters); sla het bestand op met het juiste CRS"))
+        bounds = gdf.geometry.dropna().total_bounds
+        if np.all(np.isfinite(bounds)) and (abs(bounds[2]) > 180 or abs(bounds[3]) > 90):
+            return _metres_labelled_as_degrees(gdf, file, bounds)
     if gdf.crs is None:
-        bounds = gdf.geometry.dropna().total_bounds if gdf.geometry.notna().any() else None
-        if bounds is None or not np.all(np.isfinite(bounds)):
-            gdf = gdf.set_crs(settings.crs)
-        else:
-            xmin, ymin, xmax, ymax = bounds
-            if -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90:
-                guess, text = settings.crs_wgs84, "lengte- en breedtegraden (WGS84)"
-            elif -10_000 <= xmin and xmax <= 310_000 and 280_000 <= ymin and ymax <= 660_000:
-                guess, text = settings.crs, "RD New (EPSG:28992)"
-            else:
-                raise InputError(InputProblem(
-                    file, "het bestand heeft geen coördinatenstelsel en de coördinaten zijn niet te herkennen",
-                    value=f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}",
-                    expected="WGS84 (graden) of RD New (meters); sla het bestand op met een CRS"))
-            note(f"{Path(file).name}: geen coördinatenstelsel in het bestand; "
-                 f"aangenomen {text} op grond van de coördinaten.")
-            gdf = gdf.set_crs(guess)
+        gdf = gdf.set_crs(_guess_crs(gdf, file))
     if gdf.crs != settings.crs:
         gdf = gdf.to_crs(settings.crs)
     return gdf
+
+
+def _metres_labelled_as_degrees(gdf: gpd.GeoDataFrame, file: str, bounds) -> gpd.GeoDataFrame:
+    """RD New for coordinates in its range under a degrees label; anything else is an error."""
+    if _in_range(bounds, _RD_RANGE):
+        note(f"{Path(file).name}: het bestand noemt graden (WGS84), maar de coördinaten zijn meters "
+             f"in RD New (EPSG:28992); zo gelezen.")
+        return gdf.set_crs(settings.crs, allow_override=True)
+    raise InputError(InputProblem(
+        file, "de coördinaten passen niet bij het coördinatenstelsel van het bestand",
+        value=_bounds_text(bounds),
+        expected="WGS84 (graden) of RD New (meters); sla het bestand op met het juiste CRS"))
+
+
+def _guess_crs(gdf: gpd.GeoDataFrame, file: str) -> str:
+    """The CRS of a file that names none: WGS84 or RD New by its coordinates (with a note)."""
+    bounds = gdf.geometry.dropna().total_bounds if gdf.geometry.notna().any() else None
+    if bounds is None or not np.all(np.isfinite(bounds)):
+        return settings.crs
+    if _in_range(bounds, (-180, -90, 180, 90)):
+        guess, text = settings.crs_wgs84, "lengte- en breedtegraden (WGS84)"
+    elif _in_range(bounds, _RD_RANGE):
+        guess, text = settings.crs, "RD New (EPSG:28992)"
+    else:
+        raise InputError(InputProblem(
+            file, "het bestand heeft geen coördinatenstelsel en de coördinaten zijn niet te herkennen",
+            value=_bounds_text(bounds),
+            expected="WGS84 (graden) of RD New (meters); sla het bestand op met een CRS"))
+    note(f"{Path(file).name}: geen coördinatenstelsel in het bestand; "
+         f"aangenomen {text} op grond van de coördinaten.")
+    return guess
 
 
 # --------------------------------------------------------------------------- normalising
