@@ -28,11 +28,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from rapidfuzz import fuzz
 
 from .. import _http, schema, settings
 from ..errors import InputError, InputProblem, note
+from ..geo import wgs84_to_rd
 from ..hours import hours_problems
 from ..relation_text import RelationItem, format_relation_text, parse_relation_text
 
@@ -1116,8 +1116,7 @@ def _classify(first: np.ndarray, second: np.ndarray):
     x = np.full(len(first), np.nan)
     y = np.full(len(first), np.nan)
     if in_deg.any():
-        transformer = Transformer.from_crs(settings.crs_wgs84, settings.crs, always_xy=True)
-        x[in_deg], y[in_deg] = transformer.transform(second[in_deg], first[in_deg])
+        x[in_deg], y[in_deg] = wgs84_to_rd(second[in_deg], first[in_deg])
     x[in_rd], y[in_rd] = second[in_rd], first[in_rd]
     ok = in_deg | in_rd
     swapped = swap_deg | swap_rd
