@@ -53,6 +53,13 @@ def parse_relation_text(text: object) -> list[RelationItem]:
         first ``:``; an item without ``:`` has kind '' and its whole text as
         targets. Unknown types keep their text with code ''.
 
+    Notes
+    -----
+    The loader (``load.assets._relations``) and :mod:`abcd_map.relations` read the
+    column only through this function; :mod:`abcd_map.privacy` should too (its
+    ``_drop_hidden_relations`` still splits the text itself): keep ``item.text``
+    of the items whose ``targets`` are all shown.
+
     Examples
     --------
     >>> [(i.code, i.targets) for i in parse_relation_text("verwijst naar:A12; partner van:A03, A04")]
