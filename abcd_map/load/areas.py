@@ -479,6 +479,29 @@ def _find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
     return None
 
 
+def _own_name_column(file: str, cols: list[str], name_column: str | None) -> str:
+    """The column with the names of own areas: the one asked for, or a detected one."""
+    if name_column is not None and name_column not in cols:
+        raise InputError(InputProblem(file, "de opgegeven naamkolom bestaat niet", column=name_column,
+                                      expected="een van: " + ", ".join(map(str, cols))))
+    name_col = name_column or _find_column(cols, _NAME_COLUMNS)
+    if name_col is None:
+        raise InputError(InputProblem(file, "geen kolom met de namen van de gebieden gevonden",
+                                      value=", ".join(map(str, cols)) or "(geen kolommen)",
+                                      expected="een kolom 'naam', 'name' of 'gebied', of geef de naamkolom op"))
+    return name_col
+
+
+def _own_wijken(raw: gpd.GeoDataFrame, cols: list[str]) -> tuple[Any, Any]:
+    """wijkcode and wijknaam of own areas: GB01.. per name of a wijk column, else one 'eigen werkgebied'."""
+    wijk_col = _find_column(cols, _WIJK_NAME_COLUMNS)
+    if wijk_col is None:
+        return OWN_WIJK_CODE, OWN_WIJK_NAME
+    names = _clean_text(raw[wijk_col]).replace("", OWN_WIJK_NAME)
+    order = {w: f"GB{i:02d}" for i, w in enumerate(pd.unique(names), start=1)}
+    return names.map(order).values, names.values
+
+
 def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoDataFrame:
     """Own working areas (drawn in QGIS or geojson.io) in the canonical area schema.
 
@@ -495,27 +518,12 @@ def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoD
     file = str(path)
     raw = _read_vector(path)
     cols = [c for c in raw.columns if c != raw.geometry.name]
-    if name_column is not None and name_column not in cols:
-        raise InputError(InputProblem(file, "de opgegeven naamkolom bestaat niet", column=name_column,
-                                      expected="een van: " + ", ".join(map(str, cols))))
-    name_col = name_column or _find_column(cols, _NAME_COLUMNS)
-    if name_col is None:
-        raise InputError(InputProblem(file, "geen kolom met de namen van de gebieden gevonden",
-                                      value=", ".join(map(str, cols)) or "(geen kolommen)",
-                                      expected="een kolom 'naam', 'name' of 'gebied', of geef de naamkolom op"))
+    name_col = _own_name_column(file, cols, name_column)
     n = len(raw)
     data = pd.DataFrame(index=raw.index)
     data["buurtcode"] = [f"GB{i:04d}" for i in range(1, n + 1)]
     data["buurtnaam"] = _clean_text(raw[name_col]).values
-    wijk_col = _find_column([c for c in cols if c != name_col], _WIJK_NAME_COLUMNS)
-    if wijk_col is not None:
-        names = _clean_text(raw[wijk_col]).replace("", OWN_WIJK_NAME)
-        order = {w: f"GB{i:02d}" for i, w in enumerate(pd.unique(names), start=1)}
-        data["wijkcode"] = names.map(order).values
-        data["wijknaam"] = names.values
-    else:
-        data["wijkcode"] = OWN_WIJK_CODE
-        data["wijknaam"] = OWN_WIJK_NAME
+    data["wijkcode"], data["wijknaam"] = _own_wijken(raw, [c for c in cols if c != name_col])
     ren = schema.rename_columns(cols, "areas")
     for src, canon in ren.items():
         if canon in NUMBER_COLUMNS:
