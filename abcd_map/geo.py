@@ -13,10 +13,13 @@ area table; a point outside every area, or without geometry, gets NaN.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Transformer
 
 from . import settings
 
@@ -84,6 +87,17 @@ def assign_areas(points: gpd.GeoDataFrame | gpd.GeoSeries, areas: gpd.GeoDataFra
     result = result.reindex(np.arange(len(geom)))
     result.index = points.index
     return result
+
+
+@lru_cache(maxsize=None)
+def _wgs84_to_rd_transformer() -> Transformer:
+    return Transformer.from_crs(settings.crs_wgs84, settings.crs, always_xy=True)
+
+
+def wgs84_to_rd(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """RD New x and y (metres, ``settings.crs``) of WGS84 longitudes and latitudes (arrays or numbers)."""
+    x, y = _wgs84_to_rd_transformer().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x), np.asarray(y)
 
 
 def share_inside(areas: gpd.GeoDataFrame, extent: shapely.Geometry | None) -> pd.Series:

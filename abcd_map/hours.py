@@ -192,161 +192,198 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _translate(text: str) -> tuple[str | None, str | None]:
-    folded = _fold(text).strip()
-    always = _words("altijd")
-    no_fixed = _words("geen_vaste_tijden")
-    unsupported = _words("niet_ondersteund")
-    closed_words = _words("gesloten")
-    except_words = _words("behalve")
-    groups = _words("dagen")
-    ordinals = _words("rangtelwoord")
-    fillers = set(_words("vulwoord"))
+_RANGE_WORDS = ("tot", "tm", "totenmet")
 
-    rules: list[_Rule] = [_Rule()]
-    pending_ordinals: list[str] = []
-    start_time: str | None = None
-    after_range = False
-    last_kind = ""  # "day", "time", "state"
-    reasons: list[str] = []
 
-    def rule() -> _Rule:
-        return rules[-1]
+class _Translator:
+    """Reads the tokens of one folded Dutch phrase into OSM rules, one token at a time.
 
-    def new_rule_for_days() -> None:
-        r = rule()
+    Each token kind has its own method (see ``_HANDLERS``); the state they share
+    lives on the object: the rules so far, ordinals waiting for their day, a start
+    time waiting for its end, whether a range word or dash was just read, and the
+    kind of the last thing added ("day", "time" or "state").
+    """
+
+    def __init__(self) -> None:
+        self.always = _words("altijd")
+        self.no_fixed = _words("geen_vaste_tijden")
+        self.unsupported = _words("niet_ondersteund")
+        self.closed_words = _words("gesloten")
+        self.except_words = _words("behalve")
+        self.groups = _words("dagen")
+        self.ordinals = _words("rangtelwoord")
+        self.fillers = set(_words("vulwoord"))
+        self.rules: list[_Rule] = [_Rule()]
+        self.pending_ordinals: list[str] = []
+        self.start_time: str | None = None
+        self.after_range = False
+        self.last_kind = ""  # "day", "time", "state"
+        self.reasons: list[str] = []
+
+    # ------------------------------------------------------------------ rule building
+
+    @property
+    def rule(self) -> _Rule:
+        return self.rules[-1]
+
+    def new_rule_for_days(self) -> None:
+        r = self.rule
         if r.times or (r.closed and r.days):
-            rules.append(_Rule())
+            self.rules.append(_Rule())
 
-    def add_day(code: str) -> None:
-        nonlocal after_range, pending_ordinals
-        if after_range and last_kind == "day" and rule().days:
-            first = rule().days.pop()
+    def add_day(self, code: str) -> None:
+        if self.after_range and self.last_kind == "day" and self.rule.days:
+            first = self.rule.days.pop()
             if "[" in first or "-" in first or "-" in code:
                 raise _ParseFailure("een reeks dagen moet van één dag tot één dag lopen (ma t/m vr)")
-            rule().days.append(f"{first}-{code}")
+            self.rule.days.append(f"{first}-{code}")
         else:
-            new_rule_for_days()
-            if pending_ordinals:
+            self.new_rule_for_days()
+            if self.pending_ordinals:
                 if "-" in code or code == "PH":
                     raise _ParseFailure("'eerste/laatste' kan alleen bij één dag staan (1e maandag)")
-                code = f"{code}[{','.join(pending_ordinals)}]"
-                pending_ordinals = []
-            rule().days.append(code)
-        after_range = False
+                code = f"{code}[{','.join(self.pending_ordinals)}]"
+                self.pending_ordinals = []
+            self.rule.days.append(code)
+        self.after_range = False
 
-    def add_times(span: str) -> None:
-        r = rule()
-        if r.closed:
+    def add_times(self, span: str) -> None:
+        if self.rule.closed:
             raise _ParseFailure("tijden na 'gesloten' zijn onduidelijk")
-        r.times.append(span)
+        self.rule.times.append(span)
 
-    def state_word(value: str) -> bool:
+    def state_word(self, value: str) -> bool:
         """Handle 24/7, 'op afspraak', unsupported, 'gesloten' and 'behalve' (one word or phrase)."""
-        nonlocal last_kind
-        if value in unsupported:
-            raise _ParseFailure(unsupported[value], hint=False)
-        if value in no_fixed:
-            reasons.append(no_fixed[value])
+        if value in self.unsupported:
+            raise _ParseFailure(self.unsupported[value], hint=False)
+        if value in self.no_fixed:
+            self.reasons.append(self.no_fixed[value])
             return True
-        if value in always:
-            new_rule_for_days()
-            rule().days.append("24/7")
-        elif value in closed_words:
-            rule().closed = True
-        elif value in except_words:
-            rules.append(_Rule(closed=True))
+        if value in self.always:
+            self.new_rule_for_days()
+            self.rule.days.append("24/7")
+        elif value in self.closed_words:
+            self.rule.closed = True
+        elif value in self.except_words:
+            self.rules.append(_Rule(closed=True))
         else:
             return False
-        last_kind = "state"
+        self.last_kind = "state"
         return True
 
-    for kind, value in _tokens(folded):
-        if kind == "phrase":
-            if not state_word(value):
-                after_range = True  # "t/m", "tot en met"
-            continue
-        if kind == "ordinal":
-            pending_ordinals.append(value)
-            continue
-        if kind == "time":
-            span, minute = _time_text(value)
-            if after_range and start_time is not None:
-                if minute == _minutes(start_time):
-                    raise _ParseFailure(f"begin- en eindtijd zijn gelijk ({start_time})")
-                add_times(f"{start_time}-{span}")
-                start_time = None
-                after_range = False
-                last_kind = "time"
-            else:
-                if start_time is not None:
-                    raise _ParseFailure(f"alleen een begintijd gevonden ({start_time}); geef begin en eind, bijv. 10:00-12:00")
-                start_time = span
-                after_range = False
-            continue
-        if kind == "dash":
-            after_range = True
-            continue
-        if kind == "rulesep":
-            if rule().days or rule().times or rule().closed:
-                rules.append(_Rule())
-            after_range = False
-            continue
-        if kind == "listsep":
-            after_range = False
-            continue
-        if kind in ("other", "other2"):
-            raise _ParseFailure(f"teken '{value}' niet herkend")
-        # words
-        word = value
-        if word in ("tot", "tm", "totenmet"):
-            after_range = True
-            continue
-        if state_word(word):
-            continue
-        if word in ordinals:
-            pending_ordinals.append(ordinals[word])
-            continue
-        code, part = _day_word(word)
-        if code is None and word in groups:
-            code = groups[word]
-        if code is not None:
-            add_day(code)
-            last_kind = "day"
-            if part:
-                add_times(_part_times(part))
-                last_kind = "time"
-            continue
-        part = _part(word)
-        if part:
-            add_times(_part_times(part))
-            last_kind = "time"
-            continue
-        if word in fillers:
-            if word == "en":
-                # "dinsdag- en donderdagmiddag": the hyphen elides a word, it is no range
-                after_range = False
-            continue
-        raise _ParseFailure(f"'{word}' niet herkend")
+    # ------------------------------------------------------------------ one method per token kind
 
-    if start_time is not None:
-        raise _ParseFailure(f"alleen een begintijd gevonden ({start_time}); geef begin en eind, bijv. 10:00-12:00")
-    if pending_ordinals:
-        raise _ParseFailure("'eerste/laatste' zonder dag (bijv. 1e maandag van de maand)")
-    rules = [r for r in rules if not r.empty()]
-    if not rules:
-        if reasons:
-            return None, reasons[0]
-        return None, "geen dagen of tijden gevonden"
-    texts = []
-    for r in rules:
-        if r.days == ["24/7"] and not r.times:
-            texts.append("24/7" + (" off" if r.closed else ""))
-        elif "24/7" in r.days:
-            raise _ParseFailure("'altijd open' samen met dagen of tijden is onduidelijk")
+    def on_phrase(self, value: str) -> None:
+        if not self.state_word(value):
+            self.after_range = True  # "t/m", "tot en met"
+
+    def on_ordinal(self, value: str) -> None:
+        self.pending_ordinals.append(value)
+
+    def on_time(self, value: str) -> None:
+        span, minute = _time_text(value)
+        if self.after_range and self.start_time is not None:
+            if minute == _minutes(self.start_time):
+                raise _ParseFailure(f"begin- en eindtijd zijn gelijk ({self.start_time})")
+            self.add_times(f"{self.start_time}-{span}")
+            self.start_time = None
+            self.last_kind = "time"
         else:
-            texts.append(r.text())
-    return "; ".join(texts), None
+            self._check_no_start_time()
+            self.start_time = span
+        self.after_range = False
+
+    def on_dash(self, value: str) -> None:
+        self.after_range = True
+
+    def on_rulesep(self, value: str) -> None:
+        if not self.rule.empty():
+            self.rules.append(_Rule())
+        self.after_range = False
+
+    def on_listsep(self, value: str) -> None:
+        self.after_range = False
+
+    def on_other(self, value: str) -> None:
+        raise _ParseFailure(f"teken '{value}' niet herkend")
+
+    def on_word(self, word: str) -> None:
+        if word in _RANGE_WORDS:
+            self.after_range = True
+        elif self.state_word(word):
+            pass
+        elif word in self.ordinals:
+            self.pending_ordinals.append(self.ordinals[word])
+        elif not (self._day_or_part(word) or self._filler(word)):
+            raise _ParseFailure(f"'{word}' niet herkend")
+
+    def _day_or_part(self, word: str) -> bool:
+        """A day ('woensdag', 'weekend', 'woensdagmiddag') or a part of day ('middag')."""
+        code, part = _day_word(word)
+        if code is None:
+            code = self.groups.get(word)
+        if code is not None:
+            self.add_day(code)
+            self.last_kind = "day"
+        else:
+            part = _part(word)
+        if part:
+            self.add_times(_part_times(part))
+            self.last_kind = "time"
+        return code is not None or part is not None
+
+    def _filler(self, word: str) -> bool:
+        if word not in self.fillers:
+            return False
+        if word == "en":
+            # "dinsdag- en donderdagmiddag": the hyphen elides a word, it is no range
+            self.after_range = False
+        return True
+
+    # ------------------------------------------------------------------ the end
+
+    def _check_no_start_time(self) -> None:
+        if self.start_time is not None:
+            raise _ParseFailure(f"alleen een begintijd gevonden ({self.start_time}); "
+                                f"geef begin en eind, bijv. 10:00-12:00")
+
+    def result(self) -> tuple[str | None, str | None]:
+        """(OSM text, None), or (None, reason) when no days or times were found."""
+        self._check_no_start_time()
+        if self.pending_ordinals:
+            raise _ParseFailure("'eerste/laatste' zonder dag (bijv. 1e maandag van de maand)")
+        rules = [r for r in self.rules if not r.empty()]
+        if not rules:
+            return None, (self.reasons[0] if self.reasons else "geen dagen of tijden gevonden")
+        return "; ".join(_rule_text(r) for r in rules), None
+
+
+def _rule_text(rule: _Rule) -> str:
+    if rule.days == ["24/7"] and not rule.times:
+        return "24/7" + (" off" if rule.closed else "")
+    if "24/7" in rule.days:
+        raise _ParseFailure("'altijd open' samen met dagen of tijden is onduidelijk")
+    return rule.text()
+
+
+_HANDLERS = {
+    "phrase": _Translator.on_phrase,
+    "ordinal": _Translator.on_ordinal,
+    "time": _Translator.on_time,
+    "dash": _Translator.on_dash,
+    "rulesep": _Translator.on_rulesep,
+    "listsep": _Translator.on_listsep,
+    "other": _Translator.on_other,
+    "other2": _Translator.on_other,
+    "word": _Translator.on_word,
+}
+
+
+def _translate(text: str) -> tuple[str | None, str | None]:
+    translator = _Translator()
+    for kind, value in _tokens(_fold(text).strip()):
+        _HANDLERS[kind](translator, value)
+    return translator.result()
 
 
 def parse_dutch_hours(text: object) -> tuple[str | None, str | None]:

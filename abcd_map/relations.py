@@ -4,6 +4,11 @@ The ``relaties`` column holds ``soort:doel-id`` pairs separated by ``;``, e.g.
 ``"verwijst_naar:A12; partner_van:A03"`` (the loader's form) or as typed,
 ``"verwijst naar:A12; Partner van: A03"``; several targets may share one type
 (``partner_van:A03,A04``). Types are the ``relatie`` codes of ``data/vocabulary.csv``.
+The text is read by :func:`parse_relation_text` and written by :func:`format_relation_text`
+(both from :mod:`abcd_map.relation_text`, re-exported here); every reader of the column
+(the loader, this module, :mod:`abcd_map.privacy`) should use them rather than split the
+text itself. Privacy imports them from :mod:`abcd_map.relation_text`, because this module
+imports privacy.
 
 Privacy of the lines on the map (:func:`relation_lines`): in team mode every
 relation is drawn; in publiek only relations between two non-person assets
@@ -13,8 +18,6 @@ person ("verwijst naar de GGZ") can say more about that person than a point.
 
 from __future__ import annotations
 
-import re
-
 import geopandas as gpd
 import networkx as nx
 import pandas as pd
@@ -22,6 +25,11 @@ from shapely.geometry import LineString
 
 from . import schema, settings
 from .errors import InputProblem
+from .privacy import PUBLIC, check_mode, is_person, public_assets
+from .relation_text import RelationItem, format_relation_text, parse_relation_text
+
+__all__ = ["RELATION_COLUMNS", "RelationItem", "format_relation_text", "parse_relation_text", "parse_relations",
+           "relation_lines", "relation_network", "validate_relations"]
 
 RELATION_COLUMNS = ["van_id", "naar_id", "relatie", "van_naam", "naar_naam"]
 
@@ -32,32 +40,13 @@ def _text(v: object) -> str:
     return str(v).strip()
 
 
-def _entries(text: str) -> list[tuple[str, str, str]]:
-    """(raw type, relation code or '', target id) of one ``relaties`` cell."""
-    out = []
-    for part in re.split(r"[;\n]", text):
-        part = part.strip()
-        if not part:
-            continue
-        if ":" in part:
-            kind, targets = part.rsplit(":", 1)
-        else:
-            kind, targets = "", part
-        kind = kind.strip()
-        code = (schema.parse_value("relatie", kind) or "") if kind else ""
-        for target in re.split(r"[,\s]+", targets.strip()):
-            if target:
-                out.append((kind, code, target))
-    return out
-
-
 def _parsed(assets: pd.DataFrame) -> pd.DataFrame:
     rows = []
     if "relaties" not in assets.columns or "id" not in assets.columns:
         return pd.DataFrame(columns=["positie", "van_id", "naar_id", "relatie", "soort_tekst"])
     for pos, (src, cell) in enumerate(zip(assets["id"].map(_text), assets["relaties"].map(_text))):
-        for raw, code, target in _entries(cell):
-            rows.append((pos, src, target, code, raw))
+        for item in parse_relation_text(cell):
+            rows.extend((pos, src, target, item.code, item.kind) for target in item.targets)
     return pd.DataFrame(rows, columns=["positie", "van_id", "naar_id", "relatie", "soort_tekst"])
 
 
@@ -129,8 +118,6 @@ def relation_network(assets: pd.DataFrame, mode: str | None = None) -> pd.DataFr
     With ``mode`` given, only the assets that mode shows (see :mod:`abcd_map.privacy`).
     """
     if mode is not None:
-        from .privacy import public_assets
-
         assets = public_assets(assets, mode)
     ids = assets["id"].map(_text) if "id" in assets else pd.Series(dtype=object)
     edges = _valid_edges(assets)
@@ -161,8 +148,6 @@ def relation_lines(assets: gpd.GeoDataFrame, mode: str | None = None) -> gpd.Geo
     between two non-person assets. Relations in both directions with the same type
     are drawn once.
     """
-    from .privacy import PUBLIC, check_mode, is_person
-
     mode = check_mode(mode)
     cols = RELATION_COLUMNS + ["relatie_label", "geometry"]
     empty = gpd.GeoDataFrame(pd.DataFrame(columns=cols), geometry="geometry", crs=settings.crs)

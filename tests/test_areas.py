@@ -113,6 +113,27 @@ def test_lonlat_file_without_crs_is_guessed(tmp_path: Path) -> None:
     assert any("WGS84" in n for n in notes)
 
 
+def test_rd_metres_in_a_geojson_without_crs_member(tmp_path: Path) -> None:
+    # GDAL calls a GeoJSON without 'crs' WGS84; metres from RD New then look like huge degrees
+    doc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"BU_CODE": "BU00040101"},
+        "geometry": shapely.geometry.mapping(square(85000, 445000))}]}
+    path = tmp_path / "rd.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with collect_notes() as notes:
+        b = load_buurten(path)
+    assert b.geometry.iloc[0].bounds[0] == pytest.approx(85000)
+    assert any("meters in RD New" in n for n in notes)
+
+
+def test_coordinates_that_fit_no_crs_are_an_error() -> None:
+    far = gpd.GeoDataFrame(geometry=[square(5_000_000, 5_000_000)], crs="EPSG:4326")
+    with pytest.raises(InputError, match="passen niet bij het coördinatenstelsel"):
+        areas._to_rd(far, "ver.geojson")
+    with pytest.raises(InputError, match="niet te herkennen"):
+        areas._to_rd(far.set_crs(None, allow_override=True), "ver.shp")
+
+
 def test_wijken_dissolved_without_file(small_file: Path) -> None:
     b = load_buurten(small_file)
     w = load_wijken(None, b)

@@ -16,7 +16,8 @@ from abcd_map import settings
 from abcd_map.analyse.network import Network
 from abcd_map.errors import OfflineError
 from abcd_map.load import osm
-from abcd_map.load.osm import is_walkable, load_osm, osm_extent_share
+from abcd_map.geo import share_inside
+from abcd_map.load.osm import is_walkable, load_osm
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DELFT_OSM = SHARED / "osm" / "delft-tudelft.osm.bz2"
@@ -128,7 +129,7 @@ def test_extent_share() -> None:
     b = gpd.GeoDataFrame({"buurtcode": ["a", "b", "c"]},
                          geometry=[shapely.box(0, 0, 50, 50), shapely.box(50, 0, 150, 100), None],
                          crs=settings.crs)
-    share = osm_extent_share(b, extent)
+    share = share_inside(b, extent)
     assert share.iloc[0] == pytest.approx(1.0)
     assert share.iloc[1] == pytest.approx(0.5)
     assert np.isnan(share.iloc[2])
@@ -246,7 +247,7 @@ def test_real_extent_share(delft: osm.OsmData) -> None:
     from abcd_map.load.areas import load_buurten
 
     b = load_buurten(BUURT, gemeente="Delft")
-    share = osm_extent_share(b, delft.extent)
+    share = share_inside(b, delft.extent)
     almost_none = share < 0.1
     # about 39 Delft buurten (some 45,000 residents) lie (almost) outside the extract
     assert 33 <= almost_none.sum() <= 45

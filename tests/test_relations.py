@@ -134,3 +134,31 @@ def test_stage_summary_vocabulary_order():
     assert list(s["fase"]) == ["onbekend", "benaderd", "in_gesprek", "getraind", "ontvangend"]
     assert list(s["aantal"]) == [1, 1, 1, 1, 0]
     assert list(s["contact_verouderd"]) == [1, 0, 0, 1, 0]
+
+
+# ---------------------------------------------------------------- the relaties text: one parser
+
+
+def test_parse_relation_text_as_typed_and_as_loaded():
+    items = relations.parse_relation_text("verwijst naar:A12; Partner van: A03, A04\nvriend van:B1")
+    assert [(i.kind, i.code, i.targets) for i in items] == [
+        ("verwijst naar", "verwijst_naar", ("A12",)),
+        ("Partner van", "partner_van", ("A03", "A04")),
+        ("vriend van", "", ("B1",)),  # unknown type: text kept, no code
+    ]
+    assert items[1].text == "Partner van: A03, A04"
+    pairs = [(i.code, t) for i in items if i.code for t in i.targets]
+    assert relations.format_relation_text(pairs) == "verwijst_naar:A12; partner_van:A03; partner_van:A04"
+    # the loader's form reads back to the same pairs
+    again = relations.parse_relation_text(relations.format_relation_text(pairs))
+    assert [(i.code, t) for i in again for t in i.targets] == pairs
+
+
+def test_parse_relation_text_odd_cells():
+    assert relations.parse_relation_text(None) == [] and relations.parse_relation_text(" ; ") == []
+    (bare,) = relations.parse_relation_text("A1")
+    assert bare.kind == "" and bare.targets == ("A1",)
+    (empty,) = relations.parse_relation_text("partner van:  , ")
+    assert empty.code == "partner_van" and empty.targets == ()
+    (colon,) = relations.parse_relation_text("partner van:X:1")  # only the first ':' ends the type
+    assert colon.targets == ("X:1",)

@@ -18,7 +18,6 @@ What the loaders repair, always with a Dutch note:
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 from functools import lru_cache
@@ -30,8 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import schema, settings
-from ..errors import InputError, InputProblem, OfflineError, note
+from .. import _http, schema, settings
+from ..errors import InputError, InputProblem, note
 
 #: Values at or below this are CBS codes for "secret" or "missing".
 CBS_SENTINEL_MAX = -99990
@@ -75,6 +74,20 @@ def _read_vector(path: str | Path) -> gpd.GeoDataFrame:
     return _to_rd(gdf, str(path))
 
 
+#: Coordinate ranges (xmin, ymin, xmax, ymax) that are taken as RD New metres.
+_RD_RANGE = (-10_000, 280_000, 310_000, 660_000)
+
+
+def _in_range(bounds, box: tuple[float, float, float, float]) -> bool:
+    xmin, ymin, xmax, ymax = bounds
+    return box[0] <= xmin and xmax <= box[2] and box[1] <= ymin and ymax <= box[3]
+
+
+def _bounds_text(bounds) -> str:
+    xmin, ymin, xmax, ymax = bounds
+    return f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}"
+
+
 def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     """Project to settings.crs; guess the CRS from coordinate ranges when missing.
 
@@ -83,37 +96,45 @@ def _to_rd(gdf: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
     Such coordinates (far outside +-180/90, inside the RD range) are taken as RD New.
     """
     if gdf.crs is not None and gdf.crs.is_geographic and gdf.geometry.notna().any():
-        xmin, ymin, xmax, ymax = gdf.geometry.dropna().total_bounds
-        if np.all(np.isfinite([xmin, ymin, xmax, ymax])) and (abs(xmax) > 180 or abs(ymax) > 90):
-            if -10_000 <= xmin and xmax <= 310_000 and 280_000 <= ymin and ymax <= 660_000:
-                note(f"{Path(file).name}: het bestand noemt graden (WGS84), maar de coördinaten zijn meters "
-                     f"in RD New (EPSG:28992); zo gelezen.")
-                return gdf.set_crs(settings.crs, allow_override=True)
-            raise InputError(InputProblem(
-                file, "de coördinaten passen niet bij het coördinatenstelsel van het bestand",
-                value=f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}",
-                expected="WGS84 (graden) of RD New (meters); sla het bestand op met het juiste CRS"))
+        bounds = gdf.geometry.dropna().total_bounds
+        if np.all(np.isfinite(bounds)) and (abs(bounds[2]) > 180 or abs(bounds[3]) > 90):
+            return _metres_labelled_as_degrees(gdf, file, bounds)
     if gdf.crs is None:
-        bounds = gdf.geometry.dropna().total_bounds if gdf.geometry.notna().any() else None
-        if bounds is None or not np.all(np.isfinite(bounds)):
-            gdf = gdf.set_crs(settings.crs)
-        else:
-            xmin, ymin, xmax, ymax = bounds
-            if -180 <= xmin and xmax <= 180 and -90 <= ymin and ymax <= 90:
-                guess, text = settings.crs_wgs84, "lengte- en breedtegraden (WGS84)"
-            elif -10_000 <= xmin and xmax <= 310_000 and 280_000 <= ymin and ymax <= 660_000:
-                guess, text = settings.crs, "RD New (EPSG:28992)"
-            else:
-                raise InputError(InputProblem(
-                    file, "het bestand heeft geen coördinatenstelsel en de coördinaten zijn niet te herkennen",
-                    value=f"{xmin:.0f}, {ymin:.0f} - {xmax:.0f}, {ymax:.0f}",
-                    expected="WGS84 (graden) of RD New (meters); sla het bestand op met een CRS"))
-            note(f"{Path(file).name}: geen coördinatenstelsel in het bestand; "
-                 f"aangenomen {text} op grond van de coördinaten.")
-            gdf = gdf.set_crs(guess)
+        gdf = gdf.set_crs(_guess_crs(gdf, file))
     if gdf.crs != settings.crs:
         gdf = gdf.to_crs(settings.crs)
     return gdf
+
+
+def _metres_labelled_as_degrees(gdf: gpd.GeoDataFrame, file: str, bounds) -> gpd.GeoDataFrame:
+    """RD New for coordinates in its range under a degrees label; anything else is an error."""
+    if _in_range(bounds, _RD_RANGE):
+        note(f"{Path(file).name}: het bestand noemt graden (WGS84), maar de coördinaten zijn meters "
+             f"in RD New (EPSG:28992); zo gelezen.")
+        return gdf.set_crs(settings.crs, allow_override=True)
+    raise InputError(InputProblem(
+        file, "de coördinaten passen niet bij het coördinatenstelsel van het bestand",
+        value=_bounds_text(bounds),
+        expected="WGS84 (graden) of RD New (meters); sla het bestand op met het juiste CRS"))
+
+
+def _guess_crs(gdf: gpd.GeoDataFrame, file: str) -> str:
+    """The CRS of a file that names none: WGS84 or RD New by its coordinates (with a note)."""
+    bounds = gdf.geometry.dropna().total_bounds if gdf.geometry.notna().any() else None
+    if bounds is None or not np.all(np.isfinite(bounds)):
+        return settings.crs
+    if _in_range(bounds, (-180, -90, 180, 90)):
+        guess, text = settings.crs_wgs84, "lengte- en breedtegraden (WGS84)"
+    elif _in_range(bounds, _RD_RANGE):
+        guess, text = settings.crs, "RD New (EPSG:28992)"
+    else:
+        raise InputError(InputProblem(
+            file, "het bestand heeft geen coördinatenstelsel en de coördinaten zijn niet te herkennen",
+            value=_bounds_text(bounds),
+            expected="WGS84 (graden) of RD New (meters); sla het bestand op met een CRS"))
+    note(f"{Path(file).name}: geen coördinatenstelsel in het bestand; "
+         f"aangenomen {text} op grond van de coördinaten.")
+    return guess
 
 
 # --------------------------------------------------------------------------- normalising
@@ -458,6 +479,29 @@ def _find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
     return None
 
 
+def _own_name_column(file: str, cols: list[str], name_column: str | None) -> str:
+    """The column with the names of own areas: the one asked for, or a detected one."""
+    if name_column is not None and name_column not in cols:
+        raise InputError(InputProblem(file, "de opgegeven naamkolom bestaat niet", column=name_column,
+                                      expected="een van: " + ", ".join(map(str, cols))))
+    name_col = name_column or _find_column(cols, _NAME_COLUMNS)
+    if name_col is None:
+        raise InputError(InputProblem(file, "geen kolom met de namen van de gebieden gevonden",
+                                      value=", ".join(map(str, cols)) or "(geen kolommen)",
+                                      expected="een kolom 'naam', 'name' of 'gebied', of geef de naamkolom op"))
+    return name_col
+
+
+def _own_wijken(raw: gpd.GeoDataFrame, cols: list[str]) -> tuple[Any, Any]:
+    """wijkcode and wijknaam of own areas: GB01.. per name of a wijk column, else one 'eigen werkgebied'."""
+    wijk_col = _find_column(cols, _WIJK_NAME_COLUMNS)
+    if wijk_col is None:
+        return OWN_WIJK_CODE, OWN_WIJK_NAME
+    names = _clean_text(raw[wijk_col]).replace("", OWN_WIJK_NAME)
+    order = {w: f"GB{i:02d}" for i, w in enumerate(pd.unique(names), start=1)}
+    return names.map(order).values, names.values
+
+
 def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoDataFrame:
     """Own working areas (drawn in QGIS or geojson.io) in the canonical area schema.
 
@@ -474,27 +518,12 @@ def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoD
     file = str(path)
     raw = _read_vector(path)
     cols = [c for c in raw.columns if c != raw.geometry.name]
-    if name_column is not None and name_column not in cols:
-        raise InputError(InputProblem(file, "de opgegeven naamkolom bestaat niet", column=name_column,
-                                      expected="een van: " + ", ".join(map(str, cols))))
-    name_col = name_column or _find_column(cols, _NAME_COLUMNS)
-    if name_col is None:
-        raise InputError(InputProblem(file, "geen kolom met de namen van de gebieden gevonden",
-                                      value=", ".join(map(str, cols)) or "(geen kolommen)",
-                                      expected="een kolom 'naam', 'name' of 'gebied', of geef de naamkolom op"))
+    name_col = _own_name_column(file, cols, name_column)
     n = len(raw)
     data = pd.DataFrame(index=raw.index)
     data["buurtcode"] = [f"GB{i:04d}" for i in range(1, n + 1)]
     data["buurtnaam"] = _clean_text(raw[name_col]).values
-    wijk_col = _find_column([c for c in cols if c != name_col], _WIJK_NAME_COLUMNS)
-    if wijk_col is not None:
-        names = _clean_text(raw[wijk_col]).replace("", OWN_WIJK_NAME)
-        order = {w: f"GB{i:02d}" for i, w in enumerate(pd.unique(names), start=1)}
-        data["wijkcode"] = names.map(order).values
-        data["wijknaam"] = names.values
-    else:
-        data["wijkcode"] = OWN_WIJK_CODE
-        data["wijknaam"] = OWN_WIJK_NAME
+    data["wijkcode"], data["wijknaam"] = _own_wijken(raw, [c for c in cols if c != name_col])
     ren = schema.rename_columns(cols, "areas")
     for src, canon in ren.items():
         if canon in NUMBER_COLUMNS:
@@ -512,18 +541,11 @@ def load_own_areas(path: str | Path, name_column: str | None = None) -> gpd.GeoD
 
 def _http_get(url: str, params: dict[str, Any], timeout: float = PDOK_TIMEOUT) -> dict:
     """GET a JSON document; the only network call of this module (tests replace it)."""
-    import requests
-
-    try:
-        resp = requests.get(url, params=params, timeout=timeout)
-        resp.raise_for_status()
-        return resp.json()
-    except (requests.ConnectionError, requests.Timeout) as exc:
-        raise OfflineError(
-            "PDOK is niet bereikbaar (geen internetverbinding of de dienst reageert niet binnen "
-            f"{timeout:.0f} seconden). Download de buurtkaart zelf of probeer het later opnieuw.") from exc
-    except (requests.HTTPError, ValueError) as exc:
-        raise OfflineError(f"PDOK gaf een onbruikbaar antwoord: {exc}") from exc
+    return _http.get_json(
+        url, params, timeout=timeout,
+        offline_message="PDOK is niet bereikbaar (geen internetverbinding of de dienst reageert niet binnen "
+                        f"{timeout:.0f} seconden). Download de buurtkaart zelf of probeer het later opnieuw.",
+        unusable_message="PDOK gaf een onbruikbaar antwoord")
 
 
 def _pdok_filter(gemeente: str) -> str:
@@ -539,7 +561,6 @@ def _pdok_filter(gemeente: str) -> str:
 
 def _pdok_features(layer: str, gemeente: str, cache: bool) -> list[dict]:
     """All features of a PDOK layer for one gemeente (paged, cached as JSON)."""
-    folder = settings.cache_folder() / "pdok"
     features: list[dict] = []
     start = 0
     while True:
@@ -549,17 +570,9 @@ def _pdok_features(layer: str, gemeente: str, cache: bool) -> list[dict]:
             "srsName": "EPSG:28992", "count": PDOK_PAGE, "startIndex": start,
             "filter": _pdok_filter(gemeente),
         }
-        key = hashlib.sha1(json.dumps([PDOK_WFS, params], sort_keys=True).encode()).hexdigest()[:16]
-        cached = folder / f"{layer}_{key}.json"
-        if cache and cached.exists():
-            doc = json.loads(cached.read_text(encoding="utf-8"))
-        else:
-            doc = _http_get(PDOK_WFS, params)
-            if cache:
-                folder.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_suffix(".tmp")
-                tmp.write_text(json.dumps(doc), encoding="utf-8")
-                tmp.replace(cached)
+        path = _http.cache_path("pdok", json.dumps([PDOK_WFS, params], sort_keys=True), prefix=f"{layer}_",
+                                algorithm="sha1", length=16)
+        doc = _http.cached_json(path, lambda: _http_get(PDOK_WFS, params), read=cache, write=cache)
         page = doc.get("features", [])
         features.extend(page)
         if len(page) < PDOK_PAGE:

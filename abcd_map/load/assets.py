@@ -15,9 +15,7 @@ is row 1.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 import math
 import re
 import unicodedata
@@ -30,9 +28,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from rapidfuzz import fuzz
 
-from .. import schema, settings
-from ..errors import InputError, InputProblem, OfflineError, note
+from .. import _http, schema, settings
+from ..errors import InputError, InputProblem, note
+from ..geo import wgs84_to_rd
+from ..hours import hours_problems
+from ..relation_text import RelationItem, format_relation_text, parse_relation_text
 
 #: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
 PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
@@ -175,22 +177,12 @@ def geocode_addresses(df: pd.DataFrame, *, cache: bool = True) -> gpd.GeoSeries:
         person = pd.Series(False, index=df.index)
     # a query is cacheable only if no person row asks for it
     private = set(queries[person.astype(bool)])
-    folder = settings.cache_folder() / "geocode"
     found: dict[str, shapely.Point | None] = {}
     for query in queries[queries != ""].unique():
-        key = hashlib.sha256(query.lower().encode("utf-8")).hexdigest()
-        cache_file = folder / f"{key}.json"
-        if cache and cache_file.exists():
-            found[query] = _point_from_cache(cache_file)
-            continue
-        found[query] = _pdok_lookup(query)
-        if cache and query not in private:
-            folder.mkdir(parents=True, exist_ok=True)
-            point = found[query]
-            payload = {"x": point.x, "y": point.y} if point is not None else {"x": None, "y": None}
-            tmp = cache_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(payload), encoding="utf-8")
-            tmp.replace(cache_file)
+        path = _http.cache_path("geocode", query.lower())
+        payload = _http.cached_json(path, lambda: _pdok_lookup(query), read=cache,
+                                    write=cache and query not in private)
+        found[query] = _point_from_payload(payload)
     return gpd.GeoSeries([found.get(q) for q in queries], index=df.index, crs=settings.crs)
 
 
@@ -223,69 +215,90 @@ def merge_assets(
         All assets (hand rows first, then unmatched OSM rows) and a report of
         the merged pairs: id, naam, osm_id, osm_naam, afstand_m, gelijkenis.
     """
-    from rapidfuzz import fuzz
-
     min_similarity = settings.merge_min_similarity if min_similarity is None else min_similarity
     max_distance = settings.merge_max_distance if max_distance is None else max_distance
     hand = _conform(hand)
     osm = _conform(osm)
-    report_cols = ["id", "naam", "osm_id", "osm_naam", "afstand_m", "gelijkenis"]
+    matches = _one_to_one(_candidate_pairs(hand, osm, min_similarity, max_distance))
+    merged = hand.copy()
+    if matches:
+        _take_from_osm(merged, osm, matches)
+        note(f"{len(matches)} plek(ken) uit OpenStreetMap samengevoegd met de eigen lijst.")
+    used_o = sorted(o for _, o, _, _ in matches)
+    rest = osm.drop(index=osm.index[used_o]) if used_o else osm
+    combined = pd.concat([merged, rest], ignore_index=True)
+    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=settings.crs)
+    combined.attrs = {}
+    return combined, _merge_report(hand, osm, matches)
 
+
+#: A candidate pair, sorted best first: (-token-set similarity, -plain similarity, distance, hand pos, osm pos).
+_Candidate = tuple[float, float, float, int, int]
+
+
+def _candidate_pairs(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, min_similarity: float,
+                     max_distance: float) -> list[_Candidate]:
+    """Non-person pairs within ``max_distance`` whose names are at least ``min_similarity`` alike."""
     cand_h = np.flatnonzero((hand["soort"] != "persoon").to_numpy() & _has_point(hand))
     cand_o = np.flatnonzero((osm["soort"] != "persoon").to_numpy() & _has_point(osm))
-    # sort key: best token-set similarity, then best plain similarity, then nearest
-    pairs: list[tuple[float, float, float, int, int]] = []
-    if len(cand_h) and len(cand_o):
-        h_geoms = hand.geometry.to_numpy()[cand_h]
-        o_geoms = osm.geometry.to_numpy()[cand_o]
-        tree = shapely.STRtree(o_geoms)
-        hi, oi = tree.query(h_geoms, predicate="dwithin", distance=max_distance)
-        dist = shapely.distance(h_geoms[hi], o_geoms[oi])
-        h_names = hand["naam"].to_numpy()[cand_h]
-        o_names = osm["naam"].to_numpy()[cand_o]
-        for a, b, d in zip(hi, oi, dist):
-            left, right = normalise_name(h_names[a]), normalise_name(o_names[b])
-            sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
-            if sim >= min_similarity:
-                pairs.append((-sim, -fuzz.ratio(left, right), float(d), int(cand_h[a]), int(cand_o[b])))
-    pairs.sort()
+    pairs: list[_Candidate] = []
+    if not (len(cand_h) and len(cand_o)):
+        return pairs
+    h_geoms = hand.geometry.to_numpy()[cand_h]
+    o_geoms = osm.geometry.to_numpy()[cand_o]
+    hi, oi = shapely.STRtree(o_geoms).query(h_geoms, predicate="dwithin", distance=max_distance)
+    dist = shapely.distance(h_geoms[hi], o_geoms[oi])
+    h_names = hand["naam"].to_numpy()[cand_h]
+    o_names = osm["naam"].to_numpy()[cand_o]
+    for a, b, d in zip(hi, oi, dist):
+        left, right = normalise_name(h_names[a]), normalise_name(o_names[b])
+        sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
+        if sim >= min_similarity:
+            pairs.append((-sim, -fuzz.ratio(left, right), float(d), int(cand_h[a]), int(cand_o[b])))
+    return pairs
+
+
+def _one_to_one(pairs: list[_Candidate]) -> list[tuple[int, int, float, float]]:
+    """Best pairs first, each row used once: (hand pos, osm pos, distance, similarity), by hand pos."""
     used_h: set[int] = set()
     used_o: set[int] = set()
     matches: list[tuple[int, int, float, float]] = []
-    for neg_sim, _, d, h, o in pairs:
+    for neg_sim, _, d, h, o in sorted(pairs):
         if h in used_h or o in used_o:
             continue
         used_h.add(h)
         used_o.add(o)
         matches.append((h, o, d, -neg_sim))
-    matches.sort()
+    return sorted(matches)
 
-    merged = hand.copy()
-    if matches:
-        h_pos = [m[0] for m in matches]
-        o_pos = [m[1] for m in matches]
-        merged.iloc[h_pos, merged.columns.get_loc("osm_id")] = osm["osm_id"].to_numpy()[o_pos]
-        for column in MERGE_FILL_COLUMNS:
-            own = merged[column].to_numpy()[h_pos]
-            theirs = osm[column].to_numpy()[o_pos]
-            filled = np.where(pd.Series(own).fillna("").astype(str).str.strip() == "", theirs, own)
-            merged.iloc[h_pos, merged.columns.get_loc(column)] = filled
-        note(f"{len(matches)} plek(ken) uit OpenStreetMap samengevoegd met de eigen lijst.")
-    rest = osm.drop(index=osm.index[sorted(used_o)]) if used_o else osm
-    combined = pd.concat([merged, rest], ignore_index=True)
-    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=settings.crs)
-    combined.attrs = {}
+
+def _take_from_osm(merged: gpd.GeoDataFrame, osm: gpd.GeoDataFrame,
+                   matches: list[tuple[int, int, float, float]]) -> None:
+    """Give matched hand rows their OSM id and the OSM values of their empty MERGE_FILL_COLUMNS."""
+    h_pos = [m[0] for m in matches]
+    o_pos = [m[1] for m in matches]
+    merged.iloc[h_pos, merged.columns.get_loc("osm_id")] = osm["osm_id"].to_numpy()[o_pos]
+    for column in MERGE_FILL_COLUMNS:
+        own = merged[column].to_numpy()[h_pos]
+        theirs = osm[column].to_numpy()[o_pos]
+        filled = np.where(pd.Series(own).fillna("").astype(str).str.strip() == "", theirs, own)
+        merged.iloc[h_pos, merged.columns.get_loc(column)] = filled
+
+
+def _merge_report(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame,
+                  matches: list[tuple[int, int, float, float]]) -> pd.DataFrame:
     report = pd.DataFrame(
         [
             (hand["id"].iat[h], hand["naam"].iat[h], osm["osm_id"].iat[o], osm["naam"].iat[o],
              round(d, 1), round(s, 1))
             for h, o, d, s in matches
         ],
-        columns=report_cols,
+        columns=["id", "naam", "osm_id", "osm_naam", "afstand_m", "gelijkenis"],
     )
     report["afstand_m"] = report["afstand_m"].astype(float)
     report["gelijkenis"] = report["gelijkenis"].astype(float)
-    return combined, report
+    return report
+
 
 
 # --------------------------------------------------------------------------- reading
@@ -325,8 +338,6 @@ def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
     """Opening times that cannot be read are no error (the place stays, hours unknown), but are said."""
     if assets is None or not len(assets):
         return
-    from ..hours import hours_problems
-
     rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
     for problem in hours_problems(assets.assign(rij=list(rows)), str(path)):
         note(f"{problem}; de openingstijden tellen als onbekend.")
@@ -431,6 +442,11 @@ def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
 
 
 def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool) -> _Table:
+    """A table from rows of cells (CSV lines or a sheet): header found, empty rows left out.
+
+    With ``extra_values_are_problems`` (CSV) a value right of the last header is a
+    problem; otherwise (Excel) such columns are kept under 'kolom F' etc.
+    """
     cleaned = [[_clean_cell(v) for v in rec] for rec in records]
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
     if not filled:
@@ -441,20 +457,13 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
         header.pop()
     body_pos = [i for i in filled if i > head]
     problems: list[InputProblem] = []
-    width = len(header)
     if extra_values_are_problems:
-        for i in body_pos:
-            if any(v is not None for v in cleaned[i][width:]):
-                problems.append(InputProblem(
-                    file, "deze rij heeft meer waarden dan er kolommen zijn; staat er een komma "
-                    "in een getal of tekst? Zet de tekst tussen aanhalingstekens of gebruik ; "
-                    "als scheidingsteken", row=i + 1))
+        problems = _overfull_rows(file, cleaned, body_pos, len(header))
     else:
-        width = max([width] + [max((j + 1 for j, v in enumerate(cleaned[i]) if v is not None), default=0)
-                               for i in body_pos])
-        header += [""] * (width - len(header))
+        header += [""] * (_used_width(cleaned, body_pos) - len(header))
     if not body_pos:
         raise _ReadFailure([InputProblem(file, "het bestand bevat alleen een kopregel en geen gegevens")])
+    width = len(header)
     names = _unique_headers(header)
     values = [(cleaned[i] + [None] * width)[:width] for i in body_pos]
     frame = pd.DataFrame(values, columns=names, dtype=object)
@@ -462,6 +471,20 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     unnamed_empty = [name for name, head in zip(names, header) if not head and frame[name].isna().all()]
     frame = frame.drop(columns=unnamed_empty)
     return _Table(file, frame, [i + 1 for i in body_pos], None, problems)
+
+
+def _overfull_rows(file: str, cleaned: list[list], body_pos: list[int], width: int) -> list[InputProblem]:
+    """A problem for every row with a value right of the last column."""
+    return [InputProblem(file, "deze rij heeft meer waarden dan er kolommen zijn; staat er een komma "
+                               "in een getal of tekst? Zet de tekst tussen aanhalingstekens of gebruik ; "
+                               "als scheidingsteken", row=i + 1)
+            for i in body_pos if any(v is not None for v in cleaned[i][width:])]
+
+
+def _used_width(cleaned: list[list], body_pos: list[int]) -> int:
+    """Number of columns up to the right-most value of any body row."""
+    return max([0] + [max((j + 1 for j, v in enumerate(cleaned[i]) if v is not None), default=0)
+                      for i in body_pos])
 
 
 def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
@@ -665,164 +688,211 @@ def _labels(field: str) -> str:
     return ", ".join(label.lower() for label in vocabulary_labels(field).values())
 
 
+class _Cells:
+    """The user's table with canonical column names; a missing column reads as empty cells."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.n = len(frame)
+
+    def has(self, column: str) -> bool:
+        return column in self.frame.columns
+
+    def raw(self, column: str) -> pd.Series:
+        return self.frame[column] if self.has(column) else pd.Series([None] * self.n, dtype=object)
+
+    def text(self, column: str) -> pd.Series:
+        return self.raw(column).map(_as_text).astype(str)
+
+
 def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
-    file = table.file
+    """The asset table of a file as read, or None and every problem in it.
+
+    One step per column group, in the order the problems used to be listed.
+    """
+    cells, headers = _canonical_cells(table)
+    p = _Problems(table.file, table.rows, headers)
+    p.items.extend(table.problems)
+    has_location = _check_columns(p, cells, table.geometry, headers)
+    ids = _check_ids(p, cells, table)
+    values = {"id": ids, "naam": _check_names(p, cells)}
+    values.update(_check_vocabularies(p, cells))
+    booleans = _check_booleans(p, cells, values["soort"])
+    values["laatste_contact"] = _dates(p, cells.raw("laatste_contact"))
+    values["capaciteit"] = _check_capacity(p, cells)
+    values.update(_check_email_website(p, cells))
+    values["relaties"] = _relations(p, cells.text("relaties"), ids)
+    x, y = _check_locations(p, cells, table.geometry, headers, values["soort"], geocode=geocode,
+                            has_location=has_location)
+    problems = p.sorted()
+    if problems:
+        return None, problems
+    return _asset_table(cells, values, booleans, x, y, table.rows), []
+
+
+def _canonical_cells(table: _Table) -> tuple[_Cells, dict[str, str]]:
+    """Cells under canonical column names, and canonical name -> the user's header."""
     rename = schema.rename_columns(list(table.frame.columns), "assets")
     headers = {canon: orig for orig, canon in rename.items()}
     ignored = [c for c in table.frame.columns if c not in rename]
     if ignored:
         names = ", ".join(f"'{c}'" for c in ignored)
-        note(f"{Path(file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
+        note(f"{Path(table.file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
     df = table.frame[list(rename)].rename(columns=rename).reset_index(drop=True)
-    n = len(df)
-    p = _Problems(file, table.rows, headers)
-    p.items.extend(table.problems)
+    return _Cells(df), headers
 
-    def raw(column: str) -> pd.Series:
-        return df[column] if column in df.columns else pd.Series([None] * n, dtype=object)
 
-    def text(column: str) -> pd.Series:
-        return raw(column).map(_as_text).astype(str)
-
-    # ---- columns that must be there
+def _check_columns(p: _Problems, cells: _Cells, geometry: gpd.GeoSeries | None,
+                   headers: dict[str, str]) -> bool:
+    """Record missing required and paired columns; whether the file has any way to locate a row."""
     for column in ("naam", "soort"):
-        if column not in df.columns:
-            p.add("verplichte kolom ontbreekt", column=column,
-                  expected=f"een kolom '{column}'")
-    cols = set(df.columns)
+        if not cells.has(column):
+            p.add("verplichte kolom ontbreekt", column=column, expected=f"een kolom '{column}'")
+    cols = set(cells.frame.columns)
     for a, b in (("lat", "lon"), ("lon", "lat"), ("x", "y"), ("y", "x")):
         if a in cols and b not in cols:
             p.add(f"kolom '{b}' ontbreekt naast kolom '{headers[a]}'", column=a,
                   expected=f"zowel '{a}' als '{b}'")
-    has_location = (table.geometry is not None or {"lat", "lon"} <= cols or {"x", "y"} <= cols
+    has_location = (geometry is not None or {"lat", "lon"} <= cols or {"x", "y"} <= cols
                     or "adres" in cols)
     if not has_location and not ({"lat", "lon", "x", "y"} & cols):
         p.add("geen kolommen voor de locatie", column=None, expected=_EXPECTED_LOCATION)
+    return has_location
 
-    # ---- id
-    if "id" in df.columns:
-        ids = text("id")
-        p.add_where(ids == "", "id is leeg", column="id", expected="een unieke code, bijv. A01")
-        keys = ids.str.casefold()
-        dup = keys.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
-        for _, positions in pd.Series(np.flatnonzero(dup)).groupby(keys[dup].to_numpy()):
-            first = int(positions.iat[0])
-            for pos in positions.iloc[1:]:
-                p.add(f"id komt dubbel voor (rij {table.rows[first]} en rij {table.rows[int(pos)]})",
-                      pos=int(pos), column="id", value=ids.iat[int(pos)], expected="een unieke code per rij")
-    else:
-        width = max(4, len(str(n)))
-        ids = pd.Series([f"A{i:0{width}d}" for i in range(1, n + 1)], dtype=str)
-        note(f"{Path(file).name}: geen kolom 'id'; de rijen krijgen de codes "
+
+def _check_ids(p: _Problems, cells: _Cells, table: _Table) -> pd.Series:
+    """The ids (empty and duplicate ones recorded), or A0001.. when the file has no id column."""
+    if not cells.has("id"):
+        width = max(4, len(str(cells.n)))
+        ids = pd.Series([f"A{i:0{width}d}" for i in range(1, cells.n + 1)], dtype=str)
+        note(f"{Path(table.file).name}: geen kolom 'id'; de rijen krijgen de codes "
              f"{ids.iat[0]} tot en met {ids.iat[-1]}.")
+        return ids
+    ids = cells.text("id")
+    p.add_where(ids == "", "id is leeg", column="id", expected="een unieke code, bijv. A01")
+    keys = ids.str.casefold()
+    dup = keys.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
+    for _, positions in pd.Series(np.flatnonzero(dup)).groupby(keys[dup].to_numpy()):
+        first = int(positions.iat[0])
+        for pos in positions.iloc[1:]:
+            p.add(f"id komt dubbel voor (rij {table.rows[first]} en rij {table.rows[int(pos)]})",
+                  pos=int(pos), column="id", value=ids.iat[int(pos)], expected="een unieke code per rij")
+    return ids
 
-    # ---- naam
-    naam = text("naam")
-    if "naam" in df.columns:
+
+def _check_names(p: _Problems, cells: _Cells) -> pd.Series:
+    naam = cells.text("naam")
+    if cells.has("naam"):
         p.add_where(naam == "", "naam is leeg", column="naam")
+    return naam
 
-    # ---- soort, categorie, fase, doelgroepen
-    soort = _vocab_column(p, text("soort"), "soort", "soort", present="soort" in df.columns,
+
+def _check_vocabularies(p: _Problems, cells: _Cells) -> dict[str, pd.Series]:
+    """soort, categorie (default per soort), fase (default 'onbekend') and doelgroepen as codes."""
+    soort = _vocab_column(p, cells.text("soort"), "soort", "soort", present=cells.has("soort"),
                           required=True, message="onbekende soort")
-    defaults = kind_defaults()
-    default_cat = soort.map(defaults["categorie"].to_dict()).fillna("").astype(str)
-    categorie = _vocab_column(p, text("categorie"), "categorie", "categorie",
-                              present="categorie" in df.columns, required=False,
+    default_cat = soort.map(kind_defaults()["categorie"].to_dict()).fillna("").astype(str)
+    categorie = _vocab_column(p, cells.text("categorie"), "categorie", "categorie",
+                              present=cells.has("categorie"), required=False,
                               message="onbekende categorie")
-    categorie = categorie.where(categorie != "", default_cat)
-    fase = _vocab_column(p, text("fase"), "fase", "fase", present="fase" in df.columns,
+    fase = _vocab_column(p, cells.text("fase"), "fase", "fase", present=cells.has("fase"),
                          required=False, message="onbekende fase")
-    fase = fase.where(fase != "", "onbekend")
-    doelgroepen = _target_groups(p, text("doelgroepen"))
+    return {
+        "soort": soort,
+        "categorie": categorie.where(categorie != "", default_cat),
+        "fase": fase.where(fase != "", "onbekend"),
+        "doelgroepen": _target_groups(p, cells.text("doelgroepen")),
+    }
 
-    # ---- booleans
-    meeting = {k: bool(schema.parse_bool(v)) for k, v in defaults["ontmoetingsplek"].items()}
+
+def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, pd.Series]:
+    """The yes/no columns; an empty ``ontmoetingsplek`` takes the default of the soort."""
+    meeting = {k: bool(schema.parse_bool(v)) for k, v in kind_defaults()["ontmoetingsplek"].items()}
     default_meeting = pd.Series([meeting.get(code, False) for code in soort], dtype=bool)
     booleans: dict[str, pd.Series] = {}
     for column in BOOL_COLUMNS:
-        values = text(column)
+        values = cells.text(column)
         parsed = values.map(schema.parse_bool)
         p.add_where(parsed.isna() & (values != ""), "geen ja/nee-waarde", column=column,
                     values=values, expected="ja of nee")
-        default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=df.index)
+        default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=cells.frame.index)
         booleans[column] = parsed.where(values != "", default).fillna(False).astype(bool)
+    return booleans
 
-    # ---- laatste_contact
-    contact = _dates(p, raw("laatste_contact"))
 
-    # ---- capaciteit
-    capacity, bad = _parse_numbers(raw("capaciteit"))
-    p.add_where(bad, "geen getal", column="capaciteit", values=text("capaciteit"),
+def _check_capacity(p: _Problems, cells: _Cells) -> np.ndarray:
+    capacity, bad = _parse_numbers(cells.raw("capaciteit"))
+    p.add_where(bad, "geen getal", column="capaciteit", values=cells.text("capaciteit"),
                 expected="een aantal, bijv. 25")
     p.add_where(capacity < 0, "capaciteit kan niet negatief zijn", column="capaciteit",
-                values=text("capaciteit"), expected="0 of meer")
+                values=cells.text("capaciteit"), expected="0 of meer")
+    return capacity
 
-    # ---- email, website
-    email = text("email").str.replace(r"^mailto:", "", regex=True, case=False).str.strip()
+
+def _check_email_website(p: _Problems, cells: _Cells) -> dict[str, pd.Series]:
+    """E-mail without 'mailto:', website with 'https://' added when it has no scheme."""
+    email = cells.text("email").str.replace(r"^mailto:", "", regex=True, case=False).str.strip()
     p.add_where((email != "") & ~email.str.match(_EMAIL_RE.pattern), "lijkt geen e-mailadres",
                 column="email", values=email, expected="bijv. naam@voorbeeld.nl")
-    website = text("website")
+    website = cells.text("website")
     website = website.where((website == "") | website.str.match(_URL_SCHEME_RE.pattern, case=False),
                             "https://" + website)
     bad_site = (website != "") & ~website.str.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/]+\.[^\s]+$")
-    p.add_where(bad_site, "lijkt geen webadres", column="website", values=text("website"),
+    p.add_where(bad_site, "lijkt geen webadres", column="website", values=cells.text("website"),
                 expected="bijv. www.voorbeeld.nl")
+    return {"email": email, "website": website}
 
-    # ---- relaties (need the ids)
-    relaties = _relations(p, text("relaties"), ids)
 
-    # ---- location
-    adres = text("adres")
-    x, y, failed = _locate(p, df, table.geometry, headers, n)
+def _check_locations(p: _Problems, cells: _Cells, geometry: gpd.GeoSeries | None, headers: dict[str, str],
+                     soort: pd.Series, *, geocode: bool, has_location: bool) -> tuple[np.ndarray, np.ndarray]:
+    """RD x and y per row: from geometry or coordinates, else (with ``geocode``) from the address."""
+    adres = cells.text("adres")
+    x, y, failed = _locate(p, cells.frame, geometry, headers, cells.n)
     unlocated = np.isnan(x) & ~failed
     address_only = unlocated & (adres != "").to_numpy()
     if geocode and address_only.any():
-        rows = np.flatnonzero(address_only)
-        query = pd.DataFrame({"adres": adres.iloc[rows].to_numpy(),
-                              "postcode": text("postcode").iloc[rows].to_numpy(),
-                              "plaats": text("plaats").iloc[rows].to_numpy(),
-                              "soort": soort.iloc[rows].to_numpy()})
-        points = geocode_addresses(query)
-        for pos, point in zip(rows, points):
-            if point is None or point.is_empty:
-                p.add("adres niet gevonden bij de PDOK Locatieserver", pos=int(pos), column="adres",
-                      value=adres.iat[pos], expected="straat, huisnummer en plaats of postcode")
-            else:
-                x[pos], y[pos] = point.x, point.y
+        _geocode_rows(p, cells, soort, np.flatnonzero(address_only), x, y)
     elif address_only.any():
         p.add_where(address_only, _ADDRESS_ONLY, column="adres", values=adres)
     if has_location:
         p.add_where(unlocated & ~address_only, "geen locatie", column=None,
                     expected=_EXPECTED_LOCATION)
+    return x, y
 
-    problems = p.sorted()
-    if problems:
-        return None, problems
 
-    person = (soort == "persoon").to_numpy()
+def _geocode_rows(p: _Problems, cells: _Cells, soort: pd.Series, rows: np.ndarray,
+                  x: np.ndarray, y: np.ndarray) -> None:
+    """Fill x and y of ``rows`` from their address; record addresses PDOK does not know."""
+    adres = cells.text("adres")
+    query = pd.DataFrame({"adres": adres.iloc[rows].to_numpy(),
+                          "postcode": cells.text("postcode").iloc[rows].to_numpy(),
+                          "plaats": cells.text("plaats").iloc[rows].to_numpy(),
+                          "soort": soort.iloc[rows].to_numpy()})
+    for pos, point in zip(rows, geocode_addresses(query)):
+        if point is None or point.is_empty:
+            p.add("adres niet gevonden bij de PDOK Locatieserver", pos=int(pos), column="adres",
+                  value=adres.iat[pos], expected="straat, huisnummer en plaats of postcode")
+        else:
+            x[pos], y[pos] = point.x, point.y
+
+
+def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, pd.Series],
+                 x: np.ndarray, y: np.ndarray, rows: list[int]) -> gpd.GeoDataFrame:
+    """The checked values as the asset table (architecture.md), a person's address left out."""
+    soort = values["soort"]
     out = pd.DataFrame({
-        "id": ids.to_numpy(),
-        "naam": naam.to_numpy(),
-        "soort": soort.to_numpy(),
-        "categorie": categorie.to_numpy(),
+        **{column: np.asarray(value) for column, value in values.items()},
         "label": soort.map(vocabulary_labels("soort")).to_numpy(),
-        "doelgroepen": doelgroepen.to_numpy(),
-        "email": email.to_numpy(),
-        "website": website.to_numpy(),
-        "laatste_contact": contact,
-        "fase": fase.to_numpy(),
-        "capaciteit": capacity,
-        "relaties": relaties.to_numpy(),
         "osm_id": "",
         "herkomst": schema.ORIGIN_HAND,
         "standaard_zichtbaar": True,
     })
     for column in PLAIN_TEXT_COLUMNS:
-        out[column] = text(column).to_numpy()
-    for column, values in booleans.items():
-        out[column] = values.to_numpy()
+        out[column] = cells.text(column).to_numpy()
+    for column, flags in booleans.items():
+        out[column] = flags.to_numpy()
     # a person's (home) address never leaves the loader
-    out.loc[person, "adres"] = ""
+    out.loc[(soort == "persoon").to_numpy(), "adres"] = ""
     out = out[schema.ASSET_COLUMNS]
     for column in schema.ASSET_COLUMNS:
         if column in BOOL_COLUMNS or column == "standaard_zichtbaar":
@@ -832,8 +902,8 @@ def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, li
         elif column != "laatste_contact":
             out[column] = out[column].astype(str)
     assets = gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
-    assets.attrs["source_rows"] = list(table.rows)
-    return assets, []
+    assets.attrs["source_rows"] = list(rows)
+    return assets
 
 
 def _vocab_column(p: _Problems, values: pd.Series, column: str, field: str, *, present: bool,
@@ -885,36 +955,49 @@ def _dates(p: _Problems, values: pd.Series) -> pd.Series:
 
 
 def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
+    """The loader's form of each ``relaties`` cell (see :mod:`abcd_map.relation_text`), problems recorded."""
     known = {key: value for key, value in zip(ids.str.casefold(), ids) if value}
-    expected_kind = _labels("relatie")
     out = []
     for pos, value in enumerate(values.tolist()):
-        parts: list[str] = []
+        pairs: list[tuple[str, str]] = []
         # 'verwijst naar:A12; partner van:A03, A04' -- one kind may name several ids
-        for item in re.split(r"[;\n]", value):
-            item = item.strip()
-            if not item:
+        for item in parse_relation_text(value):
+            if not _relation_item_readable(p, pos, item):
                 continue
-            kind, sep, targets = (s.strip() for s in item.partition(":"))
-            if not sep or not kind or not targets.strip(", "):
-                p.add("relatie niet leesbaar", pos=pos, column="relaties", value=item,
-                      expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
-                continue
-            code = schema.parse_value("relatie", kind)
-            if code is None:
-                p.add(f"onbekende soort relatie '{kind}'", pos=pos, column="relaties", value=item,
-                      expected=expected_kind)
-            for target in (t.strip() for t in targets.split(",")):
-                if not target:
-                    continue
-                target_id = known.get(target.casefold())
-                if target_id is None:
-                    p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
-                          column="relaties", value=item, expected="een id uit de kolom 'id'")
-                if code and target_id:
-                    parts.append(f"{code}:{target_id}")
-        out.append("; ".join(parts))
+            targets = _relation_targets(p, pos, item, known)  # checked even when the type is unknown
+            if item.code:
+                pairs.extend((item.code, target) for target in targets)
+        out.append(format_relation_text(pairs))
     return pd.Series(out, dtype=str)
+
+
+def _relation_item_readable(p: _Problems, pos: int, item: RelationItem) -> bool:
+    """Whether an item has a type and ids; records unreadable items and unknown types."""
+    if not item.kind or not item.targets:
+        p.add("relatie niet leesbaar", pos=pos, column="relaties", value=item.text,
+              expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
+        return False
+    if not item.code:
+        p.add(f"onbekende soort relatie '{item.kind}'", pos=pos, column="relaties", value=item.text,
+              expected=_labels("relatie"))
+    return True
+
+
+def _relation_targets(p: _Problems, pos: int, item: RelationItem, known: dict[str, str]) -> list[str]:
+    """The ids (as in the id column) an item names; records ids that are not in the file."""
+    found = []
+    for target in item.targets:
+        target_id = known.get(target.casefold())
+        if target_id is None:
+            p.add(f"relatie naar id '{target}' dat niet in het bestand staat", pos=pos,
+                  column="relaties", value=item.text, expected="een id uit de kolom 'id'")
+        else:
+            found.append(target_id)
+    return found
+
+
+#: A source of coordinates: northing, easting, kind ("geometry", "y" or "lat") and the user's two headers.
+_Source = tuple[np.ndarray, np.ndarray, str, str | None, str | None]
 
 
 def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
@@ -926,72 +1009,92 @@ def _locate(p: _Problems, df: pd.DataFrame, geometry: gpd.GeoSeries | None,
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     failed = np.zeros(n, dtype=bool)
-    sources: list[tuple[np.ndarray, np.ndarray, str, str | None, str | None]] = []
-
+    sources: list[_Source] = []
     if geometry is not None:
-        geoms = geometry.to_numpy()
-        kinds = shapely.get_type_id(geoms)
-        present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-        single_multi = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
-        points = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
-        is_point = present & ((kinds == 0) | single_multi)
-        for pos in np.flatnonzero(present & ~is_point):
-            p.add(f"geometrie is geen punt maar {geoms[pos].geom_type}", pos=int(pos), column="geometry",
-                  expected="een punt (Point)")
-            failed[pos] = True
-        pts = gpd.GeoSeries(np.where(is_point, points, None), crs=geometry.crs)
-        epsg = geometry.crs.to_epsg() if geometry.crs is not None else None
-        if geometry.crs is not None and epsg not in (4326, 28992):
-            pts = pts.to_crs(settings.crs_wgs84)
-        gx = np.where(is_point, shapely.get_x(pts.to_numpy()), np.nan)
-        gy = np.where(is_point, shapely.get_y(pts.to_numpy()), np.nan)
-        sources.append((gy, gx, "geometry", None, None))
+        sources.append(_geometry_source(p, geometry, failed))
     for north, east in (("y", "x"), ("lat", "lon")):
         if north in df.columns and east in df.columns:
-            first, bad_first = _parse_numbers(df[north])
-            second, bad_second = _parse_numbers(df[east])
-            for column, bad in ((north, bad_first), (east, bad_second)):
-                p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
-                            expected="een getal, bijv. 52,0116 of 52.0116")
-            failed |= bad_first | bad_second
-            empty_first = np.isnan(first) & ~bad_first
-            empty_second = np.isnan(second) & ~bad_second
-            half = empty_first != empty_second
-            for pos in np.flatnonzero(half):
-                given, empty = (north, east) if empty_second[pos] else (east, north)
-                p.add(f"'{headers[given]}' is ingevuld maar '{headers[empty]}' is leeg", pos=int(pos),
-                      column=empty, expected=f"zowel '{headers[north]}' als '{headers[east]}'")
-            failed |= half
-            sources.append((first, second, north, headers[north], headers[east]))
-
-    for first, second, kind, name_first, name_second in sources:
-        px, py, ok, swapped, outside, degrees = _classify(first, second)
-        columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
-        column = None if kind == "geometry" else kind
-        for pos in np.flatnonzero(swapped):
-            what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
-            p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
-                  column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}")
-        for pos in np.flatnonzero(outside):
-            # '84.600' typed as RD metres with a thousands dot reads as 84.6
-            dots = kind == "y" and all(re.fullmatch(r"\d{1,3}\.\d{3}", _as_text(df[c].iloc[pos]).strip())
-                                       for c in ("y", "x"))
-            hint = "; gebruik geen punt als scheiding van duizendtallen (84600, niet 84.600)" if dots else ""
-            p.add(f"punt ligt buiten Nederland ({columns})", pos=int(pos),
-                  column=column if column else "geometry", value=f"{first[pos]:.10g}, {second[pos]:.10g}",
-                  expected="een punt in Nederland (breedtegraad 50,7-53,7 en lengtegraad 3,2-7,3, "
-                           "of RD x 0-300000 en y 289000-629000)" + hint)
-        failed |= swapped | outside
-        if kind == "lat" and (ok & ~degrees).any():
-            note(f"De kolommen '{name_first}' en '{name_second}' bevatten RD-coördinaten (meters); "
-                 "ze zijn gelezen als y en x (RD New).")
-        if kind == "y" and (ok & degrees).any():
-            note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
-                 "als breedte- en lengtegraad (WGS84).")
+            sources.append(_column_source(p, df, headers, north, east, failed))
+    for source in sources:
+        px, py, ok = _check_source(p, df, source, failed)
         take = ok & np.isnan(x)
         x[take] = px[take]
         y[take] = py[take]
     return x, y, failed & np.isnan(x)
+
+
+def _geometry_source(p: _Problems, geometry: gpd.GeoSeries, failed: np.ndarray) -> _Source:
+    """Coordinates of point geometries (a one-part MultiPoint counts); other geometries recorded."""
+    geoms = geometry.to_numpy()
+    kinds = shapely.get_type_id(geoms)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    single_multi = (kinds == 4) & (shapely.get_num_geometries(geoms) == 1)
+    points = np.where(single_multi, shapely.get_geometry(geoms, 0), geoms)
+    is_point = present & ((kinds == 0) | single_multi)
+    for pos in np.flatnonzero(present & ~is_point):
+        p.add(f"geometrie is geen punt maar {geoms[pos].geom_type}", pos=int(pos), column="geometry",
+              expected="een punt (Point)")
+        failed[pos] = True
+    pts = gpd.GeoSeries(np.where(is_point, points, None), crs=geometry.crs)
+    epsg = geometry.crs.to_epsg() if geometry.crs is not None else None
+    if geometry.crs is not None and epsg not in (4326, 28992):
+        pts = pts.to_crs(settings.crs_wgs84)
+    gx = np.where(is_point, shapely.get_x(pts.to_numpy()), np.nan)
+    gy = np.where(is_point, shapely.get_y(pts.to_numpy()), np.nan)
+    return gy, gx, "geometry", None, None
+
+
+def _column_source(p: _Problems, df: pd.DataFrame, headers: dict[str, str], north: str, east: str,
+                   failed: np.ndarray) -> _Source:
+    """Numbers of a pair of coordinate columns; text and half-filled pairs recorded."""
+    first, bad_first = _parse_numbers(df[north])
+    second, bad_second = _parse_numbers(df[east])
+    for column, bad in ((north, bad_first), (east, bad_second)):
+        p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
+                    expected="een getal, bijv. 52,0116 of 52.0116")
+    failed |= bad_first | bad_second
+    empty_first = np.isnan(first) & ~bad_first
+    empty_second = np.isnan(second) & ~bad_second
+    half = empty_first != empty_second
+    for pos in np.flatnonzero(half):
+        given, empty = (north, east) if empty_second[pos] else (east, north)
+        p.add(f"'{headers[given]}' is ingevuld maar '{headers[empty]}' is leeg", pos=int(pos),
+              column=empty, expected=f"zowel '{headers[north]}' als '{headers[east]}'")
+    failed |= half
+    return first, second, north, headers[north], headers[east]
+
+
+def _check_source(p: _Problems, df: pd.DataFrame, source: _Source,
+                  failed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """RD x, y and ok mask of one source; swapped and foreign points recorded, units noted."""
+    first, second, kind, name_first, name_second = source
+    px, py, ok, swapped, outside, degrees = _classify(first, second)
+    columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
+    column = "geometry" if kind == "geometry" else kind
+    for pos in np.flatnonzero(swapped):
+        what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
+        p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
+              column=column, value=f"{first[pos]:.10g}, {second[pos]:.10g}")
+    for pos in np.flatnonzero(outside):
+        p.add(f"punt ligt buiten Nederland ({columns})", pos=int(pos),
+              column=column, value=f"{first[pos]:.10g}, {second[pos]:.10g}",
+              expected="een punt in Nederland (breedtegraad 50,7-53,7 en lengtegraad 3,2-7,3, "
+                       "of RD x 0-300000 en y 289000-629000)" + _thousands_dot_hint(df, kind, pos))
+    failed |= swapped | outside
+    if kind == "lat" and (ok & ~degrees).any():
+        note(f"De kolommen '{name_first}' en '{name_second}' bevatten RD-coördinaten (meters); "
+             "ze zijn gelezen als y en x (RD New).")
+    if kind == "y" and (ok & degrees).any():
+        note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
+             "als breedte- en lengtegraad (WGS84).")
+    return px, py, ok
+
+
+def _thousands_dot_hint(df: pd.DataFrame, kind: str, pos: int) -> str:
+    """'84.600' typed as RD metres with a thousands dot reads as 84.6: say so."""
+    dots = kind == "y" and all(re.fullmatch(r"\d{1,3}\.\d{3}", _as_text(df[c].iloc[pos]).strip())
+                               for c in ("y", "x"))
+    return "; gebruik geen punt als scheiding van duizendtallen (84600, niet 84.600)" if dots else ""
 
 
 def _within(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
@@ -1003,8 +1106,6 @@ def _classify(first: np.ndarray, second: np.ndarray):
 
     Returns RD x, RD y, ok mask, swapped mask, outside mask and a degrees mask.
     """
-    from pyproj import Transformer
-
     both = ~np.isnan(first) & ~np.isnan(second)
     degrees = both & (np.abs(first) <= 90) & (np.abs(second) <= 180)
     metres = both & ~degrees
@@ -1015,8 +1116,7 @@ def _classify(first: np.ndarray, second: np.ndarray):
     x = np.full(len(first), np.nan)
     y = np.full(len(first), np.nan)
     if in_deg.any():
-        transformer = Transformer.from_crs(settings.crs_wgs84, settings.crs, always_xy=True)
-        x[in_deg], y[in_deg] = transformer.transform(second[in_deg], first[in_deg])
+        x[in_deg], y[in_deg] = wgs84_to_rd(second[in_deg], first[in_deg])
     x[in_rd], y[in_rd] = second[in_rd], first[in_rd]
     ok = in_deg | in_rd
     swapped = swap_deg | swap_rd
@@ -1028,36 +1128,27 @@ def _classify(first: np.ndarray, second: np.ndarray):
 
 def _http_get_json(url: str, params: dict, timeout: float) -> dict:
     """GET a JSON document; the one place that touches the network (tests replace it)."""
-    import requests
-
-    try:
-        response = requests.get(url, params=params, timeout=timeout)
-        response.raise_for_status()
-        return response.json()
-    except requests.RequestException as exc:
-        raise OfflineError(
-            "De PDOK Locatieserver is niet bereikbaar; controleer de internetverbinding "
-            "of vul lat/lon in plaats van adressen in.") from exc
+    return _http.get_json(
+        url, params, timeout=timeout,
+        offline_message="De PDOK Locatieserver is niet bereikbaar; controleer de internetverbinding "
+                        "of vul lat/lon in plaats van adressen in.")
 
 
-def _pdok_lookup(query: str) -> shapely.Point | None:
+def _pdok_lookup(query: str) -> dict:
+    """RD coordinates ``{"x": .., "y": ..}`` of an address (None values: not found)."""
     params = {"q": query, "rows": 1, "fq": "type:adres"}
     data = _http_get_json(PDOK_LOCATIESERVER_URL, params, GEOCODE_TIMEOUT)
     docs = (data.get("response") or {}).get("docs") or []
-    if not docs or not docs[0].get("centroide_rd"):
-        return None
-    point = shapely.from_wkt(docs[0]["centroide_rd"])
-    return point if isinstance(point, shapely.Point) and not point.is_empty else None
+    point = shapely.from_wkt(docs[0]["centroide_rd"]) if docs and docs[0].get("centroide_rd") else None
+    if not isinstance(point, shapely.Point) or point.is_empty:
+        return {"x": None, "y": None}
+    return {"x": point.x, "y": point.y}
 
 
-def _point_from_cache(path: Path) -> shapely.Point | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _point_from_payload(payload: dict) -> shapely.Point | None:
+    if payload.get("x") is None or payload.get("y") is None:
         return None
-    if data.get("x") is None or data.get("y") is None:
-        return None
-    return shapely.Point(float(data["x"]), float(data["y"]))
+    return shapely.Point(float(payload["x"]), float(payload["y"]))
 
 
 # --------------------------------------------------------------------------- merging helpers

@@ -32,6 +32,7 @@ Which ways are walkable (:func:`is_walkable`):
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -40,14 +41,20 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import osmium
 import shapely
-from pyproj import Transformer
+from osmium.osm import NODE
+from scipy import ndimage
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import linemerge, polygonize
 
 from .. import settings
-from ..errors import InputError, InputProblem, OfflineError, note
-
 from ..analyse.network import Network
+from ..errors import InputError, InputProblem, OfflineError, note
+from ..geo import share_inside, wgs84_to_rd
+
+__all__ = ["INFO_KEYS", "WALK_HIGHWAYS", "WHOLE_KEYS", "OsmData", "fetch_osm_online", "is_place",
+           "is_walkable", "load_osm", "osmnx_street_graph", "place_pairs", "tag_columns"]
 
 
 #: Keys whose every value makes a place (classify reports values it has no row for).
@@ -123,17 +130,6 @@ def is_walkable(tags: Any) -> bool:
 
 # --------------------------------------------------------------------------- reading
 
-_TO_RD: Transformer | None = None
-
-
-def _to_rd(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    global _TO_RD
-    if _TO_RD is None:
-        _TO_RD = Transformer.from_crs(settings.crs_wgs84, settings.crs, always_xy=True)
-    x, y = _TO_RD.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-    return np.asarray(x), np.asarray(y)
-
-
 @dataclass
 class _Raw:
     """What one pass over an OSM file collects (coordinates in WGS84)."""
@@ -168,9 +164,6 @@ def _way_nodes(way) -> tuple[list[int], list[float], list[float], int]:
 
 def _read_file(path: Path) -> _Raw:
     """One pass with pyosmium: places, walkable ways, and refs of possible relation members."""
-    import osmium
-    from osmium.osm import NODE
-
     raw = _Raw()
     # only nodes with a place key reach Python; node locations are cached by osmium first
     keys = tuple(dict.fromkeys(WHOLE_KEYS + tuple(place_pairs())))
@@ -182,43 +175,49 @@ def _read_file(path: Path) -> _Raw:
     relations = []
     for obj in fp:
         if obj.is_node():
-            tags = obj.tags
-            if is_place(tags):
-                loc = obj.location
-                if loc.valid():
-                    raw.place_type.append("n")
-                    raw.place_id.append(obj.id)
-                    raw.place_tags.append(dict(tags))
-                    raw.place_geom.append((loc.lon, loc.lat))
+            _add_node(raw, obj)
         elif obj.is_way():
-            tags = obj.tags
-            walk = is_walkable(tags)
-            place = is_place(tags)
-            if walk or place:
-                refs, lons, lats, missing = _way_nodes(obj)
-                raw.missing_nodes += missing
-                if walk:
-                    raw.walk_refs.append(refs)
-                    raw.walk_lon.append(lons)
-                    raw.walk_lat.append(lats)
-                coords = list(zip(lons, lats))
-                raw.way_coords[obj.id] = coords
-                if place and coords:
-                    raw.place_type.append("w")
-                    raw.place_id.append(obj.id)
-                    raw.place_tags.append(dict(tags))
-                    raw.place_geom.append(coords)
-            elif "building" not in tags:
-                # possible member of a multipolygon relation (read later in the file)
-                raw.way_refs[obj.id] = [n.ref for n in obj.nodes]
-        elif obj.is_relation():
-            tags = obj.tags
-            if tags.get("type") in _AREA_RELATIONS and is_place(tags):
-                members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
-                relations.append((obj.id, dict(tags), members))
+            _add_way(raw, obj)
+        elif obj.is_relation() and obj.tags.get("type") in _AREA_RELATIONS and is_place(obj.tags):
+            members = [(m.ref, m.role) for m in obj.members if m.type == "w"]
+            relations.append((obj.id, dict(obj.tags), members))
     if relations:
         _relation_members(raw, relations, fp.node_location_storage)
     return raw
+
+
+def _add_node(raw: _Raw, node) -> None:
+    """A node with a place key becomes a place."""
+    if is_place(node.tags) and node.location.valid():
+        raw.place_type.append("n")
+        raw.place_id.append(node.id)
+        raw.place_tags.append(dict(node.tags))
+        raw.place_geom.append((node.location.lon, node.location.lat))
+
+
+def _add_way(raw: _Raw, way) -> None:
+    """A walkable way joins the network, a place way becomes a place; other ways may be relation members."""
+    tags = way.tags
+    walk = is_walkable(tags)
+    place = is_place(tags)
+    if not (walk or place):
+        if "building" not in tags:
+            # possible member of a multipolygon relation (read later in the file)
+            raw.way_refs[way.id] = [n.ref for n in way.nodes]
+        return
+    refs, lons, lats, missing = _way_nodes(way)
+    raw.missing_nodes += missing
+    if walk:
+        raw.walk_refs.append(refs)
+        raw.walk_lon.append(lons)
+        raw.walk_lat.append(lats)
+    coords = list(zip(lons, lats))
+    raw.way_coords[way.id] = coords
+    if place and coords:
+        raw.place_type.append("w")
+        raw.place_id.append(way.id)
+        raw.place_tags.append(dict(tags))
+        raw.place_geom.append(coords)
 
 
 def _relation_members(raw: _Raw, relations: list, storage) -> None:
@@ -266,8 +265,6 @@ def _way_point(coords: list[tuple[float, float]]) -> BaseGeometry:
 
 def _relation_point(parts: list[tuple[str, list]]) -> BaseGeometry | None:
     """Representative point of a multipolygon relation (outer rings merged and polygonized)."""
-    from shapely.ops import linemerge, polygonize
-
     outer = [shapely.LineString(c) for role, c in parts if role != "inner" and len(c) >= 2]
     inner = [shapely.LineString(c) for role, c in parts if role == "inner" and len(c) >= 2]
     polys = list(polygonize(linemerge(outer))) if outer else []
@@ -298,7 +295,7 @@ def _places_frame(types: list[str], ids: list[int], tags: list[dict],
         data[col] = tag_frame[col].astype("str").where(tag_frame[col].notna(), None).astype("str") \
             if n else pd.Series(dtype="str")
     data["tags"] = pd.Series([json.dumps(t, ensure_ascii=False, sort_keys=True) for t in tags], dtype="str")
-    x, y = _to_rd(lon, lat) if n else (np.empty(0), np.empty(0))
+    x, y = wgs84_to_rd(lon, lat) if n else (np.empty(0), np.empty(0))
     gdf = gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(x, y), crs=settings.crs)
     return gdf
 
@@ -319,7 +316,7 @@ def _network_from_ways(refs: list[list[int]], lons: list[list[float]],
     is_last[ends[sizes > 0] - 1] = True
     first = np.flatnonzero(~is_last)
     node_ids, first_pos, inverse = np.unique(all_ids, return_index=True, return_inverse=True)
-    x, y = _to_rd(all_lon[first_pos], all_lat[first_pos])
+    x, y = wgs84_to_rd(all_lon[first_pos], all_lat[first_pos])
     u = inverse[first]
     v = inverse[first + 1]
     keep = u != v
@@ -335,8 +332,6 @@ def _extent(network: Network, bounds: tuple | None) -> BaseGeometry:
     thousands of short segments is slow; the error is at most one cell. The
     file's ``<bounds>`` (if any) cut it.
     """
-    from scipy import ndimage
-
     if len(network.u) == 0:
         return shapely.Polygon()
     buf = float(settings.osm_extent_buffer)
@@ -366,7 +361,8 @@ def _extent(network: Network, bounds: tuple | None) -> BaseGeometry:
     extent = shapely.union_all(boxes, grid_size=cell / 10)
     extent = shapely.simplify(extent, cell / 2)
     if bounds is not None:
-        (bx0, bx1), (by0, by1) = _to_rd(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]))
+        (bx0, bx1), (by0, by1) = wgs84_to_rd(np.array([bounds[0], bounds[2]]),
+                                             np.array([bounds[1], bounds[3]]))
         extent = extent.intersection(shapely.box(bx0, by0, bx1, by1))
     return extent
 
@@ -444,21 +440,6 @@ def load_osm(path: str | Path, area: Any = None, margin: float | None = None) ->
     return OsmData(places=places, network=network, extent=extent, source=str(path))
 
 
-def osm_extent_share(buurten: gpd.GeoDataFrame, extent: BaseGeometry) -> pd.Series:
-    """Share (0-1) of each buurt's area that lies inside the OSM extent (NaN without polygon).
-
-    Compare with ``settings.osm_extent_min_share`` to mark buurten "geen OSM-gegevens".
-    """
-    geoms = buurten.geometry
-    area = geoms.area
-    if extent is None or extent.is_empty:
-        return pd.Series(np.where(geoms.isna(), np.nan, 0.0), index=buurten.index, name="osm_aandeel")
-    shapely.prepare(extent)
-    inside = geoms.intersection(extent).area
-    share = (inside / area).where(area > 0)
-    return share.clip(0, 1).rename("osm_aandeel")
-
-
 # --------------------------------------------------------------------------- online (Overpass via osmnx)
 
 def _osmnx_tags() -> dict[str, bool | list[str]]:
@@ -496,7 +477,15 @@ def fetch_osm_online(area_wgs84_polygon: BaseGeometry, *, cache: bool = True) ->
             "reageert niet. Gebruik een lokaal OSM-bestand (--osm bestand.osm.pbf) of probeer het later.") from exc
     except ox._errors.InsufficientResponseError:
         features = gpd.GeoDataFrame(geometry=[], crs=settings.crs_wgs84)
-    # network: keep walkable edges only (access/foot refinement), lengths in RD New
+    network = _network_from_graph(graph)
+    places = _places_from_features(features)
+    area_rd = gpd.GeoSeries([area_wgs84_polygon], crs=settings.crs_wgs84).to_crs(settings.crs).iloc[0]
+    extent = _extent(network, None).intersection(area_rd) if len(network.u) else shapely.Polygon()
+    return OsmData(places=places, network=network, extent=extent, source="OpenStreetMap (Overpass)")
+
+
+def _network_from_graph(graph) -> Network:
+    """Walkable edges of an osmnx graph (access/foot refinement), lengths in RD New."""
     nodes = dict(graph.nodes(data=True))
     us, vs = [], []
     for u, v, data in graph.edges(data=True):
@@ -506,23 +495,22 @@ def fetch_osm_online(area_wgs84_polygon: BaseGeometry, *, cache: bool = True) ->
     ids = np.array(sorted(set(us) | set(vs)), dtype=np.int64)
     lon = np.array([nodes[i]["x"] for i in ids], dtype=float)
     lat = np.array([nodes[i]["y"] for i in ids], dtype=float)
-    x, y = _to_rd(lon, lat)
+    x, y = wgs84_to_rd(lon, lat)
     u = np.searchsorted(ids, np.asarray(us, dtype=np.int64))
     v = np.searchsorted(ids, np.asarray(vs, dtype=np.int64))
-    network = Network(ids, x, y, u, v, np.hypot(x[u] - x[v], y[u] - y[v]))
-    # places
-    if len(features):
-        feats = features.reset_index()
-        pts = feats.geometry.representative_point()
-        tag_cols = [c for c in feats.columns if c not in ("element", "id", "geometry", "nodes", "ways")]
-        tags = [{k: v for k, v in row.items() if isinstance(v, str)} for row in feats[tag_cols].to_dict("records")]
-        types = [t[0] for t in feats["element"]]
-        places = _places_frame(types, list(feats["id"]), tags, pts.x.values, pts.y.values)
-    else:
-        places = _places_frame([], [], [], np.empty(0), np.empty(0))
-    area_rd = gpd.GeoSeries([area_wgs84_polygon], crs=settings.crs_wgs84).to_crs(settings.crs).iloc[0]
-    extent = _extent(network, None).intersection(area_rd) if len(u) else shapely.Polygon()
-    return OsmData(places=places, network=network, extent=extent, source="OpenStreetMap (Overpass)")
+    return Network(ids, x, y, u, v, np.hypot(x[u] - x[v], y[u] - y[v]))
+
+
+def _places_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Places table (see :func:`load_osm`) of osmnx features in WGS84."""
+    if not len(features):
+        return _places_frame([], [], [], np.empty(0), np.empty(0))
+    feats = features.reset_index()
+    pts = feats.geometry.representative_point()
+    tag_cols = [c for c in feats.columns if c not in ("element", "id", "geometry", "nodes", "ways")]
+    tags = [{k: v for k, v in row.items() if isinstance(v, str)} for row in feats[tag_cols].to_dict("records")]
+    types = [t[0] for t in feats["element"]]
+    return _places_frame(types, list(feats["id"]), tags, pts.x.values, pts.y.values)
 
 
 def osmnx_street_graph(path: str | Path, *, simplify: bool = True, folder: str | Path | None = None):
@@ -532,9 +520,6 @@ def osmnx_street_graph(path: str | Path, *, simplify: bool = True, folder: str |
     landuse, canals); this writes the highway ways and their nodes to a temporary
     ``.osm`` first (with pyosmium), then lets osmnx read that.
     """
-    import tempfile
-
-    import osmium
     import osmnx as ox
 
     src = str(path)
