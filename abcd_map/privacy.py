@@ -31,7 +31,6 @@ output. The address of an organisation or place is public information.
 
 from __future__ import annotations
 
-import re
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +39,7 @@ import pandas as pd
 from . import schema, settings
 from .errors import InputError, InputProblem, note
 from .geo import assign_areas
+from .relation_text import parse_relation_text
 
 PUBLIC = "publiek"
 TEAM = "team"
@@ -143,16 +143,8 @@ def drop_hidden_relations(df: pd.DataFrame, shown_ids: set[str]) -> pd.DataFrame
         return df
 
     def keep(text: object) -> str:
-        if not isinstance(text, str) or not text.strip():
-            return "" if not isinstance(text, str) else text
-        parts = [p.strip() for p in re.split(r"[;\n]", text) if p.strip()]
-        kept = []
-        for part in parts:
-            target = part.rsplit(":", 1)[-1]
-            targets = [t.strip() for t in target.split(",") if t.strip()]
-            if targets and all(t in shown_ids for t in targets):
-                kept.append(part)
-        return "; ".join(kept)
+        return "; ".join(item.text for item in parse_relation_text(text)
+                         if item.targets and all(t in shown_ids for t in item.targets))
     df = df.copy()
     df["relaties"] = df["relaties"].astype(object).map(keep)
     return df

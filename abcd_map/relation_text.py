@@ -56,9 +56,9 @@ def parse_relation_text(text: object) -> list[RelationItem]:
     Notes
     -----
     The loader (``load.assets._relations``) and :mod:`abcd_map.relations` read the
-    column only through this function; :mod:`abcd_map.privacy` should too (its
-    ``_drop_hidden_relations`` still splits the text itself): keep ``item.text``
-    of the items whose ``targets`` are all shown.
+    column only through this function, and so does :mod:`abcd_map.privacy`
+    (``drop_hidden_relations`` keeps ``item.text`` of the items whose ``targets``
+    are all shown).
 
     Examples
     --------

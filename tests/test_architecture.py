@@ -79,3 +79,9 @@ def test_imports_point_down_the_flow():
                                                                      "abcd_map.outputs", "abcd_map.cli"))]
         assert ups == [], module
     assert not [d for d in graph.successors("abcd_map.stages") if d.startswith("abcd_map.render")]
+    # the loaders build the walking network (a data structure that imports only settings) and nothing else
+    # of the analysis
+    for module in [m for m in graph if m.startswith("abcd_map.load")]:
+        assert [d for d in graph.successors(module) if d.startswith("abcd_map.analyse")] in ([],
+                                                                                           ["abcd_map.analyse.network"])
+    assert set(graph.successors("abcd_map.analyse.network")) <= {"abcd_map.settings"}

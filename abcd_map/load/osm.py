@@ -51,7 +51,7 @@ from shapely.ops import linemerge, polygonize
 from .. import settings
 from ..analyse.network import Network
 from ..errors import InputError, InputProblem, OfflineError, note
-from ..geo import share_inside, wgs84_to_rd
+from ..geo import wgs84_to_rd
 
 __all__ = ["INFO_KEYS", "WALK_HIGHWAYS", "WHOLE_KEYS", "OsmData", "fetch_osm_online", "is_place",
            "is_walkable", "load_osm", "osmnx_street_graph", "place_pairs", "tag_columns"]
