@@ -1,0 +1,212 @@
+"""Vocabulary that meets people halfway: synonyms, plurals, suggestions, defaults, capaciteit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from abcd_map import schema
+
+
+# --------------------------------------------------------------------------- data files
+
+
+def test_vocabulary_data_files_are_consistent():
+    assert schema.vocabulary_problems() == []
+
+
+def test_a_synonym_pointing_at_a_missing_code_is_reported(monkeypatch):
+    table = pd.concat([schema.synonyms(), pd.DataFrame([{
+        "field": "categorie", "synonym": "sportclubs", "code": "sport", "note_nl": ""}])])
+    monkeypatch.setattr(schema, "synonyms", lambda: table)
+    schema._value_lookup.cache_clear()
+    schema._loose_lookup.cache_clear()
+    schema._parse_text.cache_clear()
+    try:
+        problems = schema.vocabulary_problems()
+    finally:
+        schema._value_lookup.cache_clear()
+        schema._loose_lookup.cache_clear()
+        schema._parse_text.cache_clear()
+    assert len(problems) == 1 and "onbekende code 'sport'" in problems[0]
+
+
+def test_synonyms_file_has_the_documented_columns():
+    table = schema.synonyms()
+    assert list(table.columns) == ["field", "synonym", "code", "note_nl"]
+    assert not table.duplicated(["field", "synonym"]).any()
+    assert (table["synonym"].str.strip() != "").all()
+
+
+@pytest.mark.parametrize("row", schema.synonyms().to_dict("records"),
+                         ids=lambda r: f"{r['field']}:{r['synonym']}")
+def test_every_synonym_round_trips(row):
+    assert schema.parse_value(row["field"], row["synonym"]) == row["code"]
+    assert schema.parse_value(row["field"], row["synonym"].upper()) == row["code"]
+
+
+@pytest.mark.parametrize("field", sorted(schema.field_policies().index))
+def test_codes_and_labels_still_parse(field):
+    for code in schema.codes(field):
+        for text in (code, code.replace("_", " "), schema.label(field, code),
+                     schema.label(field, code, "en"), schema.label(field, code).upper()):
+            assert schema.parse_value(field, text) == code, text
+
+
+# --------------------------------------------------------------------------- measured cases
+
+
+@pytest.mark.parametrize("field,text,code", [
+    ("categorie", "fysiek", "fysieke_ruimte"),
+    ("categorie", "instelling", "instellingen"),
+    ("categorie", "associatie", "verenigingen"),
+    ("categorie", "vereniging", "verenigingen"),
+    ("categorie", "Cultuur & verhalen", "cultuur"),
+    ("categorie", "talenten", "individuen"),
+    ("soort", "Organisaties", "organisatie"),
+    ("soort", "Vereniging", "initiatief"),
+    ("soort", "Buurthuis", "plek"),
+    ("doelgroep", "jongeren", "jeugd"),
+    ("doelgroep", "statushouders", "nieuwkomers"),
+])
+def test_measured_rejections_now_parse(field, text, code):
+    assert schema.parse_value(field, text) == code
+
+
+@pytest.mark.parametrize("field,text,code", [
+    # plural and singular, Dutch and English
+    ("categorie", "Fysieke ruimtes", "fysieke_ruimte"),
+    ("categorie", "Associaties", "verenigingen"),
+    ("categorie", "institutie", "instellingen"),
+    ("categorie", "talent", "individuen"),
+    ("categorie", "Culture & stories", "cultuur"),
+    ("categorie", "cultuur en verhalen", "cultuur"),
+    ("categorie", "Cultuur/verhalen", "cultuur"),
+    ("categorie", "Verenigingen & initiatieven", "verenigingen"),
+    ("categorie", "economy", "economie"),
+    ("soort", "personen", "persoon"),
+    ("soort", "plekken", "plek"),
+    ("soort", "buurthuizen", "plek"),
+    ("soort", "Initiatieven", "initiatief"),
+    ("soort", "Openbare ruimtes", "openbare_ruimte"),
+    ("soort", "places", "plek"),
+    ("soort", "organisations", "organisatie"),
+    ("doelgroep", "senior", "senioren"),
+    ("doelgroep", "Seniors", "senioren"),
+    ("doelgroep", "jongere", "jeugd"),
+    ("doelgroep", "statushouder", "nieuwkomers"),
+    ("doelgroep", "kind", "kinderen"),
+    ("doelgroep", "mantelzorger", "mantelzorgers"),
+    ("doelgroep", "eenzame", "eenzamen"),
+    ("doelgroep", "65+", "senioren"),
+    ("fase", "in-gesprek", "in_gesprek"),
+    ("fase", "Welcoming", "ontvangend"),
+    ("relatie", "partner", "partner_van"),
+    ("relatie", "refers to", "verwijst_naar"),
+])
+def test_plurals_english_and_punctuation(field, text, code):
+    assert schema.parse_value(field, text) == code
+
+
+def test_ouderen_are_seniors_and_ouders_are_parents():
+    assert schema.parse_value("doelgroep", "ouderen") == "senioren"
+    assert schema.parse_value("doelgroep", "oudere") == "senioren"
+    assert schema.parse_value("doelgroep", "ouders") == "ouders"
+    assert schema.parse_value("doelgroep", "ouder") == "ouders"
+
+
+@pytest.mark.parametrize("field,text", [
+    ("categorie", "sport"), ("soort", "katten"), ("doelgroep", "katten"), ("fase", "half"),
+    ("relatie", "is verliefd op"), ("categorie", ""),
+])
+def test_unknown_values_stay_unknown(field, text):
+    assert schema.parse_value(field, text) is None
+
+
+def test_modus_stays_exact():
+    # the privacy mode is chosen on purpose: no synonyms, no plural rule
+    assert schema.parse_value("modus", "team") == "team"
+    assert schema.parse_value("modus", "Publiek") == "publiek"
+    assert schema.parse_value("modus", "teams") is None
+    assert not schema.synonyms().query("field == 'modus'").shape[0]
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+@pytest.mark.parametrize("field,text,hint", [
+    ("categorie", "fysike ruimte", "fysieke ruimte"),
+    ("categorie", "vereenigingen", "verenigingen en initiatieven"),
+    ("soort", "organsatie", "organisatie"),
+    ("doelgroep", "senoiren", "senioren"),
+    ("fase", "ontvangnd", "ontvangend"),
+])
+def test_suggest_near_misses(field, text, hint):
+    assert schema.suggest(field, text) == hint
+    assert schema.did_you_mean(field, text) == f"bedoelde je '{hint}'?"
+
+
+@pytest.mark.parametrize("field,text", [("categorie", "sport"), ("doelgroep", "katten"),
+                                        ("soort", "xyz"), ("fase", "")])
+def test_no_suggestion_when_nothing_is_near(field, text):
+    assert schema.suggest(field, text) is None
+    assert schema.did_you_mean(field, text) == ""
+
+
+def test_display_label_keeps_acronyms():
+    assert schema.display_label("categorie", "fysieke_ruimte") == "fysieke ruimte"
+    assert schema.display_label("doelgroep", "ggz").endswith("(GGZ)")
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def test_required_and_optional_fields():
+    assert schema.is_required("soort")
+    assert schema.is_required("modus")
+    for field in ("categorie", "fase", "doelgroep", "relatie"):
+        assert not schema.is_required(field)
+    assert schema.DEFAULTS == {"categorie": "", "fase": "onbekend", "doelgroep": "", "relatie": ""}
+
+
+def test_parse_or_default_known_and_empty_values_have_no_note():
+    assert schema.parse_or_default("categorie", "Cultuur & verhalen") == ("cultuur", None)
+    assert schema.parse_or_default("fase", "") == ("onbekend", None)
+    assert schema.parse_or_default("fase", None) == ("onbekend", None)
+    assert schema.parse_or_default("fase", float("nan")) == ("onbekend", None)
+    assert schema.parse_or_default("fase", "?") == ("onbekend", None)
+    assert schema.parse_or_default("categorie", "", default="instellingen") == ("instellingen", None)
+
+
+def test_parse_or_default_unknown_value_falls_back_with_a_note():
+    code, note = schema.parse_or_default("fase", "halverwege")
+    assert code == "onbekend"
+    assert note == "onbekende waarde 'halverwege' in kolom 'fase'; gebruikt: 'onbekend'"
+
+
+def test_parse_or_default_names_the_suggestion():
+    code, note = schema.parse_or_default("categorie", "fysike ruimt", default="instellingen")
+    assert code == "instellingen"
+    assert note == ("onbekende waarde 'fysike ruimt' in kolom 'categorie'; gebruikt: 'instellingen' "
+                    "(bedoelde je 'fysieke ruimte'?)")
+
+
+def test_parse_or_default_without_row_default_uses_the_soort_rule():
+    code, note = schema.parse_or_default("categorie", "sport")
+    assert code == ""
+    assert note == ("onbekende waarde 'sport' in kolom 'categorie'; "
+                    "gebruikt: de categorie die bij de soort hoort")
+
+
+def test_parse_or_default_drops_unknown_target_group():
+    code, note = schema.parse_or_default("doelgroep", "senoiren", column="voor wie")
+    assert code == ""
+    assert note.startswith("onbekende waarde 'senoiren' in kolom 'voor wie'; weggelaten")
+    assert note.endswith("(bedoelde je 'senioren'?)")
+    assert "kolom 'doelgroepen'" in schema.parse_or_default("doelgroep", "katten")[1]
+
+
+def test_parse_or_default_refuses_required_fields():
+    with pytest.raises(ValueError):
+        schema.parse_or_default("soort", "kat")
+
