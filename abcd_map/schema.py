@@ -8,10 +8,14 @@ Canonical column names are Dutch because users read them in every output.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from . import settings
@@ -376,3 +380,111 @@ def parse_bool(text: object) -> bool | None:
         return False
     return None
 
+
+# --------------------------------------------------------------------------- capaciteit
+
+#: What a capaciteit cell may say, for error messages.
+CAPACITY_EXPECTED = "een aantal, bijv. 25, ca. 25, 20-25 of onbekend"
+#: Words that mean 'not known': the capaciteit stays empty.
+_CAPACITY_UNKNOWN = frozenset({
+    "", "onbekend", "unknown", "nvt", "navt", "weetniet", "nognietbekend", "nietbekend",
+    "geen idee", "varieert", "wisselend", "na",
+})
+#: Words before a number that do not change it: approximately, at most, at least.
+_CAPACITY_PREFIX_RE = re.compile(
+    r"^(?:(?:ca|circa|c|ong|ongeveer|plm|pl\.\s?m|rond\s+de|rond|zo'?n|ruim|bijna|max|maximaal"
+    r"|maximum|hooguit|tot|min|minimaal|minimum|minstens|ten\s+minste|vanaf|approx|approximately"
+    r"|about|around|up\s+to|at\s+most|at\s+least)\.?(?![a-z])|±|\+/-|\+-|~|≈|<=?|>=?|≤|≥)\s*")
+#: Words after a number: who or what is counted.
+_CAPACITY_UNIT_RE = re.compile(
+    r"\s*(?:personen|persoon|pers\.?|p\.?|mensen|man|deelnemers|bezoekers|plaatsen|plekken"
+    r"|stoelen|zitplaatsen|kinderen|people|persons|participants|visitors|seats|places|pax)$")
+_NUMBER = r"-?\d+(?:[.,]\d+)*"
+#: A number, or a range 'a-b', 'a tot b', 'a tot en met b', 'a t/m b', 'a à b', 'a to b'.
+_CAPACITY_RE = re.compile(
+    rf"^(?P<low>{_NUMBER})(?:\s*(?:-|–|—|tot(?:\s+en\s+met)?|t/m|à|a|to)\s*(?P<high>{_NUMBER}))?\s*\+?$")
+_THOUSANDS_RE = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$")
+
+
+def _dutch_number(text: str) -> float:
+    """'1.250,5' -> 1250.5, '12,5' -> 12.5, '1.000' -> 1000 (a dot before three digits
+    groups thousands, as Dutch users write), '1.5' -> 1.5."""
+    if "," in text and "." in text:
+        text = (text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".")
+                else text.replace(",", ""))
+    elif _THOUSANDS_RE.match(text):
+        text = text.replace(".", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def _capacity_from_text(text: str) -> float | None:
+    s = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().lower()
+    if s in _CAPACITY_UNKNOWN or normalise_key(s) in _CAPACITY_UNKNOWN:
+        return None
+    s = _CAPACITY_UNIT_RE.sub("", _CAPACITY_PREFIX_RE.sub("", s)).strip()
+    s = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", "", s)  # '1 000' groups thousands
+    match = _CAPACITY_RE.match(s)
+    if match is None:
+        raise ValueError("geen getal")
+    try:
+        low = _dutch_number(match["low"])
+        high = _dutch_number(match["high"]) if match["high"] else low
+    except ValueError:
+        raise ValueError("geen getal") from None
+    if high < low:
+        raise ValueError("bereik loopt terug")
+    return low
+
+
+def parse_capacity(value: object) -> float | None:
+    """Capacity (places or participants) of a cell; None when empty or unknown.
+
+    Reads what people write: '15', '15 personen', '15 pers.', 'ca. 15', 'circa 15',
+    '± 15', '~15', 'ongeveer 15', 'max. 15', '15+' -> 15. A range '15-20',
+    '15 tot 20', '15 t/m 20' or '15 à 20' gives its lower bound, 15: capaciteit is
+    used to weigh supply against demand, and the lower bound never promises places
+    that may not be there. 'onbekend', '?', 'n.v.t.' and '' give None. Decimal
+    comma and Dutch thousands ('1.250,5', '1.000') are read; a negative number is
+    returned as is so that the caller can say it cannot be negative.
+
+    Raises
+    ------
+    ValueError
+        With a short Dutch reason ('geen getal', 'bereik loopt terug') otherwise.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool) or isinstance(value, (date, datetime)):
+        raise ValueError("geen getal")
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return None
+    else:
+        number = _capacity_from_text(str(value))
+        if number is None:
+            return None
+    if not math.isfinite(number):
+        raise ValueError("geen getal")
+    return number
+
+
+def parse_capacities(values: Iterable[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Float array (NaN for empty, unknown or unreadable) and a mask of unreadable cells.
+
+    A drop-in for the loader's ``_parse_numbers`` on the ``capaciteit`` column.
+    """
+    values = list(values)
+    out = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    for i, value in enumerate(values):
+        try:
+            number = parse_capacity(value)
+        except ValueError:
+            bad[i] = True
+            continue
+        if number is not None:
+            out[i] = number
+    return out, bad

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from datetime import date
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -210,3 +214,41 @@ def test_parse_or_default_refuses_required_fields():
     with pytest.raises(ValueError):
         schema.parse_or_default("soort", "kat")
 
+
+# --------------------------------------------------------------------------- capaciteit
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("15", 15), ("ca. 15", 15), ("Ca 15", 15), ("circa 15", 15), ("± 15", 15), ("~15", 15),
+    ("ongeveer 15", 15), ("rond de 15", 15), ("zo'n 15", 15), ("max. 15", 15), ("15+", 15),
+    ("15-20", 15), ("15 - 20", 15), ("15–20", 15), ("15 tot 20", 15), ("15 à 20", 15),
+    ("15 t/m 20", 15), ("15 tot en met 20", 15),
+    ("15 personen", 15), ("15 pers.", 15), ("ca. 15 mensen", 15), ("15\u00a0deelnemers", 15),
+    ("12,5", 12.5), ("1.250,5", 1250.5), ("1.000", 1000), ("1 000", 1000), ("1.5", 1.5),
+    ("-5", -5), (15, 15), (12.5, 12.5), (np.int64(3), 3),
+])
+def test_capacity_reads_what_people_write(value, expected):
+    assert schema.parse_capacity(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "  ", "onbekend", "Onbekend", "?", "-", "n.v.t.", "nvt",
+                                   None, float("nan"), np.nan, pd.NA])
+def test_capacity_unknown_is_none(value):
+    assert schema.parse_capacity(value) is None
+
+
+@pytest.mark.parametrize("value,reason", [
+    ("veel", "geen getal"), ("15 katten", "geen getal"), ("20-15", "bereik loopt terug"),
+    ("15-", "geen getal"), (True, "geen getal"), (date(2024, 1, 5), "geen getal"),
+    (float("inf"), "geen getal"),
+])
+def test_capacity_rejects_with_a_reason(value, reason):
+    with pytest.raises(ValueError, match=reason):
+        schema.parse_capacity(value)
+
+
+def test_parse_capacities_is_a_drop_in_for_the_loader():
+    values, bad = schema.parse_capacities(pd.Series(["ca. 15", "15-20", "onbekend", "veel", None, 40]))
+    assert values[:2].tolist() == [15, 15] and values[5] == 40
+    assert all(math.isnan(v) for v in values[2:5])
+    assert bad.tolist() == [False, False, False, True, False, False]
