@@ -252,3 +252,27 @@ def test_parse_capacities_is_a_drop_in_for_the_loader():
     assert values[:2].tolist() == [15, 15] and values[5] == 40
     assert all(math.isnan(v) for v in values[2:5])
     assert bad.tolist() == [False, False, False, True, False, False]
+
+
+# --------------------------------------------------------------------------- template
+
+
+def test_template_uitleg_lists_the_accepted_words(tmp_path):
+    from openpyxl import load_workbook
+
+    from abcd_map.template import write_template
+
+    xlsx = write_template(tmp_path)[0]
+    rows = list(load_workbook(xlsx)["Uitleg"].iter_rows(values_only=True))
+    assert rows[3] == ("kolom", "uitleg", "toegestane waarden", "ook goed")
+    table = {r[0]: r for r in rows[4:]}
+    categorie = table["categorie"][3]
+    assert "Fysieke ruimte: fysiek," in categorie and "Cultuur en verhalen: verhalen," in categorie
+    assert "Onbekende waarde: gebruikt: de categorie die bij de soort hoort." in categorie
+    assert "Jeugd: jongeren," in table["doelgroepen"][3]
+    assert "Plek: buurthuis," in table["soort"][3]
+    assert "'15-20'" in table["capaciteit"][3] and "ondergrens" in table["capaciteit"][3]
+    assert table["naam"][3] is None
+    for row in schema.synonyms().itertuples():
+        column = schema.field_policies().at[row.field, "column"]
+        assert row.synonym in table[column][3]
