@@ -263,8 +263,13 @@ def _suggest_code(field: str, key: str) -> str | None:
     from rapidfuzz import fuzz, process
 
     lookup = _value_lookup(field)
-    match = process.extractOne(key, list(lookup), scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF)
+    match = process.extractOne(key, _choices(field), scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF)
     return lookup[match[0]] if match else None
+
+
+@lru_cache(maxsize=None)
+def _choices(field: str) -> tuple[str, ...]:
+    return tuple(_value_lookup(field))
 
 
 def suggest(field: str, text: object) -> str | None:
@@ -334,8 +339,13 @@ def parse_or_default(field: str, text: object, *, default: str | None = None,
     return fallback, _unknown_note(field, str(text).strip(), fallback, column)
 
 
+@lru_cache(maxsize=None)
+def _policy(field: str) -> dict[str, str]:
+    return field_policies().loc[field].to_dict()
+
+
 def _unknown_note(field: str, text: str, fallback: str, column: str | None) -> str:
-    policy = field_policies().loc[field]
+    policy = _policy(field)
     used = f"gebruikt: '{display_label(field, fallback)}'" if fallback else policy["when_unknown_nl"]
     note = f"onbekende waarde '{text}' in kolom '{column or policy['column']}'; {used}"
     hint = suggest(field, text)
@@ -419,6 +429,7 @@ def _dutch_number(text: str) -> float:
     return float(text)
 
 
+@lru_cache(maxsize=4096)
 def _capacity_from_text(text: str) -> float | None:
     s = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().lower()
     if s in _CAPACITY_UNKNOWN or normalise_key(s) in _CAPACITY_UNKNOWN:
