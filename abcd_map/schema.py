@@ -220,6 +220,16 @@ def parse_value(field: str, text: object) -> str | None:
     return _parse_text(field, str(text))
 
 
+def reload_vocabulary() -> None:
+    """Forget the cached tables, e.g. after editing ``data/synoniemen.csv`` in a notebook.
+
+    ``DEFAULTS`` is read once at import; re-import the module to change it.
+    """
+    for cached in (column_table, aliases, vocabulary, codes, synonyms, field_policies, _policy,
+                   _value_lookup, _loose_lookup, _parse_text, _choices, _suggest_code, _rows):
+        cached.cache_clear()
+
+
 def vocabulary_problems() -> list[str]:
     """Inconsistencies in the vocabulary data files, as Dutch lines ([] when all is well).
 

@@ -22,16 +22,13 @@ def test_vocabulary_data_files_are_consistent():
 def test_a_synonym_pointing_at_a_missing_code_is_reported(monkeypatch):
     table = pd.concat([schema.synonyms(), pd.DataFrame([{
         "field": "categorie", "synonym": "sportclubs", "code": "sport", "note_nl": ""}])])
+    schema.reload_vocabulary()
     monkeypatch.setattr(schema, "synonyms", lambda: table)
-    schema._value_lookup.cache_clear()
-    schema._loose_lookup.cache_clear()
-    schema._parse_text.cache_clear()
     try:
         problems = schema.vocabulary_problems()
     finally:
-        schema._value_lookup.cache_clear()
-        schema._loose_lookup.cache_clear()
-        schema._parse_text.cache_clear()
+        monkeypatch.undo()
+        schema.reload_vocabulary()
     assert len(problems) == 1 and "onbekende code 'sport'" in problems[0]
 
 
