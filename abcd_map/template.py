@@ -12,11 +12,16 @@ import csv
 import io
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import schema
 from .errors import InputError, InputProblem
 from .export import write_atomic
 from .load.assets import vocabulary_labels
+
+if TYPE_CHECKING:
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: File names written by :func:`write_template`.
 TEMPLATE_XLSX = "abcd-assets-sjabloon.xlsx"
@@ -129,9 +134,59 @@ def _allowed_values(column: str) -> str:
     return ", ".join(vocabulary_labels(field).values())
 
 
+#: What the 'ook goed' column of the 'Uitleg' sheet says about capaciteit (``schema.parse_capacity``).
+CAPACITY_HELP = ("Ook goed: 'ca. 15', '15 personen' en 'max. 15' tellen als 15; een bereik als "
+                 "'15-20' of '15 tot 20' telt als 15 (de ondergrens); 'onbekend' of '?' blijft leeg.")
+
+
+def _also_accepted(column: str) -> str:
+    """Other words the loader accepts in a column, per value (``data/synoniemen.csv``)."""
+    if column == "capaciteit":
+        return CAPACITY_HELP
+    field = VALUE_FIELDS.get(column)
+    if not field or field not in schema.field_policies().index:
+        return ""
+    table = schema.synonyms().query("field == @field")
+    lines = ["Enkelvoud of meervoud, hoofdletters, '&' voor 'en' en Engels mogen ook."]
+    for code, label in vocabulary_labels(field).items():
+        words = table.loc[table["code"] == code, "synonym"].tolist()
+        if words:
+            lines.append(f"{label}: {', '.join(words)}")
+    lines.append(f"Onbekende waarde: {schema.field_policies().at[field, 'when_unknown_nl']}.")
+    return "\n".join(lines)
+
+
+def _write_help_sheet(help_ws: Worksheet, columns: list[str], header_fill: PatternFill) -> None:
+    """The 'Uitleg' sheet: what to fill in, and per column its meaning, allowed values and
+    the other words the loader also accepts."""
+    from openpyxl.styles import Alignment, Font
+
+    help_ws.append(["Vul op het blad 'assets' per rij één asset in: een persoon, initiatief, "
+                    "organisatie, plek of openbare ruimte. De voorbeeldrijen mag je overschrijven. "
+                    "Gewone woorden mogen ook: zie de kolom 'ook goed'."])
+    help_ws.append(["Geef een locatie met lat en lon (WGS84), of x en y (RD New), of een adres "
+                    "(adressen worden alleen opgezocht met --online). Adressen van personen komen "
+                    "nooit in een uitvoer."])
+    help_ws.append([])
+    help_ws.append(["kolom", "uitleg", "toegestane waarden", "ook goed"])
+    for cell in help_ws[4]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    descriptions = schema.column_table().query("table == 'assets'").set_index("column")["description_nl"]
+    for column in columns:
+        help_ws.append([column, descriptions.get(column, ""), _allowed_values(column),
+                        _also_accepted(column) or None])
+    help_ws.column_dimensions["A"].width = 18
+    for letter in "BCD":
+        help_ws.column_dimensions[letter].width = 70
+    for row in help_ws.iter_rows(min_row=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def _xlsx_bytes() -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -157,7 +212,8 @@ def _xlsx_bytes() -> bytes:
             validation = DataValidation(
                 type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
                 showErrorMessage=True, errorStyle="warning", errorTitle="Onbekende waarde",
-                error="Kies een waarde uit de lijst (zie het blad 'Uitleg').",
+                error=("Dit staat niet in de lijst. Veel andere woorden worden ook herkend: "
+                       "zie het blad 'Uitleg', kolom 'ook goed'."),
                 promptTitle=column, prompt="Kies uit de lijst", showInputMessage=True)
             validation.add(cells)
             ws.add_data_validation(validation)
@@ -166,26 +222,7 @@ def _xlsx_bytes() -> bytes:
             for (cell,) in ws.iter_rows(min_row=2, max_row=len(EXAMPLES) + 1, min_col=j, max_col=j):
                 cell.number_format = DATE_FORMAT
 
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["Vul op het blad 'assets' per rij één asset in: een persoon, initiatief, "
-                    "organisatie, plek of openbare ruimte. De voorbeeldrijen mag je overschrijven."])
-    help_ws.append(["Geef een locatie met lat en lon (WGS84), of x en y (RD New), of een adres "
-                    "(adressen worden alleen opgezocht met --online). Adressen van personen komen "
-                    "nooit in een uitvoer."])
-    help_ws.append([])
-    help_ws.append(["kolom", "uitleg", "toegestane waarden"])
-    for cell in help_ws[4]:
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-    descriptions = schema.column_table().query("table == 'assets'").set_index("column")["description_nl"]
-    for column in columns:
-        help_ws.append([column, descriptions.get(column, ""), _allowed_values(column)])
-    help_ws.column_dimensions["A"].width = 18
-    help_ws.column_dimensions["B"].width = 70
-    help_ws.column_dimensions["C"].width = 70
-    for row in help_ws.iter_rows(min_row=5):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _write_help_sheet(wb.create_sheet(HELP_SHEET), columns, header_fill)
 
     buffer = io.BytesIO()
     wb.save(buffer)
