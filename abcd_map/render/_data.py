@@ -81,7 +81,32 @@ def page_data(
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
 ) -> dict:
-    """Everything the page's script draws, as one JSON-ready dict (arguments as for ``render_map``)."""
+    """Everything the page's script draws, as one JSON-ready dict.
+
+    Parameters
+    ----------
+    buurten, wijken
+        Area tables (EPSG:28992) with coverage columns (``dekking_*``, percent).
+        Rows without geometry are skipped.
+    assets
+        Asset table, already filtered for ``mode`` by :mod:`abcd_map.privacy`.
+    metrics
+        Coverage columns offered in the metric switch (list, or dict column ->
+        Dutch label); default every coverage column of ``buurten``
+        (see :func:`abcd_map.metrics.coverage_columns`).
+    gaps
+        Gap layers by name (``witte_vlekken``, ``kennisgaten``, ...).
+    relations
+        LineStrings with ``van_naam``, ``naar_naam``, ``relatie``.
+    welcoming
+        Welcoming stages (kwartiermaken) as made by :func:`abcd_map.welcoming.welcoming_table`
+        plus Point geometry: naam, fase, laatste_contact, maanden_sinds_contact,
+        contact_verouderd. Drawn as an overlay that is off by default.
+    meta
+        title, gebied, datum, bronnen, modus, fictief, afstand, notes.
+    mode
+        'publiek' or 'team' (shown on the map; privacy is decided upstream).
+    """
     buurten = _areas(buurten)
     wijken = _areas(wijken)
     metric_list = _metric_list(buurten if buurten is not None else pd.DataFrame(), metrics)
