@@ -126,6 +126,14 @@ def select_facilities(assets: gpd.GeoDataFrame, voorziening: str,
     if rows.empty:
         raise InputError(InputProblem(file="voorzieningen.csv", message=f"onbekende voorziening '{voorziening}'",
                                       value=voorziening, expected=", ".join(facility_codes(table))))
+    mask = _facility_mask(assets, rows)
+    if "soort" in assets.columns:
+        mask &= (assets["soort"] != "persoon").to_numpy()
+    return _as_points(assets[mask])
+
+
+def _facility_mask(assets: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Assets that match any of a facility's rows (an asset column, or an OSM tag and its condition)."""
     mask = np.zeros(len(assets), dtype=bool)
     tags = assets["osm_tag"].map(parse_osm_tag) if "osm_tag" in assets.columns else None
     for row in rows.itertuples():
@@ -136,16 +144,18 @@ def select_facilities(assets: gpd.GeoDataFrame, voorziening: str,
             mask |= _osm_mask(tags, row.osm_key, row.osm_value, row.osm_voorwaarde)
     if tags is None and (rows["osm_key"] != "").any():
         note(f"De assets hebben geen kolom osm_tag: '{rows['label_nl'].iloc[0]}' is niet te herkennen.")
-    if "soort" in assets.columns:
-        mask &= (assets["soort"] != "persoon").to_numpy()
-    out = assets[mask]
-    if out.crs is not None and str(out.crs) != settings.crs and len(out):
-        out = out.to_crs(settings.crs)
-    geom = out.geometry
-    out = out[(geom.notna() & ~geom.is_empty).to_numpy()]
-    if len(out) and not (out.geometry.geom_type == "Point").all():
-        out = out.set_geometry(out.geometry.representative_point())
-    return out
+    return mask
+
+
+def _as_points(found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rows with a location, as points in EPSG:28992."""
+    if found.crs is not None and str(found.crs) != settings.crs and len(found):
+        found = found.to_crs(settings.crs)
+    geom = found.geometry
+    found = found[(geom.notna() & ~geom.is_empty).to_numpy()]
+    if len(found) and not (found.geometry.geom_type == "Point").all():
+        found = found.set_geometry(found.geometry.representative_point())
+    return found
 
 
 def _known(dist: np.ndarray, x: np.ndarray, y: np.ndarray, extent) -> np.ndarray:
