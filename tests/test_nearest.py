@@ -72,6 +72,11 @@ def test_the_walk_follows_the_streets_not_the_crow():
     assert straight.loc["BU1", "afstand_x_km"] == pytest.approx(0.1)
 
 
+def test_facilities_in_wgs84_are_projected_first():
+    out = nearest_distance(BUURT, PTS, FACILITY.to_crs(settings.crs_wgs84), street(), name="x")
+    assert out.loc["BU1", "afstand_x_km"] == pytest.approx(25000 / 60 / 1000)
+
+
 def test_nearest_of_several_facilities_in_one_run():
     two = places([(0, 0), (1000, 0)])
     out = nearest_distance(BUURT, PTS, two, street(), name="x")
@@ -183,9 +188,13 @@ def test_delft_real_data(shared_data):
     assert ((values > 0) & (values < 3)).where(values.notna(), True).all().all()
     shares = out[[c for c in out.columns if c.endswith("_pct")]]
     assert ((shares >= 0) & (shares <= 100)).where(shares.notna(), True).all().all()
-    # TU-Campus and Voorhof-Hoogbouw lie inside the extract: a welcoming place is a few hundred metres away
-    for code in ("BU05032805", "BU05032406"):
-        assert 0.02 < out.loc[code, "afstand_ontmoetingsplek_km"] < 1.0
+    # TU-Campus and Koningsveldbuurt lie inside the extract's real data box: a welcoming place is a few
+    # hundred metres away (also once the extent no longer counts route roads as data)
+    for code in ("BU05032805", "BU05032809"):
+        assert 0.05 < out.loc[code, "afstand_ontmoetingsplek_km"] < 0.5
+        assert out.loc[code, "afstand_ontmoetingsplek_basis_pct"] > 50
+    # Voorhof lies partly in it: known or not, never 0
+    assert not (out.loc["BU05032406", [c for c in out.columns if c.endswith("_km")]] == 0).any()
     # Den Hoorn and Abtswoude lie far outside it: unknown, never 0
     for code in ("BU05031406", "BU05032600"):
         assert out.loc[code, [c for c in out.columns if c.endswith("_km")]].isna().all()

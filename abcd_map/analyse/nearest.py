@@ -149,13 +149,19 @@ def _facility_mask(assets: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
 
 def _as_points(found: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Rows with a location, as points in EPSG:28992."""
-    if found.crs is not None and str(found.crs) != settings.crs and len(found):
-        found = found.to_crs(settings.crs)
+    found = _working_crs(found)
     geom = found.geometry
     found = found[(geom.notna() & ~geom.is_empty).to_numpy()]
     if len(found) and not (found.geometry.geom_type == "Point").all():
         found = found.set_geometry(found.geometry.representative_point())
     return found
+
+
+def _working_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame in EPSG:28992 (unchanged when it has no CRS or is already there)."""
+    if frame.crs is not None and str(frame.crs) != settings.crs and len(frame):
+        return frame.to_crs(settings.crs)
+    return frame
 
 
 def _known(dist: np.ndarray, x: np.ndarray, y: np.ndarray, extent) -> np.ndarray:
@@ -204,6 +210,7 @@ def nearest_distance(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame, faciliti
     and ``afstand_<name>_basis_pct`` (share of the residents the mean rests on).
     """
     codes = _area_codes(areas)
+    points, facilities = _working_crs(points), _working_crs(facilities)
     x = points.geometry.x.to_numpy() if len(points) else np.array([])
     y = points.geometry.y.to_numpy() if len(points) else np.array([])
     weight = pd.to_numeric(points["inwoners"], errors="coerce").to_numpy(dtype=float)
