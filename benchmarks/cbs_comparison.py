@@ -1,10 +1,13 @@
-"""Our walking distance to the nearest facility next to CBS's own figure (run: python benchmarks/cbs_comparison.py).
+"""Our walking distance to the nearest facility beside CBS's own figure.
+
+Run: python benchmarks/cbs_comparison.py
 
 Delft, real data from ../shared/data: CBS buurten 2015, the OSM extract around TU
-Delft, and CBS Kerncijfers wijken en buurten 2023. For every buurt inside the
-OSM data (at least ``settings.osm_extent_min_share`` of its area) it prints, per facility type, our distance (km, walking, NaN when
-unknown), CBS's (km, over roads usable by cars), the difference (ours - CBS) and
-the share of residents our figure rests on; then Pearson r and n per facility.
+Delft, and CBS Kerncijfers wijken en buurten 2023. For every buurt inside the OSM
+data (at least ``settings.osm_extent_min_share`` of its area) it prints, per
+facility type, our distance (km, walking, NaN when unknown), CBS's (km, over roads
+usable by cars), the difference (ours - CBS) and the share of residents our figure
+rests on; then Pearson r and n per facility over all buurten with both values.
 ``osm_aandeel_pct`` is the share of the buurt's area inside the extract's extent
 (the extent still counts route roads as data, so it is too large). Nothing is
 written; prints only.
