@@ -155,3 +155,10 @@ def test_osm_tag_keeps_the_tags_that_say_what_a_place_is() -> None:
     assert a.loc["node/2", "osm_tag"] == "amenity=cafe | shop=bakery"
     assert a.loc["node/3", "osm_tag"] == "shop=supermarket"  # the wildcard row shop=* names the real value
     assert a.loc["node/4", "osm_tag"] == "healthcare=doctor | healthcare:speciality=general"
+
+
+def test_facility_tags_have_their_own_labels() -> None:
+    rows = [("node/1", {"shop": "supermarket"}), ("node/2", {"healthcare": "doctor"}),
+            ("node/3", {"amenity": "doctors", "healthcare": "doctor"})]
+    a = classify_places(make_places(rows)).set_index("id")
+    assert a["label"].to_dict() == {"node/1": "Supermarkt", "node/2": "Arts", "node/3": "Huisarts"}
