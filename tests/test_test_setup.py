@@ -66,9 +66,12 @@ def test_the_readme_command_selects_every_test():
             assert _selects(full, set(marks)), marks
 
 
-@pytest.mark.parametrize("line", [line for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
-                                  if re.match(r"python -m pytest -m ", line)])
+README_EXAMPLES = [line.split("#")[0].strip() for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+                   if re.match(r"python -m pytest -m ", line)]
+
+
+@pytest.mark.parametrize("line", README_EXAMPLES, ids=range(len(README_EXAMPLES)))
 def test_marker_examples_in_the_readme_parse(line):
     from _pytest.mark.expression import Expression
 
-    Expression.compile(_marker_expression(shlex.split(line.split("#")[0])))
+    Expression.compile(_marker_expression(shlex.split(line)))
