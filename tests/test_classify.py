@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +13,6 @@ from abcd_map import schema, settings
 from abcd_map.classify import classify_places, tag_table
 from abcd_map.errors import collect_notes
 
-DELFT_OSM = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "osm" / "delft-tudelft.osm.bz2"
 
 ROWS = [
     # osm_id, tags
@@ -108,11 +106,8 @@ def test_empty_places() -> None:
     assert len(a) == 0 and list(a.columns) == schema.ASSET_COLUMNS + ["osm_tag", "geometry"]
 
 
-@pytest.mark.skipif(not DELFT_OSM.exists(), reason="../shared/data ontbreekt")
-def test_classify_real_delft() -> None:
-    from abcd_map.load.osm import load_osm
-
-    places = load_osm(DELFT_OSM).places
+def test_classify_real_delft(delft_osm) -> None:
+    places = delft_osm.places
     with collect_notes() as notes:
         a = classify_places(places)
     assert 300 < len(a) < len(places)
