@@ -87,15 +87,15 @@ def demo_build(tmp_path_factory) -> DemoBuild:
     from abcd_map.cli import app
 
     results = []
-    real_build = pipeline.build
+    real_run = pipeline.run
 
     def keep_result(*args, **kwargs):
-        results.append(real_build(*args, **kwargs))
+        results.append(real_run(*args, **kwargs))
         return results[-1]
 
     out = tmp_path_factory.mktemp("demo") / "kaart"
-    with pytest.MonkeyPatch.context() as mp:  # the CLI imports pipeline.build when it runs
-        mp.setattr(pipeline, "build", keep_result)
+    with pytest.MonkeyPatch.context() as mp:  # the CLI imports pipeline.run when it runs
+        mp.setattr(pipeline, "run", keep_result)
         run = CliRunner().invoke(app, ["build", "--out", str(out)], catch_exceptions=False)
     assert run.exit_code == 0, run.output
     assert len(results) == 1

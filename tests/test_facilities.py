@@ -11,9 +11,8 @@ from abcd_map.options import BuildOptions
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("fac")
-    return am.build(out=out), out
+def demo(demo_build):
+    return demo_build.result, demo_build.out
 
 
 def test_build_adds_nearest_facility_distances_per_buurt_wijk_and_gemeente(demo):
@@ -36,6 +35,7 @@ def test_gemeenten_csv_holds_the_wijk_figures_per_gemeente(demo):
     assert "gemeenten" in pd.read_excel(out / "tabellen.xlsx", sheet_name=None)
 
 
+@pytest.mark.slow
 def test_osm_tag_survives_the_merge():
     options = BuildOptions.create()
     assets, _ = stages.combine_assets(stages.load_inputs(options))

@@ -42,7 +42,7 @@ def test_demo_build_publiek_holds_no_person_data(demo_build):
     assert len(persons) >= 10, "the demo has persons to protect"
     files = {p.name for p in demo_build.out.rglob("*") if p.is_file()}
     assert {"kaart.html", "buurten.csv", "wijken.csv", "abcd-map.gpkg"} <= files
-    assert privacy.leak_scan(demo_build.out, persons, mode="publiek", tolerance=10.0) == []
+    assert leakscan.leak_scan(demo_build.out, persons, mode="publiek", tolerance=10.0) == []
 
 
 @pytest.fixture(scope="module")
