@@ -443,9 +443,20 @@ def compare_facilities(analysis: Analysis, inputs: Inputs) -> Analysis:
         buurten, unmatched = join_kerncijfers(buurten, inputs.kwb)
         if inputs.has_places:
             note_correlation(correlation(buurten.set_index("buurtcode"), buurten.set_index("buurtcode")))
+            buurten = with_cbs_difference(buurten)
     analysis.buurten, analysis.wijken = buurten, wijken
     analysis.gemeenten = gemeente_table(buurten, inputs, analysis.options)
     return analysis
+
+
+def with_cbs_difference(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``verschil_cbs_<voorziening>_km``: our walking distance minus CBS's road distance (empty if either is)."""
+    out = buurten.copy()
+    for code in nearest.facility_codes():
+        ours, cbs = nearest.distance_column(code), f"cbs_{nearest.distance_column(code)}"
+        if ours in out and cbs in out:
+            out[metrics.difference_column(code)] = (out[ours] - out[cbs]).round(2)
+    return out
 
 
 def _nearest_summary(dist: pd.DataFrame, areas: gpd.GeoDataFrame, by: str) -> pd.DataFrame:

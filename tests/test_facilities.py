@@ -54,3 +54,22 @@ def test_cbs_kerncijfers_appear_beside_our_distances(shared_data, tmp_path):
     assert any("BU05032810" in n for n in result.notes)
     assert any("onze looproute tegenover CBS" in n for n in result.notes)
     assert any("Kerncijfers" in s for s in result.meta["bronnen"])
+
+
+def test_difference_with_cbs_is_ours_minus_theirs_and_a_map_metric():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from abcd_map import metrics
+    from abcd_map.render._data import page_data
+
+    b = gpd.GeoDataFrame({"buurtcode": ["B1", "B2"], "buurtnaam": ["a", "b"], "wijkcode": ["W", "W"],
+                          "afstand_huisarts_km": [0.4, None], "cbs_afstand_huisarts_km": [1.1, 0.5]},
+                         geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs="EPSG:28992")
+    out = stages.with_cbs_difference(b)
+    assert out["verschil_cbs_huisarts_km"].iloc[0] == pytest.approx(-0.7)
+    assert pd.isna(out["verschil_cbs_huisarts_km"].iloc[1])  # unknown stays empty
+    assert metrics.parse_difference_column("verschil_cbs_huisarts_km") == "huisarts"
+    data = page_data(out, None, None)
+    metric = {m["key"]: m for m in data["metrics"]}["verschil_cbs_huisarts_km"]
+    assert metric["unit"] == "km" and len(metric["classes"]) == 5

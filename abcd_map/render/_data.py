@@ -21,7 +21,7 @@ import shapely
 
 from .. import hours, schema, settings
 from ..geo import assign_areas
-from ..metrics import coverage_columns
+from ..metrics import map_metric_columns
 from ..welcoming import stale_contact
 from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, category_info, count_label, has_no_data, labels,
                      metric_label, safe_colour, shown_by_default)
@@ -345,7 +345,7 @@ def opening_masks(oh: str | None) -> tuple[int | None, int | None, int | None, i
 def _metric_list(buurten: pd.DataFrame, chosen: Sequence[str] | Mapping[str, str] | None) -> list[dict]:
     """The metric switch: key, label, question and short text per coverage column on the map."""
     if chosen is None:
-        keys, given = coverage_columns(buurten.columns), {}
+        keys, given = map_metric_columns(buurten.columns), {}
     elif isinstance(chosen, Mapping):
         keys, given = list(chosen), chosen
     else:
