@@ -125,9 +125,10 @@ class _Rule:
     spans: list[tuple[_Time, _Time]] = field(default_factory=list)  # times as written
     parts: list[str] = field(default_factory=list)  # parts of the day: "middag", "na schooltijd"
     closed: bool = False
+    unknown: bool = False  # "za op afspraak": on these days, no fixed times
 
     def empty(self) -> bool:
-        return not (self.days or self.spans or self.parts or self.closed)
+        return not (self.days or self.spans or self.parts or self.closed or self.unknown)
 
     def has_times(self) -> bool:
         return bool(self.spans or self.parts)
@@ -141,6 +142,8 @@ class _Rule:
             parts.append(",".join(dict.fromkeys(times)))
         if self.closed:
             parts.append("off")
+        elif self.unknown:
+            parts.append("unknown")
         return " ".join(parts)
 
 
@@ -355,6 +358,8 @@ class _Translator:
             raise _ParseFailure(self.unsupported[value], hint=False)
         if value in self.no_fixed:
             self.reasons.append(self.no_fixed[value])
+            if self.rule.days and not self.rule.has_times() and not self.rule.closed:
+                self.rule.unknown = True  # "za op afspraak": Saturday has no fixed times, it is not open all day
             return True
         if value in self.always:
             self.new_rule_for_days()
@@ -455,6 +460,8 @@ class _Translator:
         if self.pending_ordinals:
             raise _ParseFailure("'eerste/laatste' zonder dag (bijv. 1e maandag van de maand)")
         rules = [r for r in self.rules if not r.empty()]
+        if all(r.unknown for r in rules):
+            rules = []  # only days without fixed times ("woensdag op afspraak")
         if not rules:
             return None, (self.reasons[0] if self.reasons else "geen dagen of tijden gevonden")
         return "; ".join(_rule_text(r) for r in rules), None
