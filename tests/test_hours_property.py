@@ -37,7 +37,8 @@ def week(spec: str) -> list[dt.date]:
 
 def nth(code: str, k: int) -> dt.date:
     """The k-th (or, negative, k-th last) such weekday of September 2025."""
-    dates = [MONDAY + dt.timedelta(days=i) for i in range(30) if (MONDAY + dt.timedelta(days=i)).weekday() == DAYS[code]]
+    month = [MONDAY + dt.timedelta(days=i) for i in range(30)]
+    dates = [d for d in month if d.weekday() == DAYS[code]]
     return dates[k - 1] if k > 0 else dates[k]
 
 
@@ -145,7 +146,8 @@ MEASURED: list[tuple[str, Expect]] = [
     ("vrijdag 20-2", Expect([(week("Fr"), [(1200, 1440)])], closed=week("Mo-Th") + week("Su"))),
 ]
 
-REFUSED = ["09:00-05:00", "ma 9 tot half", "10:00-08:00", "woensdag op afspraak", "soms wel soms niet", "op afspraak", "om de week op dinsdag"]
+REFUSED = ["09:00-05:00", "ma 9 tot half", "10:00-08:00", "woensdag op afspraak", "soms wel soms niet",
+           "op afspraak", "om de week op dinsdag"]
 
 
 def _open(oh: ohlib.OpeningHours, date: dt.date, minute: int) -> bool:
