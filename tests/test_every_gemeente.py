@@ -92,7 +92,7 @@ def test_odd_regions_build_with_every_output(tmp_path: Path, shapes, residents):
 
 
 def test_sliver_stays_on_the_map():
-    from abcd_map.render._data import simplify_areas  # noqa: PLC2701 - the test looks at the drawn shapes
+    from abcd_map.render.map import simplify_areas
 
     areas = gpd.GeoDataFrame(geometry=[SLIVER, box(86000, 445000, 87000, 446000)], crs="EPSG:28992")
     drawn = simplify_areas(areas)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import MultiPolygon, box
+from shapely.geometry import box
 
 import abcd_map as am
 from abcd_map.errors import AbcdWarning, InputError, collect_notes
-from abcd_map.load import areas
 from abcd_map.load.areas import load_buurten, region_from_file, selection_name, split_names
 from abcd_map.options import BuildOptions
 
