@@ -127,7 +127,8 @@ def load_areas(options: BuildOptions, sources: list[str]) -> tuple[gpd.GeoDataFr
         from .load.areas import fetch_pdok_buurten  # online only
 
         # PDOK buurten carry their wijk names; one request per gemeente, one combined table
-        areas = pd.concat([fetch_pdok_buurten(g)[0] for g in options.gemeenten], ignore_index=True)
+        areas = pd.concat([fetch_pdok_buurten(g)[0] for g in options.gemeenten], ignore_index=True) \
+            .drop_duplicates("buurtcode", ignore_index=True)  # 'Delft,GM0503' names one gemeente twice
         sources.append(SOURCE_LICENCES["cbs"].replace("Buurtkaart", "Buurtkaart 2023") + ", via PDOK")
     else:
         return None, wijken_file

@@ -130,3 +130,22 @@ def test_delft_and_rijswijk_combined(shared_data: Path):
     assert len(result.buurten) == len(both)
     assert set(result.wijken["gemeentenaam"]) == {"Delft", "Rijswijk"}
     assert result.meta["title"] == "ABCD-kaart Delft en Rijswijk"
+
+
+def test_online_several_gemeenten_one_pdok_request_each(monkeypatch, three_gemeenten: Path):
+    import abcd_map.load.areas as areas_module
+    from abcd_map import stages
+
+    every = load_buurten(three_gemeenten)
+    asked = []
+
+    def fake_pdok(gemeente: str, *, cache: bool = True):
+        asked.append(gemeente)
+        part = areas_module.filter_gemeente(every, gemeente)
+        return part, areas_module.load_wijken(None, part)
+
+    monkeypatch.setattr(areas_module, "fetch_pdok_buurten", fake_pdok)
+    options = BuildOptions.create(online=True, gemeente="Proefstad,Den Proef,GM0999")
+    found, _ = stages.load_areas(options, [])
+    assert asked == ["Proefstad", "Den Proef", "GM0999"]
+    assert len(found) == 3 and found["buurtcode"].is_unique
