@@ -589,30 +589,38 @@ def explain(phrase: object) -> str:
     return f"'{str(phrase).strip()}' gelezen als: {osm_in_dutch(osm)}"
 
 
-def translation_notes(assets: pd.DataFrame, file: str = "") -> list[str]:
-    """One Dutch line per distinct phrase of ``wanneer`` that was translated (for ``validate``).
-
-    "assets.csv: 'van 9 tot 5' gelezen als: ma-zo 09:00-17:00 (rij 2, 7)". Rows are numbered
-    as in Excel: from a column ``rij`` if present, else index + 2. Phrases that are already
-    OSM syntax, and phrases that cannot be read (see :func:`hours_problems`), are left out.
-    """
-    if "wanneer" not in assets:
-        return []
+def _row_numbers(assets: pd.DataFrame, column: str) -> dict[str, list[int]]:
+    """Distinct non-empty texts of a column -> the Excel row numbers (``rij``, else index + 2) they are on."""
     rows: dict[str, list[int]] = {}
-    for idx, value in assets["wanneer"].items():
+    for idx, value in assets[column].items():
         if _blank(value):
             continue
-        text = str(value).strip()
         row = assets.at[idx, "rij"] if "rij" in assets else (idx + 2 if isinstance(idx, (int, np.integer)) else None)
-        rows.setdefault(text, []).append(int(row) if row is not None else None)
+        rows.setdefault(str(value).strip(), []).append(row)
+    return rows
+
+
+def translation_notes(assets: pd.DataFrame, file: str = "") -> list[str]:
+    """One Dutch line per distinct opening-time text that was translated (for ``validate``).
+
+    "assets.csv: 'van 9 tot 5' gelezen als: ma-zo 09:00-17:00 (rij 2, 7)", for the columns
+    ``wanneer`` (Dutch phrases) and ``openingstijden`` (OSM syntax; repaired slips and Dutch
+    text read there are shown too). Rows are numbered as in Excel: from a column ``rij`` if
+    present, else index + 2. Text that is already OSM syntax, and text that cannot be read
+    (see :func:`hours_problems`), is left out.
+    """
     prefix = f"{Path(file).name}: " if file else ""
     out = []
-    for text, numbers in rows.items():
-        osm, _reason = parse_dutch_hours(text)
-        if osm is None or osm == text:
+    for column in ("openingstijden", "wanneer"):
+        if column not in assets:
             continue
-        where = ", ".join(str(n) for n in numbers[:10] if n is not None) + (" ..." if len(numbers) > 10 else "")
-        out.append(f"{prefix}{explain(text)}" + (f" (rij {where})" if where else ""))
+        for text, numbers in _row_numbers(assets, column).items():
+            osm = (_resolve(text, None) if column == "openingstijden" else parse_dutch_hours(text))[0]
+            if osm is None or osm == text:
+                continue
+            shown = [str(n) for n in numbers[:10] if n is not None]
+            where = f" (rij {', '.join(shown)}{' ...' if len(numbers) > 10 else ''})" if shown else ""
+            out.append(f"{prefix}'{text}' gelezen als: {osm_in_dutch(osm)}{where}")
     return out
 
 

@@ -223,6 +223,9 @@ def test_explain_refusal_and_empty():
 
 
 def test_translation_notes_list_each_phrase_once_with_rows():
-    assets = pd.DataFrame({"wanneer": ["van 9 tot 5", "We 10:00-12:00", None, "van 9 tot 5", "soms"]})
+    assets = pd.DataFrame({"wanneer": ["van 9 tot 5", "We 10:00-12:00", None, "van 9 tot 5", "soms"],
+                           "openingstijden": ["Mo - Fr 8.30-17.00", None, "", "We 10:00-12:00", "ma 9-12"]})
     assert hours.translation_notes(assets, "lijst/assets.csv") == [
+        "assets.csv: 'Mo - Fr 8.30-17.00' gelezen als: ma-vr 08:30-17:00 (rij 2)",
+        "assets.csv: 'ma 9-12' gelezen als: ma 09:00-12:00 (rij 6)",
         "assets.csv: 'van 9 tot 5' gelezen als: ma-zo 09:00-17:00 (rij 2, 5)"]
