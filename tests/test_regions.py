@@ -87,6 +87,7 @@ def test_region_from_file_name():
     assert region_from_file("amsterdam-amstelland_buurt.geojson") == "Amsterdam-Amstelland"
     assert region_from_file("buurt_2015.geojson") is None
     assert region_from_file("wijkenbuurten_2023_buurten.gpkg") is None
+    assert region_from_file("WijkBuurtkaart_2023_v1.gpkg") is None
     assert region_from_file(None) is None
 
 

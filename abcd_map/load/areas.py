@@ -406,7 +406,8 @@ def filter_wijken(buurten: gpd.GeoDataFrame, wijken: str | Sequence[str], file: 
 
 #: Words of a file name that say what the file is, not which region it covers.
 _FILE_WORDS = {"buurt", "buurten", "wijk", "wijken", "gemeente", "gemeenten", "cbs", "wijkenbuurten",
-               "buurtkaart", "wijkenbuurtkaart", "kwb", "pdok", "nl", "nederland", "data", "kaart", "v", "versie"}
+               "buurtkaart", "wijkenbuurtkaart", "wijkbuurtkaart", "kwb", "pdok", "nl", "nederland", "data",
+               "kaart", "v", "versie", "geojson", "gpkg", "shp", "export", "download", "selectie", "alle"}
 
 
 def region_from_file(path: str | Path | None) -> str | None:
