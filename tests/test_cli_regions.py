@@ -28,6 +28,7 @@ def test_readme_afstand_bounds_match_settings():
     assert f"tussen {settings.min_distance} en {settings.max_distance}" in line
 
 
+@pytest.mark.slow
 def test_init_names_the_overwrite_option(tmp_path):
     assert run("init", str(tmp_path)).exit_code == 0
     again = run("init", str(tmp_path))

@@ -72,6 +72,7 @@ def _file(tmp_path: Path, shapes: list, residents: list, gemeente: str = "Snippe
 SLIVER = Polygon([(85000, 445000), (85007, 445000), (85007, 445001), (85000, 445001)])  # 7 m2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shapes, residents", [
     ([SLIVER], [0]),                                                     # the measured NaN-location crash
     ([Polygon([(85000, 445000), (85001, 445000), (85000.5, 445000.2)])], [3]),   # smaller than a map pixel
@@ -89,6 +90,13 @@ def test_odd_regions_build_with_every_output(tmp_path: Path, shapes, residents):
     assert result.meta["title"] == "ABCD-kaart Snipperdam"
     html = (tmp_path / "uit" / "kaart.html").read_text(encoding="utf-8")
     assert "NaN" not in html.split("<script", 1)[0]
+
+
+@pytest.mark.slow
+def test_lone_sliver_gemeente_draws_a_map(tmp_path: Path):
+    """The measured crash: 'Location values cannot contain NaNs' from the map of a 7 m2 gemeente."""
+    result = _build_and_draw(buurten=_file(tmp_path, [SLIVER], [0]), gemeente="Snipperdam")
+    assert result is not None and len(result.buurten) == 1
 
 
 def test_sliver_stays_on_the_map():

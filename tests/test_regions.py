@@ -118,6 +118,7 @@ def test_notes_speak_only_of_the_selection(tmp_path: Path):
 
 
 @pytest.mark.realdata
+@pytest.mark.slow
 def test_delft_and_rijswijk_combined(shared_data: Path):
     path = shared_data / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson"
     with warnings.catch_warnings():
