@@ -128,7 +128,7 @@ def build(
     *,
     wijken_file: str | Path | None = None,
     gebieden: str | Path | None = None,
-    gemeente: str | None = None,
+    gemeente: str | Sequence[str] | None = None,
     wijken: Sequence[str] | None = None,
     afstand: float | Sequence[float] | None = None,
     modus: str = settings.default_mode,
@@ -158,7 +158,8 @@ def build(
     gebieden
         Own polygons (a name column) instead of CBS buurten.
     gemeente, wijken
-        Narrow the buurten to a gemeente (name or GM code) and wijk codes.
+        Narrow the buurten to one or more gemeenten (names or GM codes; a list or comma-separated)
+        and wijken (codes or names).
     afstand
         Walking distance(s) in metres (default ``settings.default_distance``).
     modus

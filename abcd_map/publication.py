@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, privacy, relations, schema, settings, welcoming
+from .load.areas import selection_name
 
 if TYPE_CHECKING:  # the gate needs the Analysis type only for annotations
     from .stages import Analysis
@@ -209,8 +210,7 @@ def run_metadata(analysis: Analysis, notes: list[str]) -> dict:
     """What a later run needs to compare with this one: mode, date, distances, inputs, version."""
     options = analysis.options
     areas = analysis.buurten
-    gm = areas["gemeentenaam"].dropna().unique() if "gemeentenaam" in areas else []
-    place = ", ".join(map(str, gm[:3])) if len(gm) else "eigen gebied"
+    place = selection_name(areas, options.buurten)
     inputs = {"buurten": options.buurten, "osm": options.osm, "assets": options.assets,
               "wijkgrenzen": options.wijken_file, "gebieden": options.gebieden, "behoefte": options.behoefte}
     title = "ABCD-kaart " + ("Lindewaarde (fictief)" if options.demo else place)

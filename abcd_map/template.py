@@ -104,7 +104,8 @@ def write_template(folder: str | Path, *, overwrite: bool = False) -> list[Path]
     if existing and not overwrite:
         raise InputError([
             InputProblem(str(t), "bestaat al; het sjabloon overschrijft geen bestaande bestanden",
-                         expected="een andere map, of verwijder of hernoem het bestand")
+                         expected="abcd-map init --overschrijven om het te vervangen (overwrite=True in Python), "
+                                  "een andere map, of verwijder of hernoem het bestand")
             for t in existing])
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(targets[0], _xlsx_bytes())

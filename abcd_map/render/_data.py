@@ -164,6 +164,8 @@ def _areas(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
 
 def _bounds(bounds: Any, asset_table: dict) -> Any:
     """``[minlon, minlat, maxlon, maxlat]`` of the areas, else of the assets, else None."""
+    if bounds is not None and not np.all(np.isfinite(np.asarray(bounds, dtype=float))):
+        bounds = None  # no area with a drawable polygon
     if bounds is None and asset_table["rows"]:
         lat = [r[0] for r in asset_table["rows"]]
         lon = [r[1] for r in asset_table["rows"]]
@@ -275,9 +277,16 @@ def simplify_areas(areas: gpd.GeoDataFrame, tolerance: float | None = None) -> g
     tolerance = settings.map_simplify_tolerance if tolerance is None else tolerance
     geoms = areas.geometry.values
     if len(geoms) and tolerance > 0:
-        geoms = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
-    out = gpd.GeoSeries(geoms, index=areas.index, crs=areas.crs).to_crs(settings.crs_wgs84)
-    return gpd.GeoSeries(_round_geoms(out.values), index=areas.index, crs=settings.crs_wgs84)
+        simple = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+        # a sliver smaller than the tolerance vanishes: keep it as it is (else the map has no bounds)
+        geoms = np.where(shapely.is_empty(simple) & ~shapely.is_empty(geoms) & ~shapely.is_missing(geoms),
+                         geoms, simple)
+    out = gpd.GeoSeries(geoms, index=areas.index, crs=areas.crs).to_crs(settings.crs_wgs84).values
+    rounded = _round_geoms(out)
+    lost = shapely.is_empty(rounded) & ~shapely.is_empty(out) & ~shapely.is_missing(out)
+    if lost.any():  # a sliver below the 1 m grid: draw it unsnapped rather than not at all
+        rounded[lost] = shapely.transform(out[lost], lambda xy: np.round(xy, _digits() + 2))
+    return gpd.GeoSeries(rounded, index=areas.index, crs=settings.crs_wgs84)
 
 
 def _feature_collection(geoms: Sequence, props: Sequence[dict]) -> dict:
