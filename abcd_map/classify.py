@@ -2,11 +2,26 @@
 
 The table has one row per OSM ``key,value`` (value ``*`` matches every value of
 the key) with the ABCD ``categorie``, ``soort``, Dutch and English labels,
-``ontmoetingsplek``, ``doelgroepen``, ``standaard_zichtbaar`` and ``ruis``.
+``ontmoetingsplek``, ``doelgroepen``, ``standaard_zichtbaar``, ``kleine_plek`` and ``ruis``.
 A place with several matching tags takes the **first matching row in file
 order** (so put specific rows before wildcards, and noise last). Rows with
 ``ruis=ja`` are dropped (parking, waste baskets ...). Places that match no row
 are left out and reported once via ``note()`` (top 10 key=value and total).
+
+Small places (``kleine_plek=ja``): street furniture that helps people stay
+outside but is not a community asset: benches, picnic tables, drinking water,
+public toilets, shelters, barbecues, fountains. They stay in the asset table
+(``kleine_plek`` True, drawn as their own hidden map layer) but are counted
+separately per buurt (``kleine_plekken``) and kept out of ``aantal_*``,
+``per_1000_inwoners`` and the relation network. Waste baskets, bicycle and
+car parking stay noise (``ruis``): not on the map at all. ``standaard_zichtbaar=nee``
+alone (offices, banks, gardens, artwork) only hides a layer; those remain assets.
+
+When the places table has an ``osm_geometry`` column (the OSM object's own
+shape: a park's area, a building's outline; EPSG:28992), it is passed on as an
+extra column so that :func:`abcd_map.load.assets.merge_assets` can measure the
+distance to the shape instead of to the point; it is not part of the asset
+schema and ``merge_assets`` drops it.
 
 Target groups: the row's ``doelgroepen``, plus groups that more specific tags
 name (``social_facility:for=senior`` -> senioren ...; table
@@ -38,7 +53,7 @@ def tag_table() -> pd.DataFrame:
     """The tag table with an ``order`` column (file order = precedence)."""
     table = pd.read_csv(settings.data_path("osm_tags.csv"), dtype=str, keep_default_na=False)
     table["order"] = np.arange(len(table))
-    for col in ("ontmoetingsplek", "standaard_zichtbaar", "ruis"):
+    for col in ("ontmoetingsplek", "standaard_zichtbaar", "kleine_plek", "ruis"):
         table[col] = table[col].map(schema.parse_bool).astype(bool)
     return table
 
@@ -141,7 +156,9 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Returns
     -------
     GeoDataFrame with ``schema.ASSET_COLUMNS`` + geometry (EPSG:28992); id = osm_id,
-    herkomst ``OpenStreetMap``, fase ``onbekend``. Noise rows and unknown tags are left out.
+    herkomst ``OpenStreetMap``, fase ``onbekend``, ``kleine_plek`` from the tag table.
+    Noise rows and unknown tags are left out. An ``osm_geometry`` column of
+    ``places`` is passed on after geometry (see the module notes).
     """
     table = tag_table().set_index("order")
     row = match_rows(places).to_numpy()
@@ -181,9 +198,12 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["osm_id"] = sub["osm_id"].astype("str")
     out["herkomst"] = schema.ORIGIN_OSM
     out["standaard_zichtbaar"] = rules["standaard_zichtbaar"].astype(bool)
+    out["kleine_plek"] = rules["kleine_plek"].astype(bool)
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].astype("str")
     result = gpd.GeoDataFrame(out[schema.ASSET_COLUMNS], geometry=sub.geometry.values,
                               crs=places.crs or settings.crs)
+    if schema.OSM_GEOMETRY_COLUMN in sub.columns:
+        result[schema.OSM_GEOMETRY_COLUMN] = sub[schema.OSM_GEOMETRY_COLUMN].to_numpy()
     return result.reset_index(drop=True)

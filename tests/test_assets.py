@@ -50,6 +50,7 @@ def test_output_table_shape_and_types(tmp_path):
     row = assets.iloc[0]
     assert row["herkomst"] == schema.ORIGIN_HAND == "handmatig"
     assert row["standaard_zichtbaar"] is True or row["standaard_zichtbaar"] == True  # noqa: E712
+    assert assets["kleine_plek"].dtype == bool and not assets["kleine_plek"].any()  # hand rows are assets
     assert row["osm_id"] == ""
     assert assets["label"].tolist() == ["Plek", "Persoon"]
     assert assets["fase"].tolist() == ["onbekend", "onbekend"]

@@ -886,6 +886,7 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
         "osm_id": "",
         "herkomst": schema.ORIGIN_HAND,
         "standaard_zichtbaar": True,
+        "kleine_plek": False,
     })
     for column in PLAIN_TEXT_COLUMNS:
         out[column] = cells.text(column).to_numpy()
@@ -895,7 +896,7 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
     out.loc[(soort == "persoon").to_numpy(), "adres"] = ""
     out = out[schema.ASSET_COLUMNS]
     for column in schema.ASSET_COLUMNS:
-        if column in BOOL_COLUMNS or column == "standaard_zichtbaar":
+        if column in BOOL_COLUMNS or column in ("standaard_zichtbaar", "kleine_plek"):
             out[column] = out[column].astype(bool)
         elif column == "capaciteit":
             out[column] = out[column].astype(float)
@@ -1159,7 +1160,7 @@ def _conform(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     assets = assets.copy()
     if assets.crs is not None and assets.crs != settings.crs:
         assets = assets.to_crs(settings.crs)
-    fill = {"laatste_contact": pd.NaT, "capaciteit": np.nan, "standaard_zichtbaar": True,
+    fill = {"laatste_contact": pd.NaT, "capaciteit": np.nan, "standaard_zichtbaar": True, "kleine_plek": False,
             **{column: False for column in BOOL_COLUMNS}}
     for column in schema.ASSET_COLUMNS:
         if column not in assets.columns:
@@ -1169,6 +1170,7 @@ def _conform(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                            geometry=geometry.reset_index(drop=True).to_numpy(), crs=settings.crs)
     for column in ("naam", "osm_id", "soort", *MERGE_FILL_COLUMNS):
         out[column] = out[column].fillna("").astype(str)
+    out["kleine_plek"] = out["kleine_plek"].fillna(False).astype(bool)
     return out
 
 
