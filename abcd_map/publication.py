@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the gate needs the Analysis type only for annotations
 #: What publiek shows of a consenting person (besides the geometry).
 PUBLIC_PERSON_FIELDS = ("id", "naam", "soort", "categorie", "omschrijving", "doelgroepen")
 #: Flags derived from the kind of asset that the map needs to draw any row (not personal data).
-DERIVED_FIELDS = ("ontmoetingsplek", "standaard_zichtbaar")
+DERIVED_FIELDS = ("ontmoetingsplek", "standaard_zichtbaar", "kleine_plek")
 #: The team's working data about places and organisations: team mode only.
 TEAM_WORK_FIELDS = ("laatste_contact", "bron", "notities", "fase")
 #: The welcoming stage a place wants known: shown in publiek as ``gastvrij``.

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 TEMPLATE_XLSX = "abcd-assets-sjabloon.xlsx"
 TEMPLATE_CSV = "abcd-assets-sjabloon.csv"
 #: Asset columns that abcd-map fills itself; not in the template.
-INTERNAL_COLUMNS = ("label", "osm_id", "herkomst", "standaard_zichtbaar")
+INTERNAL_COLUMNS = ("label", "osm_id", "herkomst", "standaard_zichtbaar", "kleine_plek")
 #: Sheet names (the loader reads 'assets' and skips 'Uitleg').
 DATA_SHEET = "assets"
 HELP_SHEET = "Uitleg"

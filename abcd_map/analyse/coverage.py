@@ -633,11 +633,21 @@ def summarise_wijken(buurt_table: pd.DataFrame, buurten: gpd.GeoDataFrame) -> pd
     return out
 
 
+def _small_places(assets: pd.DataFrame) -> np.ndarray:
+    """True for street furniture (``kleine_plek``: benches, picnic tables ...), counted apart from assets."""
+    if "kleine_plek" not in assets.columns:
+        return np.zeros(len(assets), dtype=bool)
+    return assets["kleine_plek"].astype(object).where(assets["kleine_plek"].notna(), False).astype(bool).to_numpy()
+
+
 def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """Number of assets per buurt and ABCD category (point in polygon).
 
-    Returns ``aantal_<categorie>`` for every category, ``aantal_assets`` and
-    ``per_1000_inwoners`` (all assets per 1,000 residents; NaN without residents).
+    Returns ``aantal_<categorie>`` for every category, ``aantal_assets``,
+    ``per_1000_inwoners`` (all assets per 1,000 residents; NaN without residents)
+    and ``kleine_plekken``: street furniture (rows with ``kleine_plek`` True:
+    benches, picnic tables, drinking water ...), counted apart and left out of
+    every other column, so that a campus full of benches does not look rich in assets.
     Persons are counted too; :mod:`abcd_map.privacy` suppresses small counts later.
     """
     b = with_geometry(buurten)
@@ -646,11 +656,14 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.Data
     cats = list(schema.codes("categorie"))
     out = pd.DataFrame(0, index=codes, columns=[f"aantal_{c}" for c in cats], dtype=np.int64)
     out.index.name = "buurtcode"
+    small = pd.Series(0, index=codes, dtype=np.int64)
     if len(a) and len(b):
         code = assign_areas(a, b)
         cat = a["categorie"] if "categorie" in a.columns else pd.Series("", index=a.index)
-        found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy()}).dropna(
-            subset=["buurtcode"])
+        found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy(),
+                              "klein": _small_places(a)}).dropna(subset=["buurtcode"])
+        small = found[found["klein"]].groupby("buurtcode").size().reindex(codes).fillna(0).astype(np.int64)
+        found = found[~found["klein"]]
         counts = pd.crosstab(found["buurtcode"], found["categorie"])
         for c in cats:
             if c in counts.columns:
@@ -661,4 +674,5 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.Data
     out["aantal_assets"] = total
     inw = _residents(buurten, codes)
     out["per_1000_inwoners"] = 1000.0 * out["aantal_assets"] / inw.where(inw > 0)
+    out["kleine_plekken"] = small
     return out
