@@ -125,7 +125,7 @@ def test_osm_geometry_is_passed_on() -> None:
     park = shapely.box(85000, 446900, 85300, 447100)
     places[schema.OSM_GEOMETRY_COLUMN] = [park, None]
     a = classify_places(places)
-    assert list(a.columns) == schema.ASSET_COLUMNS + ["geometry", schema.OSM_GEOMETRY_COLUMN]
+    assert list(a.columns) == schema.ASSET_COLUMNS + ["osm_tag", "geometry", schema.OSM_GEOMETRY_COLUMN]
     assert a[schema.OSM_GEOMETRY_COLUMN].iloc[0].equals(park) and a[schema.OSM_GEOMETRY_COLUMN].iloc[1] is None
     assert a["kleine_plek"].tolist() == [False, True]
 
