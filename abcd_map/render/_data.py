@@ -66,6 +66,8 @@ _ASSET_FIELDS = [
 _TIME_COLUMNS = ("dagen", "dagdelen", "dagen_onbekend", "dagdelen_onbekend")
 #: Group of the assets that are not shown by default (benches, picnic tables ...).
 SMALL_GROUP = "klein"
+#: Group of the other assets not shown by default (offices, banks, artwork ...): still assets.
+OTHER_GROUP = "overig"
 
 
 # --------------------------------------------------------------------------- the page
@@ -186,7 +188,7 @@ def _categories(asset_table: dict) -> list[dict[str, str]]:
     order = list(schema.codes("categorie"))
     codes = [c for c in order if c in present] + sorted(c for c in present if c not in order)
     hidden = sorted({cat for cat, group in zip(_column(asset_table, "categorie"), _column(asset_table, "_group"))
-                     if group == SMALL_GROUP})
+                     if group in (SMALL_GROUP, OTHER_GROUP)})
     return [category_info(c) for c in dict.fromkeys(codes + hidden)]
 
 
@@ -426,7 +428,10 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
                            if "categorie" in assets.columns else pd.Series("onbekend", index=assets.index)).astype(str)
     visible = shown_by_default(assets["standaard_zichtbaar"]) if "standaard_zichtbaar" in assets.columns \
         else pd.Series(True, index=assets.index)
-    assets["_group"] = np.where(visible.to_numpy(dtype=bool), "cat:" + assets["categorie"], SMALL_GROUP)
+    small = assets["kleine_plek"].map(lambda v: v is True or v is np.True_).to_numpy(dtype=bool) \
+        if "kleine_plek" in assets.columns else ~visible.to_numpy(dtype=bool)
+    assets["_group"] = np.where(small, SMALL_GROUP,
+                                np.where(visible.to_numpy(dtype=bool), "cat:" + assets["categorie"], OTHER_GROUP))
     masks = pd.DataFrame([opening_masks(oh) for oh in hours.resolve_hours(assets)["oh"]],
                          columns=list(_TIME_COLUMNS), index=assets.index, dtype=object)
     for col in _TIME_COLUMNS:
