@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import settings
+from . import compare, settings
 from .analyse.network import Network
 from .errors import collect_notes
 from .options import DEMO_FILES, OUTPUT_NAMES, BuildOptions
@@ -103,6 +103,7 @@ class BuildResult:
 def run(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """One run from checked options: inputs -> assets -> analysis -> publication (-> files)."""
     say = progress or (lambda _msg: None)
+    previous = compare.read_previous(options.vergelijk, options.mode) if options.vergelijk else None
     with collect_notes() as notes:
         say("Invoer lezen (gebieden, eigen assets, OpenStreetMap)")
         inputs = load_inputs(options)
@@ -113,6 +114,7 @@ def run(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
         say("Afstand tot voorzieningen en cijfers per gemeente")
         analysis = compare_facilities(analysis, inputs)
         publication = publish(analysis)
+        publication = compare.add_changes(publication, previous)
     publication = publication.with_notes(notes)
     result = BuildResult(publication=publication, analysis=analysis, notes=list(publication.notes))
     if options.out is not None:
