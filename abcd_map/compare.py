@@ -40,8 +40,6 @@ from .errors import InputError, InputProblem
 from .load.assets import normalise_name
 from .publication import Publication, gate_assets
 
-#: Files a previous output folder must hold to be compared with.
-PREVIOUS_FILES = ("run.json", "abcd-map.gpkg")
 #: An asset whose location moved more than this many metres counts as moved.
 MOVE_THRESHOLD_M = 25.0
 #: Asset fields compared between the runs, in this order (only those both runs wrote).
@@ -113,14 +111,6 @@ class PreviousRun:
 
 
 # --------------------------------------------------------------------------- reading
-
-def missing_files(folder: str | Path) -> list[str]:
-    """The names of :data:`PREVIOUS_FILES` that ``folder`` lacks (all of them when it is no folder)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return list(PREVIOUS_FILES)
-    return [name for name in PREVIOUS_FILES if not (folder / name).is_file()]
-
 
 def _problem(folder: Path, message: str, expected: str | None = None) -> InputError:
     return InputError(InputProblem(file="--vergelijk", message=message, value=str(folder), expected=expected))

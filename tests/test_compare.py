@@ -143,7 +143,8 @@ def test_changes_are_written_as_sheets_layers_and_on_the_map(previous, tmp_path)
     with sqlite3.connect(tmp_path / "nu" / "abcd-map.gpkg") as db:
         names = {r[0] for r in db.execute("select table_name from gpkg_contents")}
     assert {"wijzigingen_assets", "wijzigingen_dekking", "wijzigingen"} <= names
-    assert "Repair Café" in (tmp_path / "nu" / "kaart.html").read_text(encoding="utf-8")
+    page = (tmp_path / "nu" / "kaart.html").read_text(encoding="utf-8")
+    assert "Repair Café" in page and "Wat is er veranderd sinds de vorige uitvoer" in page
     meta = json.loads((tmp_path / "nu" / "run.json").read_text(encoding="utf-8"))
     assert meta["vergelijking"]["modus"] == "publiek"
 
@@ -185,6 +186,27 @@ def test_a_publiek_folder_in_a_team_run_compares_publiek_fields_only(previous):
     assert "fase" not in set(table["veld"])  # benaderd then and now, but publiek shows no stage anyway
     assert "P1" not in set(table["id"])
     assert now.changes["verouderde_contacten"]["id"].tolist() == ["A2"]  # today's dates, at the previous date
+
+
+def test_without_run_json_the_geopackage_says_mode_date_and_distances(tmp_path):
+    folder = _write_previous(tmp_path / "vorige", distances=(300.0, 500.0))
+    (folder / "run.json").unlink()
+    previous = compare.read_previous(folder, "publiek")
+    assert (previous.mode, previous.date, previous.distances) == ("publiek", THEN, (300.0, 500.0))
+    assert previous.describe() == "12-09-2026 (publiek, 300, 500 m)"
+
+
+@pytest.mark.slow
+def test_the_command_refuses_a_team_folder_before_any_work(tmp_path):
+    from typer.testing import CliRunner
+
+    from abcd_map.cli import app
+
+    folder = _write_previous(tmp_path / "team", mode="team")
+    result = CliRunner().invoke(app, ["build", "--vergelijk", str(folder), "--out", str(tmp_path / "nu")])
+    assert result.exit_code == 2
+    assert "de vorige uitvoer is in modus team gemaakt" in " ".join(result.output.split())
+    assert not (tmp_path / "nu").exists()
 
 
 def test_different_distances_are_said_and_only_shared_ones_compared(tmp_path):
