@@ -35,7 +35,7 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz
 
-from . import metrics, privacy, settings, welcoming
+from . import metrics, privacy, schema, settings, welcoming
 from .errors import InputError, InputProblem
 from .load.assets import normalise_name
 from .publication import Publication, gate_assets
@@ -46,6 +46,8 @@ MOVE_THRESHOLD_M = 25.0
 COMPARED_FIELDS = ("id", "naam", "soort", "categorie", "fase", "openingstijden", "wanneer", "inloop",
                    "doelgroepen", "omschrijving", "beheerder", "website", "telefoon", "email", "capaciteit",
                    "contactpersoon")
+#: Compared fields that hold yes/no (a GeoPackage stores a yes/no column with gaps as 1.0/0.0).
+FLAG_FIELDS = ("inloop",)
 #: The values of ``wijziging``, in the order the tables list them.
 ADDED, REMOVED, CHANGED = "erbij", "weg", "veranderd"
 #: Name of the map layer of changed assets (a circle of MOVE_THRESHOLD_M around each).
@@ -288,6 +290,15 @@ def _text(value: object) -> str:
     return {"True": "ja", "False": "nee", "true": "ja", "false": "nee"}.get(text, text)
 
 
+def _field_text(field: str, value: object) -> str:
+    """:func:`_text` of a field's value; yes/no fields as 'ja'/'nee' whether stored as bool, 1/0 or text."""
+    text = _text(value)
+    if field in FLAG_FIELDS and text:
+        flag = schema.parse_bool(text)
+        return text if flag is None else ("ja" if flag else "nee")
+    return text
+
+
 def _row(assets: pd.DataFrame, pos: int, change: str) -> dict:
     return {"wijziging": change, **{c: _text(assets[c].iat[pos]) if c in assets else ""
                                     for c in ("id", "naam", "soort", "categorie")},
@@ -307,7 +318,7 @@ def _pair_rows(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, b: int, a: int
     rows = []
     moved = _moved(before, after, b, a)
     for name in fields:
-        then, now = _text(before[name].iat[b]), _text(after[name].iat[a])
+        then, now = _field_text(name, before[name].iat[b]), _field_text(name, after[name].iat[a])
         if then != now:
             rows.append({**_row(after, a, CHANGED), "veld": name, "toen": then, "nu": now})
     if moved > MOVE_THRESHOLD_M:
@@ -398,7 +409,7 @@ def stale_since(before: pd.DataFrame, after: pd.DataFrame, pairs: list[tuple[int
     back = {_text(after["id"].iat[a]): b for b, a, _ in pairs} if "id" in after else {}
     earlier = [pd.NaT] * len(table)
     if "laatste_contact" in before:
-        dates = pd.to_datetime(before["laatste_contact"], errors="coerce")
+        dates = pd.to_datetime(before["laatste_contact"], errors="coerce", utc=True).dt.tz_localize(None)
         earlier = [dates.iat[back[i]] if i in back else pd.NaT for i in table["id"]]
     table = table.assign(laatste_contact_toen=pd.to_datetime(pd.Series(earlier, index=table.index)))
     recorded_then = table["id"].isin(back) if "laatste_contact" in before else pd.Series(False, index=table.index)

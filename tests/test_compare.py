@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map import compare, outputs, publication, settings
+from abcd_map import compare, outputs, publication, settings, stages
 from abcd_map.errors import InputError
 from abcd_map.options import BuildOptions
 
@@ -233,6 +233,26 @@ def test_out_may_not_be_the_previous_folder(previous):
     with pytest.raises(InputError, match="dezelfde map als --out"):
         BuildOptions.create(buurten="x.geojson", vergelijk=previous, out=previous)
     assert BuildOptions.create(buurten="x.geojson", vergelijk=previous).vergelijk == previous
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["publiek", "team"])
+def test_a_real_run_compared_with_itself_shows_no_change(mode, tmp_path):
+    """Through stages.analyse and publish: every written type reads back as the same value."""
+    options = BuildOptions.create(buurten="x.geojson", modus=mode, today=NOW)
+    areas = _buurten([0.0, 0.0]).drop(columns="dekking_500m").assign(
+        wijknaam="Wijk Een", gemeentecode="GM1", gemeentenaam="Proefstad", opmerking="")
+    rows = [{**r, "doelgroepen": "senioren; jeugd", "capaciteit": 12.0, "omschrijving": "koffie"} for r in BEFORE]
+    inputs = stages.Inputs(areas=areas, wijk_areas=areas.dissolve("wijkcode").reset_index(),
+                           hand=_assets(rows), osm=None, has_places=True)
+    pub = publication.publish(stages.analyse(inputs, _assets(rows), options))
+    outputs.WRITERS["geopackage"].func(pub, tmp_path)
+    outputs.WRITERS["metadata"].func(pub, tmp_path)
+    now = compare.add_changes(pub, tmp_path)
+    assert now.changes["wijzigingen_assets"].empty
+    assert now.changes["wijzigingen_dekking"]["verschil"].tolist() == [0.0, 0.0]
+    assert now.changes.get("verouderde_contacten", pd.DataFrame()).empty
+    assert "0 assets erbij, 0 weg, 0 veranderd" in now.notes[0]
 
 
 def test_matching_by_name_and_place_follows_the_merge_rules():
