@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map import compare, outputs, publication, settings, stages
+from abcd_map import compare, leakscan, outputs, publication, settings, stages
 from abcd_map.errors import InputError
 from abcd_map.options import BuildOptions
 
@@ -147,6 +147,8 @@ def test_changes_are_written_as_sheets_layers_and_on_the_map(previous, tmp_path)
     assert "Repair Café" in page and "Wat is er veranderd sinds de vorige uitvoer" in page
     meta = json.loads((tmp_path / "nu" / "run.json").read_text(encoding="utf-8"))
     assert meta["vergelijking"]["modus"] == "publiek"
+    withdrawn = _assets([{**BEFORE[-1], "toestemming": False, "openbaar": False}])  # P1 withdrew consent
+    assert leakscan.leak_scan(tmp_path / "nu", withdrawn, mode="publiek") == []
 
 
 def test_a_team_folder_is_refused_in_a_publiek_run(tmp_path):
