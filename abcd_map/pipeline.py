@@ -146,6 +146,7 @@ def build(
     per_wijk: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    vergelijk: str | Path | None = None,
 ) -> BuildResult:
     """Run abcd-map from inputs to a :class:`BuildResult` (and files, when ``out`` is given).
 
@@ -181,6 +182,8 @@ def build(
         (default ``settings.suppression_threshold``).
     online
         Allow downloads (PDOK areas, Overpass places); off by default.
+    vergelijk
+        A previous output folder: what changed since then (:mod:`abcd_map.compare`).
     out
         Folder to write ``kaart.html``, ``buurten.csv``, ``wijken.csv``, ``tabellen.xlsx``,
         ``abcd-map.gpkg`` and ``run.json``.
@@ -191,7 +194,7 @@ def build(
         buurten, osm, assets, wijken_file=wijken_file, gebieden=gebieden, gemeente=gemeente, wijken=wijken,
         afstand=afstand, modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
         cbs_kerncijfers=cbs_kerncijfers, drempel=drempel,
-        online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today)
+        online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today, vergelijk=vergelijk)
     return run(options, progress)
 
 
