@@ -221,9 +221,7 @@ def read_previous(folder: str | Path, mode: str | None = None) -> PreviousRun:
 # --------------------------------------------------------------------------- matching
 
 def _ids(assets: pd.DataFrame) -> list[str]:
-    if "id" not in assets:
-        return [""] * len(assets)
-    return ["" if _text(v) == "" else _text(v) for v in assets["id"]]
+    return [_text(v) for v in assets["id"]] if "id" in assets else [""] * len(assets)
 
 
 def match_assets(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, *, min_similarity: float | None = None,
@@ -231,12 +229,19 @@ def match_assets(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, *, min_simil
     """Pairs (position in ``before``, position in ``after``, how) of the same asset in two runs.
 
     By ``id`` first; then the rest by name and place as the merge does (persons only by id).
-    Positions are row positions (``iloc``); ``how`` is ``'id'`` or ``'naam en plek'``.
+    Pairs are one-to-one. Positions are row positions (``iloc``); ``how`` is ``'id'`` or
+    ``'naam en plek'``.
     """
     min_similarity = settings.merge_min_similarity if min_similarity is None else min_similarity
     max_distance = settings.merge_max_distance if max_distance is None else max_distance
-    after_pos = {i: p for p, i in reversed(list(enumerate(_ids(after)))) if i}
-    pairs = [(b, after_pos[i], _MATCH_ID) for b, i in enumerate(_ids(before)) if i in after_pos]
+    after_pos: dict[str, list[int]] = {}
+    for pos, key in enumerate(_ids(after)):
+        if key:
+            after_pos.setdefault(key, []).append(pos)
+    pairs = []
+    for pos, key in enumerate(_ids(before)):
+        if after_pos.get(key):
+            pairs.append((pos, after_pos[key].pop(0), _MATCH_ID))
     used_b, used_a = {p[0] for p in pairs}, {p[1] for p in pairs}
     rest_b = [b for b in range(len(before)) if b not in used_b and not _is_person_at(before, b)]
     rest_a = [a for a in range(len(after)) if a not in used_a and not _is_person_at(after, a)]
@@ -248,21 +253,28 @@ def _is_person_at(assets: pd.DataFrame, pos: int) -> bool:
     return "soort" in assets and _text(assets["soort"].iat[pos]) == "persoon"
 
 
+def _points(assets: gpd.GeoDataFrame, positions: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions whose geometry is a point that is there, and those geometries."""
+    geoms = assets.geometry.to_numpy()[positions] if positions else np.array([], dtype=object)
+    ok = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    return np.asarray(positions, dtype=int)[ok], geoms[ok]
+
+
 def _match_by_place(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, rest_b: list[int], rest_a: list[int],
                     min_similarity: float, max_distance: float) -> list[tuple[int, int, str]]:
-    """One-to-one pairs, best name similarity first, within ``max_distance`` metres."""
+    """One-to-one pairs, best name similarity first, within ``max_distance`` metres (as merge_assets)."""
+    pos_b, geom_b = _points(before, rest_b)
+    pos_a, geom_a = _points(after, rest_a)
+    if not (len(pos_b) and len(pos_a)):
+        return []
+    ib, ia = shapely.STRtree(geom_a).query(geom_b, predicate="dwithin", distance=max_distance)
     candidates = []
-    for b in rest_b:
-        gb = before.geometry.iat[b]
-        for a in rest_a:
-            ga = after.geometry.iat[a]
-            if gb is None or ga is None or gb.is_empty or ga.is_empty:
-                continue
-            dist = float(shapely.distance(gb, ga))
-            left, right = normalise_name(before["naam"].iat[b]), normalise_name(after["naam"].iat[a])
-            sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
-            if dist <= max_distance and sim >= min_similarity:
-                candidates.append((-sim, -fuzz.ratio(left, right), dist, b, a))
+    for i, j, dist in zip(ib, ia, shapely.distance(geom_b[ib], geom_a[ia])):
+        b, a = int(pos_b[i]), int(pos_a[j])
+        left, right = normalise_name(before["naam"].iat[b]), normalise_name(after["naam"].iat[a])
+        sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
+        if sim >= min_similarity:
+            candidates.append((-sim, -fuzz.ratio(left, right), float(dist), b, a))
     used_b: set[int] = set()
     used_a: set[int] = set()
     pairs = []
@@ -432,19 +444,27 @@ def _comparable(publication: Publication, previous: PreviousRun) -> tuple[gpd.Ge
     return before.reset_index(drop=True), after.reset_index(drop=True)
 
 
+def _reason(rows: pd.DataFrame) -> str:
+    """'veranderd: naam, locatie (100 m)': the changed fields of one asset, for the map."""
+    parts = [f"locatie ({r.verplaatst_m:.0f} m)" if r.veld == "locatie" else r.veld for r in rows.itertuples()]
+    return "veranderd: " + ", ".join(parts)
+
+
 def change_layer(table: pd.DataFrame, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame,
                  pairs: list[tuple[int, int, str]]) -> gpd.GeoDataFrame:
-    """Map layer :data:`CHANGE_LAYER`: a circle per added, removed or changed asset (naam, wijziging, reden)."""
+    """Map layer :data:`CHANGE_LAYER`: a circle per added, removed or changed asset (naam, wijziging, reden).
+
+    ``table`` is :func:`asset_changes` of ``before`` and ``after`` with these ``pairs``.
+    """
+    changed = {key: _reason(rows) for key, rows in table[table["wijziging"].eq(CHANGED)].groupby("id", sort=False)}
+    matched_a, matched_b = {a for _, a, _ in pairs}, {b for b, _, _ in pairs}
+    ids = _ids(after)
     points, rows = [], []
-    by_after = {a: b for b, a, _ in pairs}
-    matched_b = {b for b, _, _ in pairs}
     for a in range(len(after)):
-        fields = table.loc[table["wijziging"].eq(CHANGED) & table["id"].eq(_text(after["id"].iat[a])), "veld"] \
-            if "id" in after else pd.Series(dtype=object)
-        if a not in by_after:
+        if a not in matched_a:
             rows.append((_text(after["naam"].iat[a]), ADDED, "nieuw sinds de vorige uitvoer"))
-        elif len(fields):
-            rows.append((_text(after["naam"].iat[a]), CHANGED, "veranderd: " + ", ".join(fields)))
+        elif ids[a] in changed:
+            rows.append((_text(after["naam"].iat[a]), CHANGED, changed[ids[a]]))
         else:
             continue
         points.append(after.geometry.iat[a])

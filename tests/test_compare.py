@@ -123,6 +123,8 @@ def test_publiek_changes_are_exact(previous):
         ("Buurtkamer Het Anker", "veranderd"), ("Huiskamer De Linde", "veranderd"), ("Moestuin Oost", "veranderd"),
         ("Repair Café", "erbij"), ("Speeltuin Het Hofje", "weg")]
     assert set(layer.geom_type) == {"Polygon"}  # drawn as circles, like the other area layers
+    assert dict(zip(layer["naam"], layer["reden"]))["Moestuin Oost"] == "veranderd: locatie (100 m)"
+    assert dict(zip(layer["naam"], layer["reden"]))["Huiskamer De Linde"] == "veranderd: naam, categorie"
 
 
 def test_the_previous_folder_is_never_modified(previous, tmp_path):
@@ -261,6 +263,9 @@ def test_matching_by_name_and_place_follows_the_merge_rules():
     before = _assets([_place("node/1", "Bh. De Pauw", 0, 0), _place("node/2", "Bakkerij", 0, 0)])
     after = _assets([_place("A1", "Buurthuis de Pauw", 50, 0), _place("A2", "Bakkerij", 200, 0)])
     assert compare.match_assets(before, after) == [(0, 0, "naam en plek")]  # 200 m is beyond merge_max_distance
+    twice = _assets([_place("A1", "Bakkerij", 0, 0), _place("A1", "Bakkerij", 0, 0)])
+    near = _assets([_place("A1", "Bakkerij", 0, 0), _place("B7", "Bakkerij", 30, 0)])
+    assert compare.match_assets(twice, near) == [(0, 0, "id"), (1, 1, "naam en plek")]  # one-to-one
 
 
 def test_no_previous_leaves_the_publication_alone():
