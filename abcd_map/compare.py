@@ -362,7 +362,7 @@ def asset_changes(before: gpd.GeoDataFrame, after: gpd.GeoDataFrame,
 # --------------------------------------------------------------------------- coverage
 
 def _distances_text(distances: tuple[float, ...]) -> str:
-    return (", ".join(f"{d:g}" for d in distances) or "?") + " m"
+    return ", ".join(f"{d:g}" for d in distances) + " m" if distances else "onbekend"
 
 
 def coverage_changes(before: pd.DataFrame, after: pd.DataFrame, distances_before: tuple[float, ...],
@@ -521,7 +521,7 @@ def add_changes(publication: Publication, previous: PreviousRun | str | Path | N
     tables, layer, notes = compare_runs(publication, previous)
     layers = {**publication.layers, CHANGE_LAYER: layer}
     meta = {**publication.meta, "vergelijking": {
-        "map": str(previous.folder), "datum": previous.date.isoformat() if previous.date else None,
+        "map": previous.folder.name, "datum": previous.date.isoformat() if previous.date else None,
         "modus": previous.mode, "afstanden": list(previous.distances)}}
     out = replace(publication, changes=MappingProxyType(tables), layers=MappingProxyType(layers),
                   meta=MappingProxyType(meta))

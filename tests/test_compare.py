@@ -268,6 +268,17 @@ def test_matching_by_name_and_place_follows_the_merge_rules():
     assert compare.match_assets(twice, near) == [(0, 0, "id"), (1, 1, "naam en plek")]  # one-to-one
 
 
+def test_a_previous_run_without_assets_makes_every_asset_new(tmp_path):
+    empty = publication.publish_frames(None, None, None, mode="publiek", meta={"modus": "publiek", "datum": "2026-01-05"})
+    outputs.WRITERS["geopackage"].func(empty, tmp_path)
+    outputs.WRITERS["metadata"].func(empty, tmp_path)
+    now = compare.add_changes(_publication("publiek", AFTER, [60.0, 55.0], NOW), tmp_path)
+    assert now.changes["wijzigingen_assets"]["wijziging"].tolist() == ["erbij"] * len(AFTER)
+    assert now.changes["wijzigingen_dekking"].empty
+    assert now.notes[0].startswith("Vergeleken met de uitvoer van 05-01-2026 (publiek, onbekend): 5 assets erbij")
+    assert now.meta["vergelijking"]["map"] == tmp_path.name  # the folder's name only, as run.json names inputs
+
+
 def test_no_previous_leaves_the_publication_alone():
     pub = _publication("publiek", AFTER, [60.0, 55.0], NOW)
     assert compare.add_changes(pub, None) is pub
