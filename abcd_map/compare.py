@@ -87,6 +87,13 @@ CHANGE_TABLES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     }),
 })
 
+#: Columns of the map layer :data:`CHANGE_LAYER` (besides its geometry: a circle of MOVE_THRESHOLD_M m).
+CHANGE_LAYER_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "naam": "name (now; 'weg': then)",
+    "wijziging": "'erbij', 'weg' or 'veranderd'",
+    "reden": "Dutch text for the map, e.g. 'veranderd: naam, locatie (100 m)'",
+})
+
 _MATCH_ID, _MATCH_PLACE = "id", "naam en plek"
 
 
@@ -472,7 +479,7 @@ def change_layer(table: pd.DataFrame, before: gpd.GeoDataFrame, after: gpd.GeoDa
         if b not in matched_b:
             rows.append((_text(before["naam"].iat[b]), REMOVED, "niet meer in de lijst"))
             points.append(before.geometry.iat[b])
-    frame = pd.DataFrame(rows, columns=["naam", "wijziging", "reden"])
+    frame = pd.DataFrame(rows, columns=list(CHANGE_LAYER_COLUMNS))
     geoms = [None if p is None or p.is_empty else p.buffer(MOVE_THRESHOLD_M, quad_segs=4) for p in points]
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=settings.crs), crs=settings.crs)
 
