@@ -95,6 +95,24 @@ def check_out_spares_inputs(out: Path, inputs: Sequence[Path | None]) -> None:
                 expected=f"een andere map voor --out dan {out}, of een andere bestandsnaam voor de invoer"))
 
 
+def check_previous(vergelijk: PathLike | None, out: Path | None) -> Path | None:
+    """The previous output folder of ``--vergelijk``: it must hold run.json and abcd-map.gpkg, and is never --out."""
+    if vergelijk is None:
+        return None
+    folder = Path(vergelijk)
+    files = ("run.json", "abcd-map.gpkg")
+    missing = files if not folder.is_dir() else [n for n in files if not (folder / n).is_file()]
+    if missing:
+        raise InputError(InputProblem(
+            file="--vergelijk", value=str(folder), expected="de map van een eerdere 'abcd-map build'",
+            message="deze map bestaat niet" if not folder.is_dir() else f"{' en '.join(missing)} ontbreekt"))
+    if out is not None and folder.resolve() == Path(out).resolve():
+        raise InputError(InputProblem(
+            file="--vergelijk", value=str(folder), message="dezelfde map als --out: de vorige uitvoer blijft zoals hij is",
+            expected="een andere map voor --out (of kopieer de vorige uitvoer eerst)"))
+    return folder
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Everything one run was asked to do, checked.
@@ -125,6 +143,7 @@ class BuildOptions:
     per_wijk: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     demo: bool = False
+    vergelijk: Path | None = None
 
     @classmethod
     def create(
@@ -150,6 +169,7 @@ class BuildOptions:
         out: PathLike | None = None,
         per_wijk: bool = False,
         today: dt.date | None = None,
+        vergelijk: PathLike | None = None,
     ) -> BuildOptions:
         """Check the arguments of :func:`abcd_map.build` (Dutch names) and return the options.
 
@@ -172,6 +192,7 @@ class BuildOptions:
             day=day, part_of_day=part, online=bool(online),
             geocode=bool(online) if geocode is None else bool(geocode and online),
             out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(),
+            vergelijk=check_previous(vergelijk, _path(out)),
         )
         if options.out is not None:
             check_out_spares_inputs(options.out, options.input_files)

@@ -75,6 +75,8 @@ class Publication:
     notes: tuple[str, ...] = ()
     #: The figures per gemeente (empty when the run made none).
     gemeenten: gpd.GeoDataFrame | None = None
+    #: What changed since a previous run (``--vergelijk``; see :data:`abcd_map.compare.CHANGE_TABLES`).
+    changes: Mapping[str, pd.DataFrame] | None = None
     _token: object = field(default=None, repr=False, compare=False)
 
     @property

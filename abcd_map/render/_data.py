@@ -44,6 +44,11 @@ GAP_LAYERS: dict[str, dict[str, Any]] = {
         "fields": [("afstand_m", "Loopafstand (m)"), ("afstand_methode", "Gemeten")],
         "show": False,
     },
+    "wijzigingen": {  # abcd_map.compare.CHANGE_LAYER (--vergelijk)
+        "label": "Wat is er veranderd sinds de vorige uitvoer",
+        "style": "knowledge",
+        "fields": [("naam", "Naam"), ("wijziging", "Wijziging"), ("reden", "Wat")],
+    },
 }
 
 MODE_TEXT = {
