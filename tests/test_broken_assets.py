@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from abcd_map.errors import InputError
+from abcd_map.errors import InputError, collect_notes
 from abcd_map.load.assets import load_assets, validate_assets
 
 HEADER = "id,naam,soort,lat,lon"
@@ -35,6 +35,20 @@ def only(problems, row, column, phrase):
     assert (p.row, p.column) == (row, column), str(p)
     assert phrase in p.message, str(p)
     return p
+
+
+def checked(path):
+    """(problems, notes) of validating ``path``."""
+    with collect_notes() as notes:
+        problems = validate_assets(path)
+    return problems, notes
+
+
+def only_note(path, text):
+    """No problems and exactly this note (``validate`` prints it as 'Let op: ...' and exits 0)."""
+    problems, notes = checked(path)
+    assert problems == [], [str(p) for p in problems]
+    assert notes == [text], notes
 
 
 # ---------------------------------------------------------------- columns and rows
@@ -64,18 +78,61 @@ def test_empty_soort(tmp_path):
 
 def test_unknown_categorie(tmp_path):
     path = csv_file(tmp_path, HEADER + ",categorie", ["A1,Buurthuis,plek,52.0116,4.3571,sport"])
-    p = only(validate_assets(path), 2, "categorie", "onbekende categorie")
-    assert p.value == "sport"
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'sport' in kolom 'categorie'; "
+                    "gebruikt: 'fysieke ruimte'.")
+    assert load_assets(path)["categorie"].tolist() == ["fysieke_ruimte"]
 
 
 def test_unknown_fase(tmp_path):
     path = csv_file(tmp_path, HEADER + ",fase", ["A1,Buurthuis,plek,52.0116,4.3571,verliefd"])
-    only(validate_assets(path), 2, "fase", "onbekende fase")
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'verliefd' in kolom 'fase'; gebruikt: 'onbekend'.")
+    assert load_assets(path)["fase"].tolist() == ["onbekend"]
 
 
 def test_unknown_doelgroep(tmp_path):
     path = csv_file(tmp_path, HEADER + ",doelgroepen", ['A1,Buurthuis,plek,52.0116,4.3571,"senioren; katten"'])
-    only(validate_assets(path), 2, "doelgroepen", "onbekende doelgroep 'katten'")
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'katten' in kolom 'doelgroepen'; "
+                    "weggelaten; de andere doelgroepen blijven staan.")
+    assert load_assets(path)["doelgroepen"].tolist() == ["senioren"]
+
+
+def test_unknown_soort_suggests_the_nearest(tmp_path):
+    path = csv_file(tmp_path, rows=["A1,Buurthuis,plekk,52.0116,4.3571"])
+    p = only(validate_assets(path), 2, "soort", "onbekende soort (bedoelde je 'plek'?)")
+    assert str(p).startswith("assets.csv, rij 2, kolom 'soort': onbekende soort (bedoelde je 'plek'?)")
+
+
+@pytest.mark.parametrize("value, code", [
+    ("fysiek", "fysieke_ruimte"), ("instelling", "instellingen"), ("associatie", "verenigingen"),
+    ("vereniging", "verenigingen"), ("Cultuur & verhalen", "cultuur"), ("talenten", "individuen"),
+])
+def test_categorie_words_people_use(tmp_path, value, code):
+    path = csv_file(tmp_path, HEADER + ",categorie", [f"A1,Buurthuis,plek,52.0116,4.3571,{value}"])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["categorie"].tolist() == [code]
+
+
+@pytest.mark.parametrize("value, code", [
+    ("Organisaties", "organisatie"), ("Vereniging", "initiatief"), ("Buurthuis", "plek")])
+def test_soort_words_people_use(tmp_path, value, code):
+    path = csv_file(tmp_path, rows=[f"A1,De Pauw,{value},52.0116,4.3571"])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["soort"].tolist() == [code]
+
+
+def test_doelgroepen_split_on_en_ampersand_slash(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",doelgroepen",
+                    ['A1,Buurthuis,plek,52.0116,4.3571,"jongeren en statushouders / ouders & senioren"'])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["doelgroepen"].tolist() == ["jeugd; nieuwkomers; ouders; senioren"]
+
+
+def test_capaciteit_as_people_write_it(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",capaciteit", [
+        "A1,a,plek,52.0116,4.3571,ca. 15", "A2,b,plek,52.0116,4.3571,15-20",
+        "A3,c,plek,52.0116,4.3571,onbekend", "A4,d,plek,52.0116,4.3571,12"])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["capaciteit"].fillna(-1).tolist() == [15.0, 15.0, -1, 12.0]
 
 
 def test_duplicate_id_names_both_rows(tmp_path):
@@ -116,9 +173,16 @@ def test_relation_to_missing_id(tmp_path):
 
 def test_unknown_relation_type(tmp_path):
     path = csv_file(tmp_path, HEADER + ",relaties",
-                    ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A2", "A2,Jan,persoon,52.0120,4.3580,"])
-    p = only(validate_assets(path), 2, "relaties", "onbekende soort relatie 'is verliefd op'")
-    assert "verwijst naar" in p.expected
+                    ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A2; partner van:A2",
+                     "A2,Jan,persoon,52.0120,4.3580,"])
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'is verliefd op' in kolom 'relaties'; "
+                    "weggelaten; de andere relaties blijven staan.")
+    assert load_assets(path)["relaties"].tolist() == ["partner_van:A2", ""]
+
+
+def test_unknown_relation_type_to_missing_id_is_still_an_error(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",relaties", ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A9"])
+    only(validate_assets(path), 2, "relaties", "relatie naar id 'A9' dat niet in het bestand staat")
 
 
 def test_unreadable_relation(tmp_path):
@@ -129,7 +193,8 @@ def test_unreadable_relation(tmp_path):
 
 def test_non_numeric_capaciteit(tmp_path):
     path = csv_file(tmp_path, HEADER + ",capaciteit", ["A1,Buurthuis,plek,52.0116,4.3571,veel"])
-    only(validate_assets(path), 2, "capaciteit", "geen getal")
+    p = only(validate_assets(path), 2, "capaciteit", "geen getal")
+    assert p.expected == "een aantal, bijv. 25, ca. 25, 20-25 of onbekend"
 
 
 def test_negative_capaciteit(tmp_path):

@@ -667,6 +667,17 @@ class _Problems:
     def __init__(self, file: str, rows: list[int], headers: dict[str, str]):
         self.file, self.rows, self.headers = file, rows, headers
         self.items: list[InputProblem] = []
+        self.notes: list[tuple[int, str]] = []
+
+    def note(self, message: str, *, pos: int) -> None:
+        """A row's note (a value repaired or dropped): no problem, said to the user as 'Let op'."""
+        self.notes.append((self.rows[pos], message))
+
+    def emit_notes(self) -> None:
+        """Say every recorded note, by row: '<file>, rij <row>: <message>.'"""
+        name = Path(self.file).name
+        for row, message in sorted(self.notes, key=lambda item: item[0]):
+            note(f"{name}, rij {row}: {message}.")
 
     def add(self, message: str, *, pos: int | None = None, column: str | None = None,
             value: object = None, expected: str | None = None) -> None:
@@ -724,6 +735,7 @@ def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, li
     values["relaties"] = _relations(p, cells.text("relaties"), ids)
     x, y = _check_locations(p, cells, table.geometry, headers, values["soort"], geocode=geocode,
                             has_location=has_location)
+    p.emit_notes()
     problems = p.sorted()
     if problems:
         return None, problems
@@ -788,19 +800,17 @@ def _check_names(p: _Problems, cells: _Cells) -> pd.Series:
 
 
 def _check_vocabularies(p: _Problems, cells: _Cells) -> dict[str, pd.Series]:
-    """soort, categorie (default per soort), fase (default 'onbekend') and doelgroepen as codes."""
-    soort = _vocab_column(p, cells.text("soort"), "soort", "soort", present=cells.has("soort"),
-                          required=True, message="onbekende soort")
+    """soort (strict), categorie (fallback: the soort's), fase (fallback 'onbekend') and doelgroepen.
+
+    Only ``soort`` is required: an unknown soort is a problem. Unknown values of the
+    other fields take their fallback (``schema.parse_or_default``) with a note per row.
+    """
+    soort = _kind_column(p, cells.text("soort"), present=cells.has("soort"))
     default_cat = soort.map(kind_defaults()["categorie"].to_dict()).fillna("").astype(str)
-    categorie = _vocab_column(p, cells.text("categorie"), "categorie", "categorie",
-                              present=cells.has("categorie"), required=False,
-                              message="onbekende categorie")
-    fase = _vocab_column(p, cells.text("fase"), "fase", "fase", present=cells.has("fase"),
-                         required=False, message="onbekende fase")
     return {
         "soort": soort,
-        "categorie": categorie.where(categorie != "", default_cat),
-        "fase": fase.where(fase != "", "onbekend"),
+        "categorie": _optional_column(p, cells.text("categorie"), "categorie", default_cat),
+        "fase": _optional_column(p, cells.text("fase"), "fase", None),
         "doelgroepen": _target_groups(p, cells.text("doelgroepen")),
     }
 
@@ -821,9 +831,14 @@ def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, 
 
 
 def _check_capacity(p: _Problems, cells: _Cells) -> np.ndarray:
-    capacity, bad = _parse_numbers(cells.raw("capaciteit"))
+    raw = cells.raw("capaciteit")
+    # one parse per distinct cell (type and text: Excel's 2.125 is no '2.125' thousands text)
+    labels, _ = pd.factorize(raw.map(lambda v: (type(v).__name__, _as_text(v))))
+    _, first = np.unique(labels, return_index=True)
+    numbers, unreadable = schema.parse_capacities(raw.iloc[first].tolist())
+    capacity, bad = numbers[labels], unreadable[labels]
     p.add_where(bad, "geen getal", column="capaciteit", values=cells.text("capaciteit"),
-                expected="een aantal, bijv. 25")
+                expected=schema.CAPACITY_EXPECTED)
     p.add_where(capacity < 0, "capaciteit kan niet negatief zijn", column="capaciteit",
                 values=cells.text("capaciteit"), expected="0 of meer")
     return capacity
@@ -906,34 +921,68 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
     return assets
 
 
-def _vocab_column(p: _Problems, values: pd.Series, column: str, field: str, *, present: bool,
-                  required: bool, message: str) -> pd.Series:
-    """Codes of a vocabulary column ('' where empty or wrong), problems recorded."""
-    lookup = {v: (schema.parse_value(field, v) if v else "") for v in values.unique()}
+def _kind_column(p: _Problems, values: pd.Series, *, present: bool) -> pd.Series:
+    """Codes of ``soort`` ('' where empty or unknown); empty and unknown values are problems."""
+    lookup = {v: (schema.parse_value("soort", v) if v else "") for v in values.unique()}
     codes = values.map(lookup)
     if present:
-        if required:
-            p.add_where(values == "", f"{column} is leeg", column=column, expected=_labels(field))
-        p.add_where(codes.isna(), message, column=column, values=values, expected=_labels(field))
+        p.add_where(values == "", "soort is leeg", column="soort", expected=_labels("soort"))
+        for value in values[codes.isna()].unique():
+            hint = schema.did_you_mean("soort", value)
+            p.add_where(values == value, "onbekende soort" + (f" ({hint})" if hint else ""),
+                        column="soort", values=values, expected=_labels("soort"))
     return codes.fillna("").astype(str)
 
 
-def _target_groups(p: _Problems, values: pd.Series) -> pd.Series:
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        codes: list[str] = []
-        for part in re.split(r"[;,]", value):
-            part = part.strip()
-            if not part:
-                continue
-            code = schema.parse_value("doelgroep", part)
-            if code is None:
-                p.add(f"onbekende doelgroep '{part}'", pos=pos, column="doelgroepen", value=value,
-                      expected=_labels("doelgroep"))
-            elif code not in codes:
+def _optional_column(p: _Problems, values: pd.Series, field: str, defaults: pd.Series | None) -> pd.Series:
+    """Codes of an optional vocabulary column; an unknown value takes the row's fallback with a note.
+
+    ``defaults`` is the fallback per row (the soort's categorie); None: ``schema.DEFAULTS[field]``.
+    One lookup per distinct (value, fallback) pair, not per row.
+    """
+    fallback = defaults if defaults is not None else pd.Series(schema.DEFAULTS[field], index=values.index)
+    pairs = pd.DataFrame({"value": values.to_numpy(), "fallback": fallback.to_numpy()})
+    parsed = {
+        (v, f): schema.parse_or_default(field, v, default=f, column=p.headers.get(field, field))
+        for v, f in pairs.drop_duplicates().itertuples(index=False)
+    }
+    results = [parsed[key] for key in zip(pairs["value"], pairs["fallback"])]
+    for pos in np.flatnonzero([message is not None for _, message in results]):
+        p.note(results[pos][1], pos=int(pos))
+    return pd.Series([code for code, _ in results], dtype=str)
+
+
+#: Separators between target groups in one cell: ';' ',' '/' '&' and the word 'en'.
+_GROUP_SPLIT_RE = re.compile(r"[;,/]")
+_GROUP_AND_RE = re.compile(r"\s*&\s*|\s+en\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _parse_groups(value: str, column: str) -> tuple[str, tuple[str, ...]]:
+    """'senioren, jongeren en katten' -> ('senioren; jeugd', (note on 'katten',))."""
+    codes: list[str] = []
+    notes: list[str] = []
+    for part in _GROUP_SPLIT_RE.split(value):
+        part = part.strip()
+        whole = schema.parse_value("doelgroep", part) if part else None
+        for word in [part] if whole or not part else _GROUP_AND_RE.split(part):
+            code, message = schema.parse_or_default("doelgroep", word, column=column)
+            if message:
+                notes.append(message)
+            if code and code not in codes:
                 codes.append(code)
-        out.append("; ".join(codes))
-    return pd.Series(out, dtype=str)
+    return "; ".join(codes), tuple(notes)
+
+
+def _target_groups(p: _Problems, values: pd.Series) -> pd.Series:
+    """Doelgroep codes '; '-joined; unknown groups are dropped with a note (one parse per distinct cell)."""
+    column = p.headers.get("doelgroepen", "doelgroepen")
+    parsed = {v: _parse_groups(v, column) for v in values.unique()}
+    results = values.map(parsed)
+    for pos in np.flatnonzero(results.map(lambda r: bool(r[1])).to_numpy()):
+        for message in results.iat[pos][1]:
+            p.note(message, pos=int(pos))
+    return results.map(lambda r: r[0]).astype(str).reset_index(drop=True)
 
 
 def _dates(p: _Problems, values: pd.Series) -> pd.Series:
@@ -978,8 +1027,8 @@ def _relation_item_readable(p: _Problems, pos: int, item: RelationItem) -> bool:
               expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
         return False
     if not item.code:
-        p.add(f"onbekende soort relatie '{item.kind}'", pos=pos, column="relaties", value=item.text,
-              expected=_labels("relatie"))
+        _, message = schema.parse_or_default("relatie", item.kind, column=p.headers.get("relaties", "relaties"))
+        p.note(message or f"onbekende soort relatie '{item.kind}'", pos=pos)
     return True
 
 
