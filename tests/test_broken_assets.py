@@ -449,7 +449,7 @@ def test_formula_without_stored_result(tmp_path):
     path = tmp_path / "formule.xlsx"
     wb.save(path)
     problems = validate_assets(path)
-    assert len(problems) == 1 and problems[0].row == 2 and problems[0].column == "kolom E"
+    assert len(problems) == 1 and problems[0].row == 2 and problems[0].column == "kolom E (lon)"
     assert "formule zonder berekende waarde" in problems[0].message
 
 
@@ -473,3 +473,86 @@ def test_rd_with_thousands_dots_gets_a_hint(tmp_path):
     problems = validate_assets(path)
     assert [p.row for p in problems] == [2, 3]
     assert "duizendtallen" in problems[0].expected and "duizendtallen" not in problems[1].expected
+
+
+# ------------------------------------------------------------------ Excel as people use it (issue 12)
+def workbook(rows, title="assets"):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    return wb, ws
+
+
+XLSX_HEADER = ["id", "naam", "soort", "lat", "lon"]
+
+
+def test_hidden_row_is_not_read(tmp_path):
+    wb, ws = workbook([XLSX_HEADER, ["A1", "Buurthuis", "plek", 52.0116, 4.3571],
+                       ["A2", "Soos OPGEHEVEN", "plek", 52.0120, 4.3580],
+                       ["A3", "Tuin", "openbare ruimte", 52.0125, 4.3590]])
+    ws.row_dimensions[3].hidden = True
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    only_note(path, "lijst.xlsx: rij 3 is verborgen of weggefilterd en niet gelezen; maak ze zichtbaar "
+                    "(of zet het filter uit) als ze mee moeten doen.")
+    assets = load_assets(path)
+    assert assets["naam"].tolist() == ["Buurthuis", "Tuin"]
+    assert assets.attrs["source_rows"] == [2, 4]
+
+
+def test_rows_filtered_out_by_an_autofilter_are_not_read(tmp_path):
+    wb, ws = workbook([XLSX_HEADER] + [[f"A{i}", f"Plek {i}", "plek", 52.01, 4.36] for i in range(1, 9)])
+    ws.auto_filter.ref = "A1:E9"
+    ws.auto_filter.add_filter_column(1, ["Plek 1", "Plek 2", "Plek 3", "Plek 4", "Plek 5", "Plek 7"])
+    for row in (7, 9):  # Excel stores the rows its filter hides as hidden rows
+        ws.row_dimensions[row].hidden = True
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    problems, notes = checked(path)
+    assert problems == []
+    assert notes == ["lijst.xlsx: rij 7, 9 zijn verborgen of weggefilterd en niet gelezen; maak ze zichtbaar "
+                     "(of zet het filter uit) als ze mee moeten doen."]
+    assert len(load_assets(path)) == 6
+
+
+def test_sheet_with_the_template_headers_is_read(tmp_path):
+    wb, ws = workbook([["Notities van het team"], ["bellen met de soos"]], title="Blad1")
+    data = wb.create_sheet("Mijn lijst")
+    for row in [XLSX_HEADER, ["A1", "Buurthuis", "plek", 52.0116, 4.3571]]:
+        data.append(row)
+    wb.create_sheet("Uitleg").append(["wordt overgeslagen"])
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    only_note(path, "lijst.xlsx: blad 'Mijn lijst' is gelezen (daar staan de kolomnamen van het sjabloon); "
+                    "blad 'Blad1' niet.")
+    assert load_assets(path)["naam"].tolist() == ["Buurthuis"]
+
+
+def test_duplicate_header_names_the_real_column(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,naam,lat,lon", ["A1,Buurthuis,plek,Soos,52.0116,4.3571"])
+    only_note(path, "assets.csv: kolom 'naam' (kolom D) staat er dubbel naast kolom 'naam' (kolom B); "
+                    "alleen kolom 'naam' (kolom B) is gelezen.")
+    assert load_assets(path)["naam"].tolist() == ["Buurthuis"]
+
+
+def test_unknown_column_is_named_with_its_letter(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,lat,lon,schoenmaat", ["A1,Buurthuis,plek,52.0116,4.3571,42"])
+    only_note(path, "assets.csv: kolom(men) 'schoenmaat' (kolom F) onbekend en daarom niet gebruikt.")
+
+
+def test_ods_says_save_as_xlsx_or_csv(tmp_path):
+    path = write(tmp_path, "PK", "lijst.ods")
+    p = only(validate_assets(path), None, None, "onbekend bestandstype '.ods'; sla op als .xlsx of .csv")
+    assert str(p).startswith("lijst.ods: onbekend bestandstype '.ods'; sla op als .xlsx of .csv")
+
+
+def test_excel_lock_file(tmp_path):
+    path = tmp_path / "~$lijst.xlsx"
+    path.write_bytes(b"\x06Ellen  " + b"\x00" * 150)
+    p = only(validate_assets(path), None, None,
+             "dit is een tijdelijk vergrendelbestand van Excel (~$lijst.xlsx); kies het echte bestand")
+    assert p.expected == "het bestand zonder '~$' ervoor, bijv. 'lijst.xlsx'"

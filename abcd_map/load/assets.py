@@ -19,7 +19,7 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +47,12 @@ GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
 #: Sheets read first when present (case-insensitive); sheets never read.
 DATA_SHEETS = ("assets", "gegevens")
 SKIP_SHEETS = ("uitleg",)
+#: Spreadsheet formats abcd-map does not read, with what to do instead.
+OTHER_FORMAT_HINTS = {
+    ".xls": "; sla het op als .xlsx",
+    ".ods": "; sla op als .xlsx of .csv (LibreOffice: Bestand > Opslaan als)",
+    ".numbers": "; sla op als .xlsx of .csv (Numbers: Archief > Exporteer naar)",
+}
 
 #: Rough bounding boxes of the Netherlands (WGS84 degrees and RD New metres).
 NL_LAT = (50.7, 53.7)
@@ -321,6 +327,8 @@ class _Table:
     rows: list[int]                   # user's row number of each frame row
     geometry: gpd.GeoSeries | None    # aligned with frame (positional), source CRS
     problems: list[InputProblem]      # reading problems that do not stop checking
+    #: frame column -> (the user's header text, 0-based sheet column); CSV and Excel only
+    sources: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
@@ -364,9 +372,13 @@ def _read(path: Path) -> _Table:
         raise _ReadFailure([InputProblem(file, "bestand niet gevonden")])
     if path.is_dir():
         raise _ReadFailure([InputProblem(file, "dit is een map, geen bestand", expected=_EXPECTED_FILE)])
+    if path.name.startswith("~$"):
+        raise _ReadFailure([InputProblem(
+            file, f"dit is een tijdelijk vergrendelbestand van Excel ({path.name}); kies het echte "
+                  f"bestand", expected=f"het bestand zonder '~$' ervoor, bijv. '{path.name[2:]}'")])
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES + GEO_SUFFIXES:
-        hint = "; sla het op als .xlsx" if suffix == ".xls" else ""
+        hint = OTHER_FORMAT_HINTS.get(suffix, "")
         raise _ReadFailure([InputProblem(
             file, f"onbekend bestandstype '{suffix or path.name}'{hint}", expected=_EXPECTED_FILE)])
     if path.stat().st_size == 0:
@@ -401,6 +413,13 @@ def _read_csv(path: Path, file: str) -> _Table:
 
 
 def _read_excel(path: Path, file: str) -> _Table:
+    """The data sheet of a workbook; rows hidden by hand or by a filter are not read.
+
+    Rule: a row that is hidden in the sheet (by hand, by a collapsed group, or
+    because an autofilter hides it: Excel stores filtered-out rows as hidden) is
+    skipped, and a note names those rows. What the user does not see in Excel
+    does not land on the map.
+    """
     import openpyxl
 
     try:
@@ -410,14 +429,36 @@ def _read_excel(path: Path, file: str) -> _Table:
             file, "kan het Excel-bestand niet openen", value=type(exc).__name__,
             expected="een .xlsx-bestand (Excel 2007 of nieuwer)")]) from None
     sheets = [ws for ws in workbook.worksheets if ws.title.strip().lower() not in SKIP_SHEETS]
-    preferred = [ws for ws in sheets if ws.title.strip().lower() in DATA_SHEETS]
     if not sheets:
         raise _ReadFailure([InputProblem(file, "het werkboek heeft geen blad met gegevens")])
-    sheet = (preferred or sheets)[0]
+    sheet = _data_sheet(file, sheets)
     records = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+    hidden = {r - 1 for r, dim in sheet.row_dimensions.items() if dim.hidden}
     workbook.close()
     _check_formulas(path, file, sheet.title, records)
-    return _table_from_records(file, records, extra_values_are_problems=False)
+    return _table_from_records(file, records, extra_values_are_problems=False, hidden=hidden)
+
+
+def _data_sheet(file: str, sheets: list):
+    """The sheet with the most known column names in its first ten rows ('assets' wins a tie).
+
+    The other sheets are named in a note.
+    """
+    known = schema.aliases("assets")
+
+    def score(ws) -> tuple[int, bool]:
+        rows = ws.iter_rows(min_row=1, max_row=10, values_only=True)
+        best = max((sum(1 for v in row if v is not None and schema.normalise_key(_as_text(v)) in known)
+                    for row in rows), default=0)
+        return best, ws.title.strip().lower() in DATA_SHEETS
+
+    sheet = max(sheets, key=score)  # max keeps the first of equals
+    others = [ws.title for ws in sheets if ws is not sheet]
+    if others:
+        names = ", ".join(f"'{t}'" for t in others)
+        note(f"{Path(file).name}: blad '{sheet.title}' is gelezen (daar staan de kolomnamen van het "
+             f"sjabloon); blad {names} niet.")
+    return sheet
 
 
 def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
@@ -434,18 +475,28 @@ def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
     finally:
         workbook.close()
     if missing:
+        cleaned = [[_clean_cell(v) for v in rec] for rec in records[:10]]
+        head = _find_header(cleaned, [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)])
+        header = [_as_text(v) for v in cleaned[head]] if head is not None else []
+
+        def column(r: int, c: int) -> str:
+            name = header[c] if head is not None and r > head and c < len(header) else ""
+            return f"kolom {_column_letter(c)}" + (f" ({name})" if name else "")
+
         raise _ReadFailure([InputProblem(
             file, "deze cel heeft een formule zonder berekende waarde", row=r + 1,
-            column=f"kolom {_column_letter(c)}",
+            column=column(r, c),
             expected="open het bestand in Excel en sla het op (dan bewaart Excel de uitkomst), "
                      "of vul de waarde zelf in") for r, c in missing[:20]])
 
 
-def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool) -> _Table:
+def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool,
+                        hidden: set[int] = frozenset()) -> _Table:
     """A table from rows of cells (CSV lines or a sheet): header found, empty rows left out.
 
     With ``extra_values_are_problems`` (CSV) a value right of the last header is a
-    problem; otherwise (Excel) such columns are kept under 'kolom F' etc.
+    problem; otherwise (Excel) such columns are kept under 'kolom F' etc. Rows in
+    ``hidden`` (0-based positions of hidden sheet rows) are skipped with a note.
     """
     cleaned = [[_clean_cell(v) for v in rec] for rec in records]
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
@@ -455,7 +506,7 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     header = [_as_text(v) for v in cleaned[head]]
     while header and not header[-1]:
         header.pop()
-    body_pos = [i for i in filled if i > head]
+    body_pos = _visible_body(file, filled, head, hidden)
     problems: list[InputProblem] = []
     if extra_values_are_problems:
         problems = _overfull_rows(file, cleaned, body_pos, len(header))
@@ -470,7 +521,19 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     # columns without a header and without values are not columns to the user
     unnamed_empty = [name for name, head in zip(names, header) if not head and frame[name].isna().all()]
     frame = frame.drop(columns=unnamed_empty)
-    return _Table(file, frame, [i + 1 for i in body_pos], None, problems)
+    sources = {name: (text, j) for j, (name, text) in enumerate(zip(names, header))}
+    return _Table(file, frame, [i + 1 for i in body_pos], None, problems, sources)
+
+
+def _visible_body(file: str, filled: list[int], head: int, hidden: set[int]) -> list[int]:
+    """Positions of the filled rows below the header that are not hidden; hidden ones noted."""
+    body = [i for i in filled if i > head]
+    skipped = [i + 1 for i in body if i in hidden]
+    if skipped:
+        note(f"{Path(file).name}: rij {', '.join(map(str, skipped))} "
+             f"{'is' if len(skipped) == 1 else 'zijn'} verborgen of weggefilterd en niet gelezen; "
+             "maak ze zichtbaar (of zet het filter uit) als ze mee moeten doen.")
+    return [i for i in body if i not in hidden]
 
 
 def _overfull_rows(file: str, cleaned: list[list], body_pos: list[int], width: int) -> list[InputProblem]:
@@ -487,12 +550,14 @@ def _used_width(cleaned: list[list], body_pos: list[int]) -> int:
                       for i in body_pos])
 
 
-def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
-    """The header: the first filled row, unless a title sits above it.
+def _find_header(cleaned: list[list], filled: list[int]) -> int | None:
+    """The header: the first filled row, unless a title sits above it (None when nothing is filled).
 
     A row with fewer than two known column names, followed (within the first ten
     rows) by one with at least two, is a title: the header is the later row.
     """
+    if not filled:
+        return None
     known = schema.aliases("assets")
 
     def score(i: int) -> int:
@@ -502,11 +567,16 @@ def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
     if score(head) >= 2:
         return head
     better = next((i for i in filled[:10] if score(i) >= 2), None)
-    if better is None:
-        return head
-    note(f"{Path(file).name}: de kopregel staat in rij {better + 1}; wat erboven staat is overgeslagen "
-         f"(een titel?).")
-    return better
+    return head if better is None else better
+
+
+def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
+    """:func:`_find_header`, with a note when rows above the header are skipped."""
+    head = _find_header(cleaned, filled)
+    if head != filled[0]:
+        note(f"{Path(file).name}: de kopregel staat in rij {head + 1}; wat erboven staat is overgeslagen "
+             f"(een titel?).")
+    return head
 
 
 def _unique_headers(header: list[str]) -> list[str]:
@@ -746,12 +816,33 @@ def _canonical_cells(table: _Table) -> tuple[_Cells, dict[str, str]]:
     """Cells under canonical column names, and canonical name -> the user's header."""
     rename = schema.rename_columns(list(table.frame.columns), "assets")
     headers = {canon: orig for orig, canon in rename.items()}
-    ignored = [c for c in table.frame.columns if c not in rename]
-    if ignored:
-        names = ", ".join(f"'{c}'" for c in ignored)
-        note(f"{Path(table.file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
+    _note_unused_columns(table, [c for c in table.frame.columns if c not in rename], rename)
     df = table.frame[list(rename)].rename(columns=rename).reset_index(drop=True)
     return _Cells(df), headers
+
+
+def _note_unused_columns(table: _Table, ignored: list[str], rename: dict[str, str]) -> None:
+    """Name unknown columns, and columns that say the same as an earlier one (by header and letter)."""
+    if not ignored:
+        return
+    lookup = schema.aliases("assets")
+    used = {canon: name for name, canon in rename.items()}
+
+    def where(name: str) -> str:
+        text, j = table.sources.get(name, (name, None))
+        return f"'{text}'" + (f" (kolom {_column_letter(j)})" if j is not None else "")
+
+    unknown = []
+    for name in ignored:
+        text = table.sources.get(name, (name, None))[0]
+        first = used.get(lookup.get(schema.normalise_key(text), ""))
+        if first is None:
+            unknown.append(where(name))
+        else:
+            note(f"{Path(table.file).name}: kolom {where(name)} staat er dubbel naast kolom {where(first)}; "
+                 f"alleen kolom {where(first)} is gelezen.")
+    if unknown:
+        note(f"{Path(table.file).name}: kolom(men) {', '.join(unknown)} onbekend en daarom niet gebruikt.")
 
 
 def _check_columns(p: _Problems, cells: _Cells, geometry: gpd.GeoSeries | None,
