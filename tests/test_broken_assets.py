@@ -556,3 +556,34 @@ def test_excel_lock_file(tmp_path):
     p = only(validate_assets(path), None, None,
              "dit is een tijdelijk vergrendelbestand van Excel (~$lijst.xlsx); kies het echte bestand")
     assert p.expected == "het bestand zonder '~$' ervoor, bijv. 'lijst.xlsx'"
+
+
+# ------------------------------------------------------------------ Dutch Excel ate the decimal point
+def test_one_latitude_without_decimal_separator_is_an_error_of_its_cell(tmp_path):
+    path = csv_file(tmp_path, rows=[*GOOD, "A3,Soos,plek,520062,4.3571"])
+    p = only(validate_assets(path), 4, "lat", "520062 is geen breedtegraad; bedoelde je 52,0062? "
+                                              "Controleer het decimaalteken")
+    assert str(p).startswith("assets.csv, rij 4, kolom 'lat': 520062 is geen breedtegraad; "
+                             "bedoelde je 52,0062? Controleer het decimaalteken")
+
+
+def test_both_coordinates_without_decimal_separator(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,Breedtegraad,Lengtegraad", [*GOOD, "A3,Soos,plek,520062,43571"])
+    problems = validate_assets(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (4, "Breedtegraad", "520062 is geen breedtegraad; bedoelde je 52,0062? Controleer het decimaalteken"),
+        (4, "Lengtegraad", "43571 is geen lengtegraad; bedoelde je 4,3571? Controleer het decimaalteken"),
+    ]
+
+
+def test_longitude_without_decimal_separator(tmp_path):
+    path = csv_file(tmp_path, rows=[*GOOD, "A3,Soos,plek,52.0062,43571"])
+    only(validate_assets(path), 4, "lon", "43571 is geen lengtegraad; bedoelde je 4,3571? "
+                                          "Controleer het decimaalteken")
+
+
+def test_rd_file_with_one_degrees_row_still_reads_as_rd(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,x,y", ["A1,a,plek,84600,447100", "A2,b,plek,84700,447200",
+                                                   "A3,c,plek,52.0116,4.3571"])
+    problems, notes = checked(path)
+    assert [(p.row, p.column) for p in problems] == [(4, "y")]  # swapped degrees in x/y: as before

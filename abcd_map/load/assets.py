@@ -1211,6 +1211,10 @@ def _check_source(p: _Problems, df: pd.DataFrame, source: _Source,
     px, py, ok, swapped, outside, degrees = _classify(first, second)
     columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
     column = "geometry" if kind == "geometry" else kind
+    if kind != "geometry":
+        lost = _lost_decimal_separators(p, first, second, ok & degrees, ok & ~degrees, kind)
+        ok, swapped, outside = ok & ~lost, swapped & ~lost, outside & ~lost
+        failed |= lost
     for pos in np.flatnonzero(swapped):
         what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
         p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
@@ -1228,6 +1232,43 @@ def _check_source(p: _Problems, df: pd.DataFrame, source: _Source,
         note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
              "als breedte- en lengtegraad (WGS84).")
     return px, py, ok
+
+
+def _lost_decimal_separators(p: _Problems, first: np.ndarray, second: np.ndarray, in_degrees: np.ndarray,
+                             in_rd: np.ndarray, kind: str) -> np.ndarray:
+    """Rows of a degrees column pair with a cell that lost its decimal separator; each such cell recorded.
+
+    The pair holds degrees or RD metres by the majority of its plausible rows, not
+    per row: one 52.0062 that a Dutch Excel turned into 520062 would otherwise read
+    as an RD point more than a kilometre away. In a degrees majority, a cell beyond
+    90 (breedtegraad) or 180 (lengtegraad) is an error of its row and column.
+    """
+    lost = np.zeros(len(first), dtype=bool)
+    if not in_degrees.sum() > in_rd.sum():
+        return lost
+    east = "lon" if kind == "lat" else "x"
+    for values, limit, what, column, bounds in ((first, 90, "breedtegraad", kind, NL_LAT),
+                                                (second, 180, "lengtegraad", east, NL_LON)):
+        for pos in np.flatnonzero(np.abs(values) > limit):
+            p.add(_decimal_message(values[pos], what, bounds), pos=int(pos), column=column,
+                  expected=f"een {what} als {_dutch(sum(bounds) / 2)}")
+            lost[pos] = True
+    return lost
+
+
+def _dutch(number: float) -> str:
+    return f"{number:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _decimal_message(value: float, what: str, bounds: tuple[float, float]) -> str:
+    """'520062 is geen breedtegraad; bedoelde je 52,0062? Controleer het decimaalteken'."""
+    written = f"{value:.12g}"
+    digits = re.sub(r"\D", "", written)
+    for k in (1, 2):
+        guess = f"{digits[:k]},{digits[k:]}"
+        if len(digits) > k and bounds[0] <= float(guess.replace(",", ".")) <= bounds[1]:
+            return f"{written} is geen {what}; bedoelde je {guess}? Controleer het decimaalteken"
+    return f"{written} is geen {what}; controleer het decimaalteken"
 
 
 def _thousands_dot_hint(df: pd.DataFrame, kind: str, pos: int) -> str:
