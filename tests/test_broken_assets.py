@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
 from abcd_map.errors import InputError, collect_notes
@@ -587,3 +588,25 @@ def test_rd_file_with_one_degrees_row_still_reads_as_rd(tmp_path):
                                                    "A3,c,plek,52.0116,4.3571"])
     problems, notes = checked(path)
     assert [(p.row, p.column) for p in problems] == [(4, "y")]  # swapped degrees in x/y: as before
+
+
+# ------------------------------------------------------------------ dates
+def test_ambiguous_slash_date_is_read_day_first_with_a_note(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", ["A1,Buurthuis,plek,52.0116,4.3571,10/1/2026"])
+    only_note(path, "assets.csv, rij 2: datum '10/1/2026' gelezen als 10 januari 2026 (dag/maand/jaar); "
+                    "was het 1 oktober 2026, schrijf dan 2026-10-01 (kolom 'laatste_contact').")
+    assert load_assets(path)["laatste_contact"].tolist() == [pd.Timestamp(2026, 1, 10)]
+
+
+@pytest.mark.parametrize("text", ["10-1-2026", "13/1/2026", "1/1/2026", "2026-01-10"])
+def test_unambiguous_dates_need_no_note(tmp_path, text):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", [f"A1,Buurthuis,plek,52.0116,4.3571,{text}"])
+    assert checked(path) == ([], [])
+
+
+def test_laatste_contact_is_a_date_without_time(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", ["A1,Buurthuis,plek,52.0116,4.3571,2024-03-01 14:30",
+                                                           "A2,Jan,persoon,52.0120,4.3580,"])
+    dates = load_assets(path)["laatste_contact"]
+    assert str(dates.dtype) == "datetime64[ns]"
+    assert dates.iloc[0] == pd.Timestamp(2024, 3, 1) and pd.isna(dates.iloc[1])

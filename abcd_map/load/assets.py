@@ -1076,22 +1076,52 @@ def _target_groups(p: _Problems, values: pd.Series) -> pd.Series:
     return results.map(lambda r: r[0]).astype(str).reset_index(drop=True)
 
 
+#: Dutch month names, for the note on an ambiguous date.
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+
+
+def _read_date(value: object, today: date) -> tuple[date | None, str | None, str | None]:
+    """(day, problem, note) of one ``laatste_contact`` cell.
+
+    Rule: 'd-m-yyyy' and 'd/m/yyyy' are read day first, as in the Netherlands. A
+    'd/m/yyyy' whose day and month are both 12 or less could be an American
+    month-first date (10/1/2026: 1 October?): read day first, with a note.
+    """
+    try:
+        day = _parse_date(value)
+    except ValueError as exc:
+        return None, ("deze datum bestaat niet" if str(exc) == "bestaat niet" else "geen geldige datum"), None
+    if day is not None and day > today:
+        return None, "datum ligt in de toekomst", None
+    text = value.strip() if isinstance(value, str) else ""
+    m = _DMY_DATE_RE.match(text)
+    if day is None or not m or "/" not in text or day.day == day.month or max(day.day, day.month) > 12:
+        return day, None, None
+    other = date(day.year, day.day, day.month)
+    return day, None, (f"datum '{text}' gelezen als {day.day} {_MONTHS[day.month - 1]} {day.year} "
+                       f"(dag/maand/jaar); was het {other.day} {_MONTHS[other.month - 1]} {other.year}, "
+                       f"schrijf dan {other.isoformat()}")
+
+
 def _dates(p: _Problems, values: pd.Series) -> pd.Series:
+    """``laatste_contact`` as dates (datetime64 at midnight, NaT when empty or wrong), one parse per distinct cell."""
     today = date.today()
-    out: list[object] = []
-    for pos, value in enumerate(values.tolist()):
-        try:
-            day = _parse_date(value)
-        except ValueError as exc:
-            message = "deze datum bestaat niet" if str(exc) == "bestaat niet" else "geen geldige datum"
-            p.add(message, pos=pos, column="laatste_contact", value=_as_text(value), expected=_EXPECTED_DATE)
-            day = None
-        if day is not None and day > today:
-            p.add("datum ligt in de toekomst", pos=pos, column="laatste_contact", value=_as_text(value),
-                  expected="een datum tot en met vandaag")
-            day = None
-        out.append(pd.Timestamp(day) if day is not None else pd.NaT)
-    return pd.Series(out, dtype="datetime64[ns]")
+    labels, distinct = pd.factorize(values.map(lambda v: (type(v).__name__, _as_text(v))))
+    _, first = np.unique(labels, return_index=True)
+    parsed = [_read_date(values.iat[i], today) for i in first]
+    column = p.headers.get("laatste_contact", "laatste_contact")
+    for k, (_, problem, remark) in enumerate(parsed):
+        if problem is None and remark is None:
+            continue
+        for pos in np.flatnonzero(labels == k):
+            if problem:
+                expected = "een datum tot en met vandaag" if "toekomst" in problem else _EXPECTED_DATE
+                p.add(problem, pos=int(pos), column="laatste_contact", value=distinct[k][1], expected=expected)
+            else:
+                p.note(f"{remark} (kolom '{column}')", pos=int(pos))
+    days = pd.to_datetime(pd.Series([d for d, _, _ in parsed], dtype=object)).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(days[labels], dtype="datetime64[ns]")
 
 
 def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
