@@ -337,17 +337,20 @@ def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | No
     except _ReadFailure as failure:
         return None, failure.problems
     assets, problems = _check(table, geocode=geocode)
-    _note_template_examples(assets, path)
-    _note_unreadable_hours(assets, path)
+    if assets is not None:
+        # attrs last: pandas deep-copies attrs (here a list of every row number) at every step
+        _note_template_examples(assets, table.rows, path)
+        _note_unreadable_hours(assets, table.rows, path)
+        assets.attrs["source_rows"] = list(table.rows)
     return assets, problems
 
 
-def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
+def _note_unreadable_hours(assets: gpd.GeoDataFrame, rows: list[int], path: Path) -> None:
     """Opening times that cannot be read are no error (the place stays, hours unknown), but are said."""
-    if assets is None or not len(assets):
+    if not len(assets):
         return
-    rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
-    for problem in hours_problems(assets.assign(rij=list(rows)), str(path)):
+    hours = pd.DataFrame({c: assets[c].to_numpy() for c in ("naam", "wanneer", "openingstijden")})
+    for problem in hours_problems(hours.assign(rij=list(rows)), str(path)):
         note(f"{problem}; de openingstijden tellen als onbekend.")
 
 
@@ -355,13 +358,13 @@ def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
 TEMPLATE_EXAMPLE_MARK = "(voorbeeld)"
 
 
-def _note_template_examples(assets: gpd.GeoDataFrame | None, path: Path) -> None:
+def _note_template_examples(assets: gpd.GeoDataFrame, rows: list[int], path: Path) -> None:
     """Say so when the template's example rows are still in a user's file."""
-    if assets is None or not len(assets):
+    if not len(assets):
         return
     example = assets["naam"].astype(str).str.strip().str.endswith(TEMPLATE_EXAMPLE_MARK).to_numpy()
     if example.any():
-        rows = pd.Series(assets.attrs.get("source_rows", range(2, len(assets) + 2)))[example].tolist()
+        rows = np.asarray(rows)[example].tolist()
         note(f"{path.name}: rij {', '.join(map(str, rows))} zijn voorbeeldrijen uit het sjabloon "
              f"(naam eindigt op '{TEMPLATE_EXAMPLE_MARK}'); haal ze weg, anders staan ze op de kaart.")
 
@@ -498,7 +501,8 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     problem; otherwise (Excel) such columns are kept under 'kolom F' etc. Rows in
     ``hidden`` (0-based positions of hidden sheet rows) are skipped with a note.
     """
-    cleaned = [[_clean_cell(v) for v in rec] for rec in records]
+    # text cells (every CSV cell) inline: a function call per cell is most of the reading time
+    cleaned = [[(v.strip() or None) if isinstance(v, str) else _clean_cell(v) for v in rec] for rec in records]
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
     if not filled:
         raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
@@ -713,8 +717,34 @@ def _parse_date(value: object) -> date | None:
         raise ValueError("bestaat niet") from None
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A label per cell, equal for equal cells, and the first position of each label.
+
+    Cells are equal when type and text are ('2.125' typed is no 2.125 from Excel), so a
+    column is parsed once per distinct value instead of once per row.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        keys = values.fillna("")
+    else:
+        keys = values.map(lambda v: (type(v).__name__, _as_text(v)))
+    labels, _ = pd.factorize(keys)
+    _, first = np.unique(labels, return_index=True)
+    return labels, first
+
+
 def _parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Float array (NaN for empty or bad) and a mask of unreadable cells."""
+    """Float array (NaN for empty or bad) and a mask of unreadable cells.
+
+    Columns of text (CSV) and of numbers (Excel) are converted by pandas in one go;
+    a column that mixes kinds is read cell by cell (:func:`_parse_number`).
+    """
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "empty"):
+        return _parse_number_texts(series.fillna("").astype(str))
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values) & series.notna().to_numpy()
+        return np.where(bad, np.nan, values), bad
     values = np.full(len(series), np.nan)
     bad = np.zeros(len(series), dtype=bool)
     for i, v in enumerate(series.tolist()):
@@ -725,6 +755,24 @@ def _parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             continue
         if number is not None:
             values[i] = number
+    return values, bad
+
+
+def _parse_number_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_parse_number` for a column of text, in one pandas pass.
+
+    '52,0116' and '52.0116' convert at once; the few cells that do not (thousands
+    separators as in '1.234,5', spaces, words) go through :func:`_parse_number`.
+    """
+    values = np.array(pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"), dtype=float)
+    filled = (text != "").to_numpy()
+    bad = np.zeros(len(text), dtype=bool)
+    cells = text.tolist()
+    for pos in np.flatnonzero(filled & ~np.isfinite(values)):
+        try:
+            values[pos] = _parse_number(cells[pos])
+        except (ValueError, TypeError):
+            values[pos], bad[pos] = np.nan, True
     return values, bad
 
 
@@ -775,6 +823,7 @@ class _Cells:
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
         self.n = len(frame)
+        self._texts: dict[str, pd.Series] = {}
 
     def has(self, column: str) -> bool:
         return column in self.frame.columns
@@ -783,7 +832,17 @@ class _Cells:
         return self.frame[column] if self.has(column) else pd.Series([None] * self.n, dtype=object)
 
     def text(self, column: str) -> pd.Series:
-        return self.raw(column).map(_as_text).astype(str)
+        """The column as text ('' when empty); computed once per column."""
+        if column not in self._texts:
+            self._texts[column] = _texts(self.raw(column))
+        return self._texts[column].copy()
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """:func:`_as_text` of every cell; a column of (stripped) text or empty cells needs no loop."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.fillna("").astype(str).reset_index(drop=True)
+    return values.map(_as_text).astype(str).reset_index(drop=True)
 
 
 def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
@@ -913,7 +972,7 @@ def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, 
     booleans: dict[str, pd.Series] = {}
     for column in BOOL_COLUMNS:
         values = cells.text(column)
-        parsed = values.map(schema.parse_bool)
+        parsed = values.map({v: schema.parse_bool(v) for v in values.unique()})
         p.add_where(parsed.isna() & (values != ""), "geen ja/nee-waarde", column=column,
                     values=values, expected="ja of nee")
         default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=cells.frame.index)
@@ -923,9 +982,7 @@ def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, 
 
 def _check_capacity(p: _Problems, cells: _Cells) -> np.ndarray:
     raw = cells.raw("capaciteit")
-    # one parse per distinct cell (type and text: Excel's 2.125 is no '2.125' thousands text)
-    labels, _ = pd.factorize(raw.map(lambda v: (type(v).__name__, _as_text(v))))
-    _, first = np.unique(labels, return_index=True)
+    labels, first = _distinct(raw)
     numbers, unreadable = schema.parse_capacities(raw.iloc[first].tolist())
     capacity, bad = numbers[labels], unreadable[labels]
     p.add_where(bad, "geen getal", column="capaciteit", values=cells.text("capaciteit"),
@@ -1007,9 +1064,7 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
             out[column] = out[column].astype(float)
         elif column != "laatste_contact":
             out[column] = out[column].astype(str)
-    assets = gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
-    assets.attrs["source_rows"] = list(rows)
-    return assets
+    return gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
 
 
 def _kind_column(p: _Problems, values: pd.Series, *, present: bool) -> pd.Series:
@@ -1107,8 +1162,7 @@ def _read_date(value: object, today: date) -> tuple[date | None, str | None, str
 def _dates(p: _Problems, values: pd.Series) -> pd.Series:
     """``laatste_contact`` as dates (datetime64 at midnight, NaT when empty or wrong), one parse per distinct cell."""
     today = date.today()
-    labels, distinct = pd.factorize(values.map(lambda v: (type(v).__name__, _as_text(v))))
-    _, first = np.unique(labels, return_index=True)
+    labels, first = _distinct(values)
     parsed = [_read_date(values.iat[i], today) for i in first]
     column = p.headers.get("laatste_contact", "laatste_contact")
     for k, (_, problem, remark) in enumerate(parsed):
@@ -1117,7 +1171,8 @@ def _dates(p: _Problems, values: pd.Series) -> pd.Series:
         for pos in np.flatnonzero(labels == k):
             if problem:
                 expected = "een datum tot en met vandaag" if "toekomst" in problem else _EXPECTED_DATE
-                p.add(problem, pos=int(pos), column="laatste_contact", value=distinct[k][1], expected=expected)
+                p.add(problem, pos=int(pos), column="laatste_contact", value=_as_text(values.iat[first[k]]),
+                      expected=expected)
             else:
                 p.note(f"{remark} (kolom '{column}')", pos=int(pos))
     days = pd.to_datetime(pd.Series([d for d, _, _ in parsed], dtype=object)).to_numpy(dtype="datetime64[ns]")
@@ -1127,8 +1182,10 @@ def _dates(p: _Problems, values: pd.Series) -> pd.Series:
 def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
     """The loader's form of each ``relaties`` cell (see :mod:`abcd_map.relation_text`), problems recorded."""
     known = {key: value for key, value in zip(ids.str.casefold(), ids) if value}
-    out = []
-    for pos, value in enumerate(values.tolist()):
+    out = [""] * len(values)
+    cells = values.tolist()
+    for pos in np.flatnonzero((values != "").to_numpy()):
+        pos, value = int(pos), cells[pos]
         pairs: list[tuple[str, str]] = []
         # 'verwijst naar:A12; partner van:A03, A04' -- one kind may name several ids
         for item in parse_relation_text(value):
@@ -1137,7 +1194,7 @@ def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
             targets = _relation_targets(p, pos, item, known)  # checked even when the type is unknown
             if item.code:
                 pairs.extend((item.code, target) for target in targets)
-        out.append(format_relation_text(pairs))
+        out[pos] = format_relation_text(pairs)
     return pd.Series(out, dtype=str)
 
 
