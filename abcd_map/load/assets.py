@@ -501,8 +501,7 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     problem; otherwise (Excel) such columns are kept under 'kolom F' etc. Rows in
     ``hidden`` (0-based positions of hidden sheet rows) are skipped with a note.
     """
-    # text cells (every CSV cell) inline: a function call per cell is most of the reading time
-    cleaned = [[(v.strip() or None) if isinstance(v, str) else _clean_cell(v) for v in rec] for rec in records]
+    cleaned = _clean_records(records)
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
     if not filled:
         raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
@@ -527,6 +526,12 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     frame = frame.drop(columns=unnamed_empty)
     sources = {name: (text, j) for j, (name, text) in enumerate(zip(names, header))}
     return _Table(file, frame, [i + 1 for i in body_pos], None, problems, sources)
+
+
+def _clean_records(records: list) -> list[list]:
+    """:func:`_clean_cell` of every cell; text cells (every CSV cell) inline, as a call per cell
+    is most of the reading time of a large file."""
+    return [[(v.strip() or None) if isinstance(v, str) else _clean_cell(v) for v in rec] for rec in records]
 
 
 def _visible_body(file: str, filled: list[int], head: int, hidden: set[int]) -> list[int]:
