@@ -1097,7 +1097,7 @@ def _optional_column(p: _Problems, values: pd.Series, field: str, defaults: pd.S
         (v, f): schema.parse_or_default(field, v, default=f, column=p.headers.get(field, field))
         for v, f in pairs.drop_duplicates().itertuples(index=False)
     }
-    results = [parsed[key] for key in zip(pairs["value"], pairs["fallback"])]
+    results = [parsed[key] for key in zip(pairs["value"].tolist(), pairs["fallback"].tolist())]
     for pos in np.flatnonzero([message is not None for _, message in results]):
         p.note(results[pos][1], pos=int(pos))
     return pd.Series([code for code, _ in results], dtype=str)
@@ -1186,7 +1186,7 @@ def _dates(p: _Problems, values: pd.Series) -> pd.Series:
 
 def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
     """The loader's form of each ``relaties`` cell (see :mod:`abcd_map.relation_text`), problems recorded."""
-    known = {key: value for key, value in zip(ids.str.casefold(), ids) if value}
+    known = {key: value for key, value in zip(ids.str.casefold().tolist(), ids.tolist()) if value}
     out = [""] * len(values)
     cells = values.tolist()
     for pos in np.flatnonzero((values != "").to_numpy()):
