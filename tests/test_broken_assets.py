@@ -610,3 +610,23 @@ def test_laatste_contact_is_a_date_without_time(tmp_path):
     dates = load_assets(path)["laatste_contact"]
     assert str(dates.dtype) == "datetime64[ns]"
     assert dates.iloc[0] == pd.Timestamp(2024, 3, 1) and pd.isna(dates.iloc[1])
+
+
+def test_every_coordinate_without_decimal_separator(tmp_path):
+    """A whole file typed in a Dutch Excel: as RD these points lie in the North Sea."""
+    path = csv_file(tmp_path, rows=["A1,Buurthuis,plek,520116,43571", "A2,Jan,persoon,52012,4358"])
+    problems = validate_assets(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (2, "lat", "520116 is geen breedtegraad; bedoelde je 52,0116? Controleer het decimaalteken"),
+        (2, "lon", "43571 is geen lengtegraad; bedoelde je 4,3571? Controleer het decimaalteken"),
+        (3, "lat", "52012 is geen breedtegraad; bedoelde je 52,012? Controleer het decimaalteken"),
+        (3, "lon", "4358 is geen lengtegraad; bedoelde je 4,358? Controleer het decimaalteken"),
+    ]
+
+
+def test_excel_numbers_without_decimal_separator(tmp_path):
+    wb, _ = workbook([XLSX_HEADER, ["A1", "Buurthuis", "plek", 52.0116, 4.3571],
+                      ["A2", "Tuin", "plek", 52.0120, 4.3580], ["A3", "Soos", "plek", 520062, 4.3571]])
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    only(validate_assets(path), 4, "lat", "520062 is geen breedtegraad; bedoelde je 52,0062?")

@@ -1333,15 +1333,23 @@ def _lost_decimal_separators(p: _Problems, first: np.ndarray, second: np.ndarray
     The pair holds degrees or RD metres by the majority of its plausible rows, not
     per row: one 52.0062 that a Dutch Excel turned into 520062 would otherwise read
     as an RD point more than a kilometre away. In a degrees majority, a cell beyond
-    90 (breedtegraad) or 180 (lengtegraad) is an error of its row and column.
+    90 (breedtegraad) or 180 (lengtegraad) is an error of its row and column. In
+    columns named lat/lon, a pair of numbers that both read as Dutch degrees once a
+    comma is put back (520062, 43571: in the North Sea as RD) is one too.
     """
     lost = np.zeros(len(first), dtype=bool)
-    if not in_degrees.sum() > in_rd.sum():
+    if in_degrees.sum() > in_rd.sum():
+        suspect = ~in_degrees
+    elif kind == "lat":
+        suspect = np.zeros(len(first), dtype=bool)
+        for pos in np.flatnonzero(~in_degrees & ((np.abs(first) > 90) | (np.abs(second) > 180))):
+            suspect[pos] = None not in (_decimal_guess(first[pos], NL_LAT), _decimal_guess(second[pos], NL_LON))
+    else:
         return lost
     east = "lon" if kind == "lat" else "x"
     for values, limit, what, column, bounds in ((first, 90, "breedtegraad", kind, NL_LAT),
                                                 (second, 180, "lengtegraad", east, NL_LON)):
-        for pos in np.flatnonzero(np.abs(values) > limit):
+        for pos in np.flatnonzero(suspect & (np.abs(values) > limit)):
             p.add(_decimal_message(values[pos], what, bounds), pos=int(pos), column=column,
                   expected=f"een {what} als {_dutch(sum(bounds) / 2)}")
             lost[pos] = True
@@ -1352,14 +1360,24 @@ def _dutch(number: float) -> str:
     return f"{number:.4f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+def _decimal_guess(value: float, bounds: tuple[float, float]) -> str | None:
+    """'52,0062' for 520062 when a comma after the first one or two digits lands within ``bounds``."""
+    if not np.isfinite(value):
+        return None
+    digits = re.sub(r"\D", "", f"{abs(value):.12g}")
+    for k in (1, 2):
+        guess = f"{digits[:k]},{digits[k:]}"
+        if len(digits) > k + 1 and bounds[0] <= float(guess.replace(",", ".")) <= bounds[1]:
+            return guess
+    return None
+
+
 def _decimal_message(value: float, what: str, bounds: tuple[float, float]) -> str:
     """'520062 is geen breedtegraad; bedoelde je 52,0062? Controleer het decimaalteken'."""
     written = f"{value:.12g}"
-    digits = re.sub(r"\D", "", written)
-    for k in (1, 2):
-        guess = f"{digits[:k]},{digits[k:]}"
-        if len(digits) > k and bounds[0] <= float(guess.replace(",", ".")) <= bounds[1]:
-            return f"{written} is geen {what}; bedoelde je {guess}? Controleer het decimaalteken"
+    guess = _decimal_guess(value, bounds)
+    if guess:
+        return f"{written} is geen {what}; bedoelde je {guess}? Controleer het decimaalteken"
     return f"{written} is geen {what}; controleer het decimaalteken"
 
 
