@@ -630,3 +630,10 @@ def test_excel_numbers_without_decimal_separator(tmp_path):
     path = tmp_path / "lijst.xlsx"
     wb.save(path)
     only(validate_assets(path), 4, "lat", "520062 is geen breedtegraad; bedoelde je 52,0062?")
+
+
+def test_same_note_on_many_rows_is_said_once(tmp_path):
+    rows = [f"A{i},Plek {i},plek,52.0116,4.3571,sport" for i in range(1, 14)]
+    path = csv_file(tmp_path, HEADER + ",categorie", rows)
+    only_note(path, "assets.csv, rij 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 en nog 3 rijen: onbekende waarde 'sport' "
+                    "in kolom 'categorie'; gebruikt: 'fysieke ruimte'.")

@@ -784,6 +784,10 @@ def _parse_number_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- checking
 
 
+#: Rows named in one note before '... en nog N rijen'.
+NOTE_ROWS = 10
+
+
 class _Problems:
     """Collects problems with the user's row numbers and column names."""
 
@@ -797,10 +801,19 @@ class _Problems:
         self.notes.append((self.rows[pos], message))
 
     def emit_notes(self) -> None:
-        """Say every recorded note, by row: '<file>, rij <row>: <message>.'"""
+        """Say every recorded note, by first row: '<file>, rij <row>: <message>.'
+
+        Rows with the same message share one note ('rij 2, 5, 9: ...'; beyond
+        :data:`NOTE_ROWS` rows '... en nog 40 rijen'), so a long list stays readable.
+        """
         name = Path(self.file).name
+        rows: dict[str, list[int]] = {}
         for row, message in sorted(self.notes, key=lambda item: item[0]):
-            note(f"{name}, rij {row}: {message}.")
+            rows.setdefault(message, []).append(row)
+        for message, where in rows.items():
+            shown = ", ".join(map(str, where[:NOTE_ROWS]))
+            more = f" en nog {len(where) - NOTE_ROWS} rijen" if len(where) > NOTE_ROWS else ""
+            note(f"{name}, rij {shown}{more}: {message}.")
 
     def add(self, message: str, *, pos: int | None = None, column: str | None = None,
             value: object = None, expected: str | None = None) -> None:
