@@ -10,6 +10,19 @@ all problems at once. Both share one reader and one checker.
 Rows are numbered as the user sees them: in CSV and Excel the header is row 1
 and the first data row is row 2; in GeoJSON and GeoPackage the first feature
 is row 1.
+
+Rules for what people type (each said to the user, never silent):
+
+- ``soort`` is required: an unknown soort is a problem ("bedoelde je 'plek'?").
+  ``categorie``, ``fase``, ``doelgroepen`` and relation types meet people halfway
+  (``schema.parse_value``: labels, synonyms, plurals); an unknown value takes its
+  fallback (the soort's categorie, 'onbekend', or dropped) with a note per row.
+- Excel: rows hidden by hand or by a filter are not read (a note names them); of
+  several sheets the one with the most known column names is read.
+- Coordinates hold degrees or RD metres by the majority of a column pair; a cell
+  that lost its decimal separator (520062 for 52,0062) is a problem of that cell.
+- Dates are read day first (1-3-2024 is 1 March); a d/m/yyyy date that could be
+  read both ways gets a note.
 """
 
 from __future__ import annotations
@@ -23,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +49,9 @@ from ..errors import InputError, InputProblem, note
 from ..geo import wgs84_to_rd
 from ..hours import hours_problems
 from ..relation_text import RelationItem, format_relation_text, parse_relation_text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
 PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
@@ -442,14 +459,14 @@ def _read_excel(path: Path, file: str) -> _Table:
     return _table_from_records(file, records, extra_values_are_problems=False, hidden=hidden)
 
 
-def _data_sheet(file: str, sheets: list):
+def _data_sheet(file: str, sheets: list[Worksheet]) -> Worksheet:
     """The sheet with the most known column names in its first ten rows ('assets' wins a tie).
 
     The other sheets are named in a note.
     """
     known = schema.aliases("assets")
 
-    def score(ws) -> tuple[int, bool]:
+    def score(ws: Worksheet) -> tuple[int, bool]:
         rows = ws.iter_rows(min_row=1, max_row=10, values_only=True)
         best = max((sum(1 for v in row if v is not None and schema.normalise_key(_as_text(v)) in known)
                     for row in rows), default=0)
