@@ -1312,6 +1312,8 @@ def _column_source(p: _Problems, df: pd.DataFrame, headers: dict[str, str], nort
     first, bad_first = _parse_numbers(df[north])
     second, bad_second = _parse_numbers(df[east])
     for column, bad in ((north, bad_first), (east, bad_second)):
+        if not bad.any():
+            continue
         p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
                     expected="een getal, bijv. 52,0116 of 52.0116")
     failed |= bad_first | bad_second
