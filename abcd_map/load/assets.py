@@ -44,7 +44,7 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz
 
-from .. import _http, schema, settings
+from .. import _http, hours, schema, settings
 from ..errors import InputError, InputProblem, note
 from ..geo import wgs84_to_rd
 from ..hours import hours_problems
@@ -158,8 +158,16 @@ def validate_assets(path: str | Path, *, geocode: bool = False) -> list[InputPro
         CSV, Excel (.xlsx), GeoJSON or GeoPackage file.
     geocode
         As in :func:`load_assets`.
+
+    Each opening time written in words is noted with how it was read ("'van 9 tot 5'
+    gelezen als: ma-zo 09:00-17:00 (rij 2)"), so that the user can check it.
     """
-    return _read_and_check(Path(path), geocode=geocode)[1]
+    assets, problems = _read_and_check(Path(path), geocode=geocode)
+    if assets is not None and len(assets):
+        rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
+        for line in hours.translation_notes(assets.assign(rij=list(rows)), str(Path(path).name)):
+            note(line)
+    return problems
 
 
 def geocode_addresses(df: pd.DataFrame, *, cache: bool = True) -> gpd.GeoSeries:
