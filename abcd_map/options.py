@@ -96,6 +96,8 @@ class BuildOptions:
 
     buurten: Path | None = None
     osm: Path | None = None
+    #: --osm-gebied: where the OSM file has data (polygon file or "minlon,minlat,maxlon,maxlat").
+    osm_area: str | None = None
     assets: Path | None = None
     wijken_file: Path | None = None
     gebieden: Path | None = None
@@ -138,6 +140,7 @@ class BuildOptions:
         out: PathLike | None = None,
         per_wijk: bool = False,
         today: dt.date | None = None,
+        osm_gebied: PathLike | None = None,
     ) -> BuildOptions:
         """Check the arguments of :func:`abcd_map.build` (Dutch names) and return the options.
 
@@ -158,6 +161,7 @@ class BuildOptions:
             day=day, part_of_day=part, online=bool(online),
             geocode=bool(online) if geocode is None else bool(geocode and online),
             out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(),
+            osm_area=str(osm_gebied) if osm_gebied is not None else None,
         )
         if options.out is not None:
             check_out_spares_inputs(options.out, options.input_files)

@@ -30,6 +30,18 @@ osm_margin: float = 1000.0
 stale_contact_months: int = 12
 #: Buffer (m) around the walking network that marks where an OSM extract has data.
 osm_extent_buffer: float = 150.0
+#: Inferring where an OSM file without ``<bounds>`` has data (see abcd_map.load.osm):
+#: raster cell (m); a cell has data when at least ``osm_infer_min_ways`` distinct ways
+#: that are not members of a route relation have a node in it.
+osm_infer_cell: float = 100.0
+osm_infer_min_ways: int = 4
+#: Components of data cells smaller than this share of the largest one are dropped.
+osm_infer_min_component: float = 0.1
+#: Buffer (m) around the inferred extent.
+osm_infer_buffer: float = 0.0
+#: Network nodes and places within this many metres outside the OSM extent are kept
+#: (an edge is kept when both its ends are), so a facility just across the edge is reachable.
+osm_clip_margin: float = 100.0
 #: Share of a buurt's area that must be covered by OSM data to count as "met gegevens".
 osm_extent_min_share: float = 0.5
 #: Spacing (m) of the grid of points that stands in for homes where a buurt has no streets.
