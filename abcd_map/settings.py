@@ -24,6 +24,17 @@ default_mode: str = "publiek"
 #: Furthest an asset or resident point may lie from the walking network and
 #: still be snapped to it (metres). Beyond this, straight-line distance is used.
 max_snap_distance: float = 250.0
+#: Components of the walking network whose nearest node lies within this many metres
+#: of a street of the main (largest) component are joined to it by connector edges as
+#: long as the gap (pedestrian squares drawn as an outline that shares no node with the
+#: streets, paths that stop just short of a street).
+network_join_tolerance: float = 15.0
+#: Components (after joining) with less street length than this (m) are islands:
+#: nothing is snapped to them (points snap to a larger component instead). The
+#: largest component is never an island.
+network_min_component_length: float = 500.0
+#: Snap points to the nearest point on a street segment (True) or to the nearest node.
+snap_to_edges: bool = True
 #: Margin around the study area when clipping OSM data (metres).
 osm_margin: float = 1000.0
 #: A contact older than this many months is flagged as stale.

@@ -25,6 +25,11 @@ and builds
   Overpass: the query area. Places and walking edges further than
   ``settings.osm_clip_margin`` (100 m) outside the extent are dropped, an edge when
   one of its ends is; the margin keeps a facility just across the edge reachable.
+- **joining**: parts of the walking network within ``settings.network_join_tolerance``
+  (15 m) of the main network (pedestrian squares whose outline shares no node with
+  the streets, paths stopping short of a street) are joined to it by connector
+  edges (:func:`abcd_map.analyse.network.join_components`); a note counts what was
+  joined and what stays apart.
 
 Which ways are walkable (:func:`is_walkable`):
 
@@ -60,7 +65,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, polygonize
 
 from .. import settings
-from ..analyse.network import Network
+from ..analyse.network import JoinReport, Network, join_components
 from ..errors import InputError, InputProblem, OfflineError, note
 from ..geo import wgs84_to_rd
 
@@ -510,6 +515,33 @@ def _clip_to_extent(places: gpd.GeoDataFrame, network: Network, extent: BaseGeom
     return places[inside_places].reset_index(drop=True), _edge_subset(network, keep)
 
 
+def _join_note(report: JoinReport) -> str | None:
+    """Dutch note on what :func:`join_components` joined and what stays apart (None when nothing to say)."""
+    if report.components_before <= 1:
+        return None
+    tol = f"{settings.network_join_tolerance:g}"
+    text = (f"Loopnetwerk: {report.components_before} losse delen; {report.joined} daarvan (zoals pleinen "
+            f"die geen knoop met de straten delen) zijn met {report.connectors} verbindingen van hoogstens "
+            f"{tol} m aan het hoofdnetwerk gekoppeld.")
+    if report.islands:
+        text += (f" {report.islands} kleine losse delen ({report.island_nodes} knopen) blijven los; "
+                 "woningen en plekken worden daar niet aan gekoppeld maar aan het dichtstbijzijnde grotere netwerk.")
+    if report.separate:
+        text += f" {report.separate} grotere delen blijven apart bereikbaar."
+    return text
+
+
+def _joined(network: Network) -> Network:
+    """The network with near-touching parts joined (:func:`join_components`), with a note."""
+    if network.n_nodes == 0:
+        return network
+    network, report = join_components(network)
+    text = _join_note(report)
+    if text:
+        note(text)
+    return network
+
+
 #: How the extent of the OSM data was found (Dutch, for the notes).
 EXTENT_FROM_OPTION = "uit --osm-gebied"
 EXTENT_FROM_BOUNDS = "uit <bounds> van het bestand"
@@ -664,6 +696,7 @@ def load_osm(path: str | Path, area: Any = None, margin: float | None = None,
     clip = _area_geometry(area, settings.osm_margin if margin is None else margin)
     if clip is not None:
         places, network, data_extent = _clip(places, network, data_extent, clip)
+    network = _joined(network)
     return OsmData(places=places, network=network, extent=data_extent, source=str(path), extent_source=how)
 
 
@@ -708,6 +741,7 @@ def fetch_osm_online(area_wgs84_polygon: BaseGeometry, *, cache: bool = True) ->
     places = _places_from_features(features)
     area_rd = gpd.GeoSeries([area_wgs84_polygon], crs=settings.crs_wgs84).to_crs(settings.crs).iloc[0]
     places, network = _clip_to_extent(places, network, area_rd, settings.osm_clip_margin)
+    network = _joined(network)
     note(f"Gebied van de OSM-gegevens: {EXTENT_FROM_QUERY} ({area_rd.area / 1e6:.1f} km²).")
     return OsmData(places=places, network=network, extent=area_rd, source="OpenStreetMap (Overpass)",
                    extent_source=EXTENT_FROM_QUERY)
