@@ -401,3 +401,24 @@ def test_real_cut_extracts(delft_cuts: dict[str, Path]) -> None:
     given = load_osm(delft_cuts["met"], extent="4.36,51.997,4.37,52.0")
     assert given.extent_source == osm.EXTENT_FROM_OPTION
     assert given.extent.area == pytest.approx(rd_box((4.36, 51.997, 4.37, 52.0)).area, rel=0.01)
+
+
+def test_osm_gebied_option_reaches_load_osm(small_pbf: Path) -> None:
+    """--osm-gebied: CLI option -> BuildOptions.osm_area -> stages -> load_osm(extent=...)."""
+    import warnings
+
+    from typer.testing import CliRunner
+
+    from abcd_map import stages
+    from abcd_map.cli import app
+    from abcd_map.options import BuildOptions
+
+    assert "--osm-gebied" in CliRunner().invoke(app, ["build", "--help"], terminal_width=200).output
+    box = "4.349,51.999,4.372,52.001"
+    options = BuildOptions.create(osm=small_pbf, osm_gebied=box)
+    assert options.osm_area == box
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inputs = stages.load_inputs(options)
+    assert inputs.osm.extent_source == osm.EXTENT_FROM_OPTION
+    assert inputs.osm.extent.symmetric_difference(rd_box((4.349, 51.999, 4.372, 52.001))).area < 1e3
