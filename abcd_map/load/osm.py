@@ -510,8 +510,10 @@ def _clip_to_extent(places: gpd.GeoDataFrame, network: Network, extent: BaseGeom
     keep = inside[network.u] & inside[network.v]
     dropped_edges, dropped_places = int((~keep).sum()), int((~inside_places).sum())
     if dropped_edges or dropped_places:
-        note(f"OpenStreetMap: {dropped_edges} wegdelen en {dropped_places} plekken liggen verder dan "
-             f"{margin:g} m buiten het gebied van de gegevens en zijn weggelaten.")
+        edges = f"{dropped_edges} wegdeel" if dropped_edges == 1 else f"{dropped_edges} wegdelen"
+        spots = f"{dropped_places} plek" if dropped_places == 1 else f"{dropped_places} plekken"
+        note(f"OpenStreetMap: {edges} en {spots} liggen verder dan {margin:g} m buiten het gebied "
+             "van de gegevens en zijn weggelaten.")
     return places[inside_places].reset_index(drop=True), _edge_subset(network, keep)
 
 
