@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -168,10 +169,11 @@ class _Raw:
     bounds: tuple[float, float, float, float] | None = None
     missing_nodes: int = 0
     # nodes of every way (only when the extent is inferred from the data): way id, lon, lat
+    # (typed arrays: 8 bytes a value, not a Python object, for large files)
     density: bool = False
-    dens_way: list[int] = field(default_factory=list)
-    dens_lon: list[float] = field(default_factory=list)
-    dens_lat: list[float] = field(default_factory=list)
+    dens_way: array = field(default_factory=lambda: array("q"))
+    dens_lon: array = field(default_factory=lambda: array("d"))
+    dens_lat: array = field(default_factory=lambda: array("d"))
     route_ways: set[int] = field(default_factory=set)
 
 
@@ -439,11 +441,11 @@ def _inferred_extent(raw: _Raw) -> BaseGeometry:
     """
     if not raw.dens_way:
         return shapely.Polygon()
-    way = np.asarray(raw.dens_way, dtype=np.int64)
+    way = np.frombuffer(raw.dens_way, dtype=np.int64)
     keep = ~np.isin(way, np.fromiter(raw.route_ways, dtype=np.int64, count=len(raw.route_ways)))
     if not keep.any():
         return shapely.Polygon()
-    x, y = wgs84_to_rd(np.asarray(raw.dens_lon)[keep], np.asarray(raw.dens_lat)[keep])
+    x, y = wgs84_to_rd(np.frombuffer(raw.dens_lon)[keep], np.frombuffer(raw.dens_lat)[keep])
     cell = float(settings.osm_infer_cell)
     x0, y0 = x.min() - 2 * cell, y.min() - 2 * cell
     ix = ((x - x0) // cell).astype(np.int64)
