@@ -289,3 +289,19 @@ def test_connectors_have_no_frontage():
     joined, _ = join_components(net, tolerance=15)
     assert joined.connector.sum() == 4 and not joined.connector[: len(net.u)].any()
     np.testing.assert_allclose(joined.node_weights(), net.node_weights())
+
+
+def test_pair_costs_on_edges_match_point_distances():
+    """pair_costs snaps like point_distances: onto segments, directly along a shared one."""
+    net = line(n=3)  # 0 - 100 - 200
+    px, py = np.array([20.0, 150.0, 55.0]), np.array([5.0, -10.0, 10.0])
+    sx, sy = np.array([80.0, 200.0]), np.array([5.0, 0.0])
+    costs = pair_costs(px, py, sx, sy, 500, net, on_edges=True).set_index(["origin", "destination"])["cost"]
+    assert costs[(0, 0)] == pytest.approx(5 + 60 + 5)  # same segment: directly
+    assert costs[(0, 1)] == pytest.approx(5 + 180)
+    assert costs[(1, 1)] == pytest.approx(10 + 50)
+    assert costs[(1, 0)] == pytest.approx(10 + 50 + 20 + 5)
+    for p in range(3):
+        for s in range(2):
+            d, _ = point_distances(px[p:p + 1], py[p:p + 1], sx[s:s + 1], sy[s:s + 1], 500, net, on_edges=True)
+            assert costs[(p, s)] == pytest.approx(d[0])

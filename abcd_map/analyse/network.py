@@ -430,15 +430,23 @@ def _ends(network: Network, x: np.ndarray, y: np.ndarray, max_snap: float | None
     return np.column_stack([node, node]), np.column_stack([off, off]), None
 
 
+def _same_edge_pairs(ps: EdgeSnap, ss: EdgeSnap, p_idx: np.ndarray, s_idx: np.ndarray) -> pd.DataFrame:
+    """(origin, destination, cost) of points and sources beside the same segment, walking directly along it."""
+    pts = pd.DataFrame({"edge": ps.edge[p_idx], "origin": p_idx, "p_along": ps.along[p_idx],
+                        "p_off": ps.offset[p_idx]})
+    src = pd.DataFrame({"edge": ss.edge[s_idx], "destination": s_idx, "s_along": ss.along[s_idx],
+                        "s_off": ss.offset[s_idx]})
+    pairs = pts.merge(src, on="edge")
+    cost = (pairs["p_along"] - pairs["s_along"]).abs() + pairs["p_off"] + pairs["s_off"]
+    return pd.DataFrame({"origin": pairs["origin"].to_numpy(dtype=np.int64),
+                         "destination": pairs["destination"].to_numpy(dtype=np.int64),
+                         "cost": cost.to_numpy(dtype=float)})
+
+
 def _same_edge(ps: EdgeSnap, ss: EdgeSnap, p_idx: np.ndarray, s_idx: np.ndarray) -> pd.Series:
     """Direct walk along a shared segment: min over sources on the same edge, by point position."""
-    pts = pd.DataFrame({"edge": ps.edge[p_idx], "p": p_idx, "p_along": ps.along[p_idx], "p_off": ps.offset[p_idx]})
-    src = pd.DataFrame({"edge": ss.edge[s_idx], "s_along": ss.along[s_idx], "s_off": ss.offset[s_idx]})
-    pairs = pts.merge(src, on="edge")
-    if pairs.empty:
-        return pd.Series(dtype=float)
-    cost = (pairs["p_along"] - pairs["s_along"]).abs() + pairs["p_off"] + pairs["s_off"]
-    return cost.groupby(pairs["p"]).min()
+    pairs = _same_edge_pairs(ps, ss, p_idx, s_idx)
+    return pairs.groupby("origin")["cost"].min()
 
 
 def _nearest_straight(px, py, sx, sy, limit: float | None) -> np.ndarray:
@@ -514,50 +522,62 @@ def point_distances(px, py, sx, sy, limit: float | None = None, network: Network
     return dist, method
 
 
+def _network_pairs(network: Network, pnodes: np.ndarray, pcosts: np.ndarray, snodes: np.ndarray,
+                   scosts: np.ndarray, limit: float, chunk_cells: int) -> list[pd.DataFrame]:
+    """(point, source, cost) pairs over the network; every point and source has two entry nodes.
+
+    Rows are positions into ``pnodes`` / ``snodes`` (only those on the network, -1 otherwise).
+    One limited Dijkstra per distinct source entry node, in chunks of sources so that
+    about ``chunk_cells`` distances are held at once.
+    """
+    src_pos = np.flatnonzero(snodes[:, 0] >= 0)
+    pts_pos = np.flatnonzero(pnodes[:, 0] >= 0)
+    pn, pc = pnodes[pts_pos], pcosts[pts_pos]
+    parts = []
+    step = max(1, chunk_cells // max(network.n_nodes, len(pts_pos), 1) // 2)
+    for start in range(0, len(src_pos), step):
+        block = src_pos[start:start + step]
+        need, loc = np.unique(snodes[block], return_inverse=True)
+        loc = loc.reshape(-1, 2)
+        d = dijkstra(network.matrix, directed=True, indices=need, limit=_limit_arg(limit))
+        sc = scosts[block]
+        per_src = np.minimum(d[loc[:, 0]] + sc[:, :1], d[loc[:, 1]] + sc[:, 1:])  # sources x nodes
+        cost = np.minimum(per_src[:, pn[:, 0]] + pc[:, 0], per_src[:, pn[:, 1]] + pc[:, 1])  # sources x points
+        r, c = np.nonzero(cost <= limit)
+        parts.append(pd.DataFrame({"origin": pts_pos[c], "destination": block[r], "cost": cost[r, c]}))
+    return parts
+
+
 def pair_costs(px, py, sx, sy, limit: float, network: Network | None = None,
-               max_snap_distance: float | None = None, chunk_cells: int = 20_000_000) -> pd.DataFrame:
+               max_snap_distance: float | None = None, chunk_cells: int = 20_000_000,
+               on_edges: bool | None = None) -> pd.DataFrame:
     """Every (point, source) pair within ``limit`` with its walking distance.
 
     Returns a long table ``origin`` (point position), ``destination`` (source
     position), ``cost`` (m). Network walks when both ends are on the network
-    (one limited Dijkstra per distinct source node, in chunks so that at most
-    ``chunk_cells`` distances are held at once); straight lines otherwise.
+    (snapped as in :func:`point_distances`; one limited Dijkstra per distinct source
+    entry node, in chunks so that about ``chunk_cells`` distances are held at once);
+    straight lines otherwise.
     """
     px = np.asarray(px, float)
     py = np.asarray(py, float)
     sx = np.asarray(sx, float)
     sy = np.asarray(sy, float)
+    on_edges = settings.snap_to_edges if on_edges is None else on_edges
     parts: list[pd.DataFrame] = []
     if network is not None and network.n_nodes:
-        pnode, poff = network.snap(px, py, max_snap_distance)
-        snode, soff = network.snap(sx, sy, max_snap_distance)
+        pnodes, pcosts, psnap = _ends(network, px, py, max_snap_distance, on_edges)
+        snodes, scosts, ssnap = _ends(network, sx, sy, max_snap_distance, on_edges)
     else:
-        pnode = np.full(len(px), -1)
-        snode = np.full(len(sx), -1)
-        poff = soff = None
-    p_on = pnode >= 0
-    s_on = snode >= 0
+        pnodes = np.full((len(px), 2), -1)
+        snodes = np.full((len(sx), 2), -1)
+        psnap = None
+    p_on = pnodes[:, 0] >= 0
+    s_on = snodes[:, 0] >= 0
     if p_on.any() and s_on.any():
-        src_nodes, src_inv = np.unique(snode[s_on], return_inverse=True)
-        src_pos = np.flatnonzero(s_on)
-        pts_pos = np.flatnonzero(p_on)
-        pts_nodes = pnode[p_on]
-        step = max(1, chunk_cells // max(network.n_nodes, 1))
-        for start in range(0, len(src_nodes), step):
-            block = src_nodes[start:start + step]
-            d = dijkstra(network.matrix, directed=True, indices=block, limit=_limit_arg(limit))
-            d = d[:, pts_nodes]  # block x points
-            # sources whose node is in this block
-            sel = (src_inv >= start) & (src_inv < start + len(block))
-            for_src = src_pos[sel]
-            rows = src_inv[sel] - start
-            # candidate (source, point) pairs with finite distance
-            dd = d[rows]  # sources_in_block x points
-            r, c = np.nonzero(np.isfinite(dd))
-            cost = dd[r, c] + soff[for_src[r]] + poff[pts_pos[c]]
-            ok = cost <= limit
-            parts.append(pd.DataFrame({"origin": pts_pos[c[ok]], "destination": for_src[r[ok]],
-                                       "cost": cost[ok]}))
+        parts += _network_pairs(network, pnodes, pcosts, snodes, scosts, limit, chunk_cells)
+        if psnap is not None:
+            parts.append(_same_edge_pairs(psnap, ssnap, np.flatnonzero(p_on), np.flatnonzero(s_on)))
     # straight-line pairs where at least one end is off the network
     if (~p_on).any() or (~s_on).any():
         tp = cKDTree(np.column_stack([px, py]))
