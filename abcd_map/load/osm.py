@@ -482,7 +482,8 @@ def _edge_subset(network: Network, keep: np.ndarray) -> Network:
     u, v, length = network.u[keep], network.v[keep], network.length[keep]
     used, inverse = np.unique(np.concatenate([u, v]), return_inverse=True)
     return Network(network.node_ids[used], network.x[used], network.y[used],
-                   inverse[: len(u)].astype(np.int64), inverse[len(u):].astype(np.int64), length)
+                   inverse[: len(u)].astype(np.int64), inverse[len(u):].astype(np.int64), length,
+                   network.connector[keep])
 
 
 def _clip(places: gpd.GeoDataFrame, network: Network, extent: BaseGeometry,
