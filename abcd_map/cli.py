@@ -96,6 +96,7 @@ def _kerncijfers(value: Optional[str]) -> Path | bool | None:
 def build(
     buurten: Annotated[Optional[Path], typer.Option("--buurten", metavar="BESTAND", show_default=False, help="CBS Wijk- en Buurtkaart (GeoJSON, GeoPackage of Shapefile).")] = None,
     osm: Annotated[Optional[Path], typer.Option("--osm", metavar="BESTAND", show_default=False, help="OpenStreetMap-bestand (.osm, .osm.bz2 of .osm.pbf).")] = None,
+    osm_gebied: Annotated[Optional[str], typer.Option("--osm-gebied", metavar="BESTAND|KADER", show_default=False, help="Waar het OSM-bestand gegevens heeft: vlakkenbestand of kader minlon,minlat,maxlon,maxlat. Standaard uit het bestand zelf.")] = None,
     assets: Annotated[Optional[Path], typer.Option("--assets", metavar="BESTAND", show_default=False, help="Eigen lijst met assets (CSV, Excel .xlsx, GeoJSON of GeoPackage); maak er een met 'abcd-map init'.")] = None,
     gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", metavar="NAAM|CODE", show_default=False, help="Alleen deze gemeente: naam (bijv. Delft, Den Haag) of code (GM0503); mag vaker of met komma's (\"Delft,Rijswijk\"): samen één kaart.")] = None,
     wijk: Annotated[Optional[list[str]], typer.Option("--wijk", metavar="CODE|NAAM", show_default=False, help="Alleen deze wijk (code zoals WK050301 of naam); mag vaker of met komma's.")] = None,
@@ -124,7 +125,7 @@ def build(
             buurten, osm, assets, wijken_file=wijkgrenzen, gebieden=gebieden, gemeente=gemeente, wijken=wijk,
             afstand=_parse_distances(afstand), modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
             cbs_kerncijfers=_kerncijfers(cbs_kerncijfers), drempel=drempel, online=online, out=out, per_wijk=per_wijk,
-            vergelijk=vergelijk)
+            vergelijk=vergelijk, osm_gebied=osm_gebied)
         with console.status("Bezig ...") as status:
             result = run(options, progress=lambda msg: status.update(f"{msg} ..."))
     except typer.Exit:

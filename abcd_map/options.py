@@ -123,6 +123,8 @@ class BuildOptions:
 
     buurten: Path | None = None
     osm: Path | None = None
+    #: --osm-gebied: where the OSM file has data (polygon file or "minlon,minlat,maxlon,maxlat").
+    osm_area: str | None = None
     assets: Path | None = None
     wijken_file: Path | None = None
     gebieden: Path | None = None
@@ -170,6 +172,7 @@ class BuildOptions:
         per_wijk: bool = False,
         today: dt.date | None = None,
         vergelijk: PathLike | None = None,
+        osm_gebied: PathLike | None = None,
     ) -> BuildOptions:
         """Check the arguments of :func:`abcd_map.build` (Dutch names) and return the options.
 
@@ -193,6 +196,7 @@ class BuildOptions:
             geocode=bool(online) if geocode is None else bool(geocode and online),
             out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(),
             vergelijk=check_previous(vergelijk, _path(out)),
+            osm_area=str(osm_gebied) if osm_gebied is not None else None,
         )
         if options.out is not None:
             check_out_spares_inputs(options.out, options.input_files)

@@ -147,6 +147,7 @@ def build(
     progress: Progress | None = None,
     today: dt.date | None = None,
     vergelijk: str | Path | None = None,
+    osm_gebied: str | Path | None = None,
 ) -> BuildResult:
     """Run abcd-map from inputs to a :class:`BuildResult` (and files, when ``out`` is given).
 
@@ -183,6 +184,9 @@ def build(
         (default ``settings.suppression_threshold``).
     online
         Allow downloads (PDOK areas, Overpass places); off by default.
+    osm_gebied
+        Where the OSM file has data (a polygon file or ``"minlon,minlat,maxlon,maxlat"``);
+        default the file's own bounds, or an extent inferred from the data.
     vergelijk
         A previous output folder: what changed since then (:mod:`abcd_map.compare`).
     out
@@ -195,7 +199,8 @@ def build(
         buurten, osm, assets, wijken_file=wijken_file, gebieden=gebieden, gemeente=gemeente, wijken=wijken,
         afstand=afstand, modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
         cbs_kerncijfers=cbs_kerncijfers, drempel=drempel,
-        online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today, vergelijk=vergelijk)
+        online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today, vergelijk=vergelijk,
+        osm_gebied=osm_gebied)
     return run(options, progress)
 
 

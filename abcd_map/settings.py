@@ -24,12 +24,35 @@ default_mode: str = "publiek"
 #: Furthest an asset or resident point may lie from the walking network and
 #: still be snapped to it (metres). Beyond this, straight-line distance is used.
 max_snap_distance: float = 250.0
+#: Components of the walking network whose nearest node lies within this many metres
+#: of a street of the main (largest) component are joined to it by connector edges as
+#: long as the gap (pedestrian squares drawn as an outline that shares no node with the
+#: streets, paths that stop just short of a street).
+network_join_tolerance: float = 15.0
+#: Components (after joining) with less street length than this (m) are islands:
+#: nothing is snapped to them (points snap to a larger component instead). The
+#: largest component is never an island.
+network_min_component_length: float = 500.0
+#: Snap points to the nearest point on a street segment (True) or to the nearest node.
+snap_to_edges: bool = True
 #: Margin around the study area when clipping OSM data (metres).
 osm_margin: float = 1000.0
 #: A contact older than this many months is flagged as stale.
 stale_contact_months: int = 12
 #: Buffer (m) around the walking network that marks where an OSM extract has data.
 osm_extent_buffer: float = 150.0
+#: Inferring where an OSM file without ``<bounds>`` has data (see abcd_map.load.osm):
+#: raster cell (m); a cell has data when at least ``osm_infer_min_ways`` distinct ways
+#: that are not members of a route relation have a node in it.
+osm_infer_cell: float = 100.0
+osm_infer_min_ways: int = 4
+#: Components of data cells smaller than this share of the largest one are dropped.
+osm_infer_min_component: float = 0.1
+#: Buffer (m) around the inferred extent.
+osm_infer_buffer: float = 0.0
+#: Network nodes and places within this many metres outside the OSM extent are kept
+#: (an edge is kept when both its ends are), so a facility just across the edge is reachable.
+osm_clip_margin: float = 100.0
 #: Share of a buurt's area that must be covered by OSM data to count as "met gegevens".
 osm_extent_min_share: float = 0.5
 #: Spacing (m) of the grid of points that stands in for homes where a buurt has no streets.

@@ -119,7 +119,7 @@ def _load_osm(options: BuildOptions, areas: gpd.GeoDataFrame | None, sources: li
     if options.osm is not None:
         if not options.demo:
             sources.append(SOURCE_LICENCES["osm"])
-        return load_osm(options.osm, area=areas)
+        return load_osm(options.osm, area=areas, extent=options.osm_area)
     if options.online and areas is not None:
         from .load.osm import fetch_osm_online  # online only
 

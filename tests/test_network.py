@@ -185,3 +185,119 @@ def test_delft_multi_source_equals_min_of_single_sources(delft_graph):
     together = net.distances_from(xs, ys, limit=600)
     apart = np.min([net.distances_from(xs[k:k + 1], ys[k:k + 1], limit=600) for k in range(20)], axis=0)
     np.testing.assert_allclose(together, apart)
+
+
+# ------------------------------------------------------------ edge snapping and joining
+
+def test_snap_to_edge_middle():
+    """A point 10 m beside the middle of a 100 m edge is 10 + 50 m from each end."""
+    net = line(n=3)  # 0 - 100 - 200
+    s = net.snap_to_edges([50.0], [10.0])
+    assert s.offset[0] == pytest.approx(10)
+    assert s.along[0] == pytest.approx(50)
+    assert (s.to_a[0], s.to_b[0]) == pytest.approx((60, 60))
+    d = net.distances_from([50.0], [10.0], on_edges=True)
+    np.testing.assert_allclose(d, [60, 60, 160])
+    # node snapping takes the diagonal to the nearest node instead: hypot(45, 10) + 100
+    np.testing.assert_allclose(net.distances_from([55.0], [10.0], on_edges=True), [65, 55, 155])
+    d_node = net.distances_from([55.0], [10.0], on_edges=False)
+    assert d_node[2] == pytest.approx(np.hypot(45, 10) + 100)
+
+
+def test_point_and_source_on_the_same_edge_walk_directly():
+    net = line(n=2)  # one 100 m edge
+    dist, method = point_distances([20.0], [5.0], [80.0], [5.0], limit=500, network=net, on_edges=True)
+    assert dist[0] == pytest.approx(5 + 60 + 5)
+    assert method[0] == "netwerk"
+    # through the end nodes it would be 25 + 85 = 110; by nodes 2 x hypot(20, 5) + 100
+    dist, _ = point_distances([20.0], [5.0], [80.0], [5.0], limit=500, network=net, on_edges=False)
+    assert dist[0] == pytest.approx(2 * np.hypot(20, 5) + 100)
+
+
+def _with_square(dy: float) -> Network:
+    """A 1000 m main street (nodes 0..10, 100 m apart) and a 20 x 20 m square outline ``dy`` m above x=40..60."""
+    main = line(n=11)
+    sx = np.array([40.0, 60.0, 60.0, 40.0])
+    sy = dy + np.array([0.0, 0.0, 20.0, 20.0])
+    u = np.array([11, 12, 13, 14])
+    v = np.array([12, 13, 14, 11])
+    return Network(np.arange(15), np.concatenate([main.x, sx]), np.concatenate([main.y, sy]),
+                   np.concatenate([main.u, u]), np.concatenate([main.v, v]),
+                   np.concatenate([main.length, np.full(4, 20.0)]))
+
+
+def test_island_10m_away_is_joined():
+    from abcd_map.analyse.network import join_components
+
+    net = _with_square(10.0)
+    assert net.component_labels.max() == 1
+    joined, report = join_components(net, tolerance=15)
+    assert (report.components_before, report.components_after, report.joined) == (2, 1, 1)
+    assert report.connectors == 4  # the two lower corners, each to both ends of edge 0-1
+    d = joined.distances_from_nodes([0])
+    assert d[11] == pytest.approx(10 + 40)  # gap + along the street
+    assert d[12] == pytest.approx(min(10 + 60, 50 + 20))
+    assert d[13] == pytest.approx(70 + 20)
+    assert joined.snappable.all()
+
+
+def test_far_small_island_is_not_joined_and_not_snapped_to():
+    from abcd_map.analyse.network import join_components
+
+    net = _with_square(200.0)
+    joined, report = join_components(net, tolerance=15)
+    assert (report.joined, report.islands, report.island_nodes) == (0, 1, 4)
+    assert not joined.snappable[11:].any()
+    # a point in the middle of the square snaps to the street 210 m away, not to the square
+    node, offset = joined.snap([50.0], [210.0])
+    assert node[0] in (0, 1) and offset[0] == pytest.approx(np.hypot(50, 210))
+    s = joined.snap_to_edges([50.0], [210.0])
+    assert {int(s.a[0]), int(s.b[0])} == {0, 1} and s.offset[0] == pytest.approx(210)
+    # an island node is never a source: the point's walk starts on the street
+    dist, method = point_distances([50.0], [210.0], [500.0], [0.0], limit=1000, network=joined)
+    assert dist[0] == pytest.approx(210 + 450) and method[0] == "netwerk"
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_delft_components_joined(shared_data):
+    """Pedestrian squares of the Delft extract join the main network; the i.d-kafee reaches far."""
+    import warnings
+
+    from abcd_map.load.osm import load_osm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_osm(shared_data / "osm" / "delft-tudelft.osm.bz2")
+    net = data.network
+    labels = net.component_labels
+    assert (labels == net.main_component).mean() > 0.99
+    assert labels.max() + 1 <= 8
+    cafe = data.places[data.places["name"] == "i.d-kafee"].geometry.iloc[0]
+    d = net.distances_from([cafe.x], [cafe.y], limit=500)
+    assert np.isfinite(d).sum() > 500  # was 4: its island of 4 nodes
+
+
+def test_connectors_have_no_frontage():
+    from abcd_map.analyse.network import join_components
+
+    net = _with_square(10.0)
+    joined, _ = join_components(net, tolerance=15)
+    assert joined.connector.sum() == 4 and not joined.connector[: len(net.u)].any()
+    np.testing.assert_allclose(joined.node_weights(), net.node_weights())
+
+
+def test_pair_costs_on_edges_match_point_distances():
+    """pair_costs snaps like point_distances: onto segments, directly along a shared one."""
+    net = line(n=3)  # 0 - 100 - 200
+    px, py = np.array([20.0, 150.0, 55.0]), np.array([5.0, -10.0, 10.0])
+    sx, sy = np.array([80.0, 200.0]), np.array([5.0, 0.0])
+    costs = pair_costs(px, py, sx, sy, 500, net, on_edges=True).set_index(["origin", "destination"])["cost"]
+    assert costs[(0, 0)] == pytest.approx(5 + 60 + 5)  # same segment: directly
+    assert costs[(0, 1)] == pytest.approx(5 + 180)
+    assert costs[(1, 1)] == pytest.approx(10 + 50)
+    assert costs[(1, 0)] == pytest.approx(10 + 50 + 20 + 5)
+    for p in range(3):
+        for s in range(2):
+            d, _ = point_distances(px[p:p + 1], py[p:p + 1], sx[s:s + 1], sy[s:s + 1], 500, net, on_edges=True)
+            assert costs[(p, s)] == pytest.approx(d[0])

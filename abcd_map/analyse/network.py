@@ -10,36 +10,48 @@ at the same spot) are kept as explicit zeros in the matrix.
 
 How a walking distance is measured
 ----------------------------------
-* A point (an asset or a place where people live) is *snapped* to its nearest
-  network node (:class:`scipy.spatial.cKDTree`). The straight-line distance from
-  the point to that node (the "snap offset") is added to the walk: an asset
-  40 m from its node that lies 200 m along the streets from a home node is at
-  240 m. Snapping is allowed up to ``settings.max_snap_distance``; a point further
-  away is treated as *not on the network* and its distances are measured in a
-  straight line (``hemelsbreed``).
+* A point (an asset or a place where people live) is *snapped* to the nearest
+  point on a street segment (:meth:`Network.snap_to_edges`, a shapely STRtree
+  over the segments; ``settings.snap_to_edges``). The straight-line distance from
+  the point to the segment (the "snap offset") is added to the walk, and the walk
+  enters the network at *both* ends of the segment with the part of the edge to
+  each end: a point 10 m beside the middle of a 100 m edge is 60 m from either
+  end. A point and a source beside the same segment walk directly along it. With
+  ``on_edges=False`` points snap to the nearest node (:meth:`Network.snap`) and
+  the offset is the straight line to that node. Snapping is allowed up to
+  ``settings.max_snap_distance``; a point further away is treated as *not on the
+  network* and its distances are measured in a straight line (``hemelsbreed``).
+* Islands are never snapped to: components shorter than
+  ``settings.network_min_component_length`` (other than the largest) are left out
+  of snapping, so a point beside one snaps to a bigger part instead.
+  :func:`join_components` first joins parts within ``settings.network_join_tolerance``
+  of the main component (pedestrian squares whose outline shares no node with the
+  streets) with connector edges; the OSM loader does this for every network.
 * The distances from *all* assets of a selection are found in one single
-  shortest-path run: a virtual "super source" node is connected to the node of
-  every asset with an edge as long as that asset's snap offset, and Dijkstra runs
+  shortest-path run: a virtual "super source" node is connected to the entry
+  node(s) of every asset with an edge as long as the walk to that node, and Dijkstra runs
   once from the super source with a distance ``limit`` (only the part of the
   network within walking distance is ever visited). This is exact: the distance
   of a node is the minimum over all assets of (snap offset + network distance).
 * Without a network every distance is a straight line; results say which method
   was used (``afstand_methode`` = ``netwerk`` or ``hemelsbreed``).
 
-Limits: snapping to the nearest *node* (not the nearest point on an edge) can
-overestimate a walk by up to half an edge length; one-way restrictions do not
+Limits: a pedestrian square is walked along its outline, not across it; one-way restrictions do not
 apply to people on foot and are ignored; the network is only as complete as the
 OpenStreetMap extract.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 
 from .. import settings
@@ -69,21 +81,24 @@ class Network:
         Edge end points as *indices* into the node arrays (direction is ignored).
     length : array of float
         Edge lengths in metres.
+    connector : array of bool, optional
+        Edges added by :func:`join_components` (walked, but no street frontage).
     """
 
     def __init__(self, node_ids: np.ndarray, x: np.ndarray, y: np.ndarray,
-                 u: np.ndarray, v: np.ndarray, length: np.ndarray):
+                 u: np.ndarray, v: np.ndarray, length: np.ndarray, connector: np.ndarray | None = None):
         self.node_ids = np.asarray(node_ids, dtype=np.int64)
         self.x = np.asarray(x, dtype=float)
         self.y = np.asarray(y, dtype=float)
         self.u = np.asarray(u, dtype=np.int64)
         self.v = np.asarray(v, dtype=np.int64)
         self.length = np.asarray(length, dtype=float)
+        self.connector = np.zeros(len(self.u), dtype=bool) if connector is None else np.asarray(connector, bool)
         n = len(self.node_ids)
         if not (len(self.x) == len(self.y) == n):
             raise ValueError("node_ids, x and y must have the same length")
-        if not (len(self.u) == len(self.v) == len(self.length)):
-            raise ValueError("u, v and length must have the same length")
+        if not (len(self.u) == len(self.v) == len(self.length) == len(self.connector)):
+            raise ValueError("u, v, length and connector must have the same length")
         if len(self.u) and (min(self.u.min(), self.v.min()) < 0 or max(self.u.max(), self.v.max()) >= n):
             raise ValueError("u and v must be indices into the node arrays")
         if len(self.length) and (np.isnan(self.length).any() or (self.length < 0).any()):
@@ -136,8 +151,51 @@ class Network:
         return csr_matrix((data, indices, indptr), shape=(self.n_nodes, self.n_nodes))
 
     @cached_property
+    def component_labels(self) -> np.ndarray:
+        """Connected component of every node (0 .. k-1)."""
+        if self.n_nodes == 0:
+            return np.empty(0, dtype=np.int64)
+        return connected_components(self.matrix, directed=False)[1].astype(np.int64)
+
+    @cached_property
+    def component_lengths(self) -> np.ndarray:
+        """Total street length (m) of every component (indexed by label)."""
+        labels = self.component_labels
+        a, _, w = self.edges
+        return np.bincount(labels[a], w, minlength=int(labels.max(initial=-1)) + 1)
+
+    @cached_property
+    def main_component(self) -> int:
+        """Label of the largest component (by street length; -1 without nodes)."""
+        lengths = self.component_lengths
+        return int(np.argmax(lengths)) if len(lengths) else -1
+
+    @cached_property
+    def snappable(self) -> np.ndarray:
+        """Nodes that points may snap to: not on an island (see ``settings.network_min_component_length``)."""
+        lengths = self.component_lengths
+        big = lengths >= settings.network_min_component_length
+        if len(big):
+            big[self.main_component] = True
+        return big[self.component_labels]
+
+    @cached_property
+    def _tree_nodes(self) -> np.ndarray:
+        return np.flatnonzero(self.snappable)
+
+    @cached_property
     def _tree(self) -> cKDTree:
-        return cKDTree(np.column_stack([self.x, self.y]))
+        nodes = self._tree_nodes
+        return cKDTree(np.column_stack([self.x[nodes], self.y[nodes]]))
+
+    @cached_property
+    def _segments(self) -> tuple[np.ndarray, shapely.STRtree]:
+        """Unique edges whose ends may be snapped to (indices into :attr:`edges`) and their lines' tree."""
+        a, b, _ = self.edges
+        keep = np.flatnonzero(self.snappable[a])
+        lines = shapely.linestrings(np.stack([np.column_stack([self.x[a[keep]], self.y[a[keep]]]),
+                                              np.column_stack([self.x[b[keep]], self.y[b[keep]]])], axis=1))
+        return keep, shapely.STRtree(lines)
 
     # ------------------------------------------------------------- conversion
     @classmethod
@@ -204,7 +262,14 @@ class Network:
                                 geometry=gpd.points_from_xy(self.x, self.y), crs=settings.crs)
 
     def node_weights(self) -> np.ndarray:
-        """Half the length of every (unique, undirected) edge at each node: street frontage."""
+        """Half the length of every (unique, undirected) edge at each node: street frontage.
+
+        Connector edges (:func:`join_components`) have no frontage and do not count.
+        """
+        if self.connector.any():
+            streets = ~self.connector
+            return Network(self.node_ids, self.x, self.y, self.u[streets], self.v[streets],
+                           self.length[streets]).node_weights()
         a, b, w = self.edges
         n = self.n_nodes
         return np.bincount(a, w / 2, minlength=n) + np.bincount(b, w / 2, minlength=n)
@@ -223,11 +288,52 @@ class Network:
         """
         max_distance = settings.max_snap_distance if max_distance is None else max_distance
         pts = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
-        if len(pts) == 0 or self.n_nodes == 0:
+        if len(pts) == 0 or len(self._tree_nodes) == 0:
             return np.full(len(pts), -1, dtype=np.int64), np.full(len(pts), np.inf)
-        offset, node = self._tree.query(pts, distance_upper_bound=_limit_arg(max_distance))
-        node = np.where(np.isfinite(offset), node, -1).astype(np.int64)
+        offset, pos = self._tree.query(pts, distance_upper_bound=_limit_arg(max_distance))
+        found = np.isfinite(offset)
+        node = np.full(len(pts), -1, dtype=np.int64)
+        node[found] = self._tree_nodes[pos[found]]
         return node, offset
+
+    def snap_to_edges(self, x, y, max_distance: float | None = None) -> "EdgeSnap":
+        """Nearest point on a street segment of each point (islands excluded, like :meth:`snap`).
+
+        The walk from the point to either end of its segment is the straight
+        offset to the segment plus the part of the edge's length to that end:
+        a point 10 m beside the middle of a 100 m edge is 60 m from each end.
+
+        Returns
+        -------
+        EdgeSnap
+            Per point: ``edge`` (index into :attr:`edges`, -1 beyond ``max_distance``),
+            end nodes ``a``, ``b`` (-1), ``to_a``, ``to_b`` (m, inf), ``offset`` and
+            ``along`` (m from ``a`` along the edge).
+        """
+        max_distance = settings.max_snap_distance if max_distance is None else max_distance
+        xs, ys = np.asarray(x, float), np.asarray(y, float)
+        n = len(xs)
+        out = EdgeSnap(np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64),
+                       np.full(n, -1, dtype=np.int64), np.full(n, np.inf), np.full(n, np.inf),
+                       np.full(n, np.inf), np.full(n, np.nan))
+        if n == 0 or self.n_nodes == 0:
+            return out
+        keep, tree = self._segments
+        if len(keep) == 0:
+            return out
+        points = shapely.points(xs, ys)
+        (pos, seg), dist = tree.query_nearest(points, max_distance=_limit_arg(max_distance),
+                                              return_distance=True, all_matches=False)
+        edge = keep[seg]
+        a, b, w = (arr[edge] for arr in self.edges)
+        line = tree.geometries[seg]
+        geom_len = shapely.length(line)
+        frac = np.where(geom_len > 0, shapely.line_locate_point(line, points[pos]) / np.where(geom_len > 0, geom_len, 1), 0.0)
+        along = np.clip(frac, 0, 1) * w
+        out.edge[pos], out.a[pos], out.b[pos] = edge, a, b
+        out.offset[pos], out.along[pos] = dist, along
+        out.to_a[pos], out.to_b[pos] = dist + along, dist + (w - along)
+        return out
 
     def distances_from_nodes(self, nodes, limit: float | None = None) -> np.ndarray:
         """Distance from the nearest of ``nodes`` (indices) to every node (one run, ``min_only``)."""
@@ -277,21 +383,70 @@ class Network:
         return dist
 
     def distances_from(self, xs, ys, limit: float | None = None,
-                       max_snap_distance: float | None = None) -> np.ndarray:
+                       max_snap_distance: float | None = None, on_edges: bool | None = None) -> np.ndarray:
         """Walking distance (m) from the nearest of the points ``(xs, ys)`` to every node.
 
-        Points are snapped (offset counted); points further than ``max_snap_distance``
-        from the network reach nodes in a straight line. Nodes beyond ``limit`` get ``inf``.
+        Points are snapped (offset counted): onto the nearest street segment (both of its
+        ends are sources, each with offset + the part of the edge to it) when ``on_edges``
+        (default ``settings.snap_to_edges``), else to the nearest node. Points further
+        than ``max_snap_distance`` from the network reach nodes in a straight line.
+        Nodes beyond ``limit`` get ``inf``.
         """
-        node, offset = self.snap(xs, ys, max_snap_distance)
-        on = node >= 0
-        dist = self.distances_from_snapped(node[on], offset[on], limit)
+        on_edges = settings.snap_to_edges if on_edges is None else on_edges
+        nodes, costs, _ = _ends(self, np.asarray(xs, float), np.asarray(ys, float), max_snap_distance, on_edges)
+        on = nodes[:, 0] >= 0
+        dist = self.distances_from_snapped(nodes[on].ravel(), costs[on].ravel(), limit)
         off = ~on
         if off.any():
             straight = _nearest_straight(self.x, self.y, np.asarray(xs, float)[off],
                                          np.asarray(ys, float)[off], limit)
             dist = np.minimum(dist, straight)
         return dist
+
+
+class EdgeSnap(NamedTuple):
+    """Points snapped onto street segments (see :meth:`Network.snap_to_edges`)."""
+
+    edge: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    to_a: np.ndarray
+    to_b: np.ndarray
+    offset: np.ndarray
+    along: np.ndarray
+
+
+def _ends(network: Network, x: np.ndarray, y: np.ndarray, max_snap: float | None,
+          on_edges: bool) -> tuple[np.ndarray, np.ndarray, EdgeSnap | None]:
+    """Two (node, cost) entry points per point: the ends of its segment, or its nearest node twice.
+
+    Returns ``nodes`` (n x 2, -1 where not on the network), ``costs`` (n x 2, m) and the
+    :class:`EdgeSnap` (None when snapping to nodes).
+    """
+    if on_edges:
+        s = network.snap_to_edges(x, y, max_snap)
+        return np.column_stack([s.a, s.b]), np.column_stack([s.to_a, s.to_b]), s
+    node, off = network.snap(x, y, max_snap)
+    return np.column_stack([node, node]), np.column_stack([off, off]), None
+
+
+def _same_edge_pairs(ps: EdgeSnap, ss: EdgeSnap, p_idx: np.ndarray, s_idx: np.ndarray) -> pd.DataFrame:
+    """(origin, destination, cost) of points and sources beside the same segment, walking directly along it."""
+    pts = pd.DataFrame({"edge": ps.edge[p_idx], "origin": p_idx, "p_along": ps.along[p_idx],
+                        "p_off": ps.offset[p_idx]})
+    src = pd.DataFrame({"edge": ss.edge[s_idx], "destination": s_idx, "s_along": ss.along[s_idx],
+                        "s_off": ss.offset[s_idx]})
+    pairs = pts.merge(src, on="edge")
+    cost = (pairs["p_along"] - pairs["s_along"]).abs() + pairs["p_off"] + pairs["s_off"]
+    return pd.DataFrame({"origin": pairs["origin"].to_numpy(dtype=np.int64),
+                         "destination": pairs["destination"].to_numpy(dtype=np.int64),
+                         "cost": cost.to_numpy(dtype=float)})
+
+
+def _same_edge(ps: EdgeSnap, ss: EdgeSnap, p_idx: np.ndarray, s_idx: np.ndarray) -> pd.Series:
+    """Direct walk along a shared segment: min over sources on the same edge, by point position."""
+    pairs = _same_edge_pairs(ps, ss, p_idx, s_idx)
+    return pairs.groupby("origin")["cost"].min()
 
 
 def _nearest_straight(px, py, sx, sy, limit: float | None) -> np.ndarray:
@@ -307,7 +462,8 @@ def _nearest_straight(px, py, sx, sy, limit: float | None) -> np.ndarray:
 
 
 def point_distances(px, py, sx, sy, limit: float | None = None, network: Network | None = None,
-                    max_snap_distance: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    max_snap_distance: float | None = None,
+                    on_edges: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Walking distance from each point to the nearest source, and how it was measured.
 
     Parameters
@@ -320,6 +476,10 @@ def point_distances(px, py, sx, sy, limit: float | None = None, network: Network
         Furthest distance of interest; beyond it the distance is ``inf``.
     network : Network, optional
         Without it every distance is a straight line.
+    on_edges : bool, optional
+        Snap points and sources onto the nearest street segment (default
+        ``settings.snap_to_edges``) instead of the nearest node; a point and a source
+        beside the same segment walk directly along it.
 
     Returns
     -------
@@ -337,14 +497,19 @@ def point_distances(px, py, sx, sy, limit: float | None = None, network: Network
     n = len(px)
     if network is None or network.n_nodes == 0:
         return _nearest_straight(px, py, sx, sy, limit), np.full(n, METHOD_STRAIGHT, dtype=object)
-    pnode, poff = network.snap(px, py, max_snap_distance)
-    snode, soff = network.snap(sx, sy, max_snap_distance)
-    p_on = pnode >= 0
-    s_on = snode >= 0
+    on_edges = settings.snap_to_edges if on_edges is None else on_edges
+    pnodes, pcosts, psnap = _ends(network, px, py, max_snap_distance, on_edges)
+    snodes, scosts, ssnap = _ends(network, sx, sy, max_snap_distance, on_edges)
+    p_on = pnodes[:, 0] >= 0
+    s_on = snodes[:, 0] >= 0
     dist = np.full(n, np.inf)
     if p_on.any() and s_on.any():
-        node_dist = network.distances_from_snapped(snode[s_on], soff[s_on], limit)
-        dist[p_on] = node_dist[pnode[p_on]] + poff[p_on]
+        node_dist = network.distances_from_snapped(snodes[s_on].ravel(), scosts[s_on].ravel(), limit)
+        dist[p_on] = (node_dist[pnodes[p_on]] + pcosts[p_on]).min(axis=1)
+        if psnap is not None:
+            direct = _same_edge(psnap, ssnap, np.flatnonzero(p_on), np.flatnonzero(s_on))
+            pos = direct.index.to_numpy(dtype=np.int64)
+            dist[pos] = np.minimum(dist[pos], direct.to_numpy())
     # points off the network: straight line to every asset
     if (~p_on).any():
         dist[~p_on] = _nearest_straight(px[~p_on], py[~p_on], sx, sy, limit)
@@ -357,50 +522,62 @@ def point_distances(px, py, sx, sy, limit: float | None = None, network: Network
     return dist, method
 
 
+def _network_pairs(network: Network, pnodes: np.ndarray, pcosts: np.ndarray, snodes: np.ndarray,
+                   scosts: np.ndarray, limit: float, chunk_cells: int) -> list[pd.DataFrame]:
+    """(point, source, cost) pairs over the network; every point and source has two entry nodes.
+
+    Rows are positions into ``pnodes`` / ``snodes`` (only those on the network, -1 otherwise).
+    One limited Dijkstra per distinct source entry node, in chunks of sources so that
+    about ``chunk_cells`` distances are held at once.
+    """
+    src_pos = np.flatnonzero(snodes[:, 0] >= 0)
+    pts_pos = np.flatnonzero(pnodes[:, 0] >= 0)
+    pn, pc = pnodes[pts_pos], pcosts[pts_pos]
+    parts = []
+    step = max(1, chunk_cells // max(network.n_nodes, len(pts_pos), 1) // 2)
+    for start in range(0, len(src_pos), step):
+        block = src_pos[start:start + step]
+        need, loc = np.unique(snodes[block], return_inverse=True)
+        loc = loc.reshape(-1, 2)
+        d = dijkstra(network.matrix, directed=True, indices=need, limit=_limit_arg(limit))
+        sc = scosts[block]
+        per_src = np.minimum(d[loc[:, 0]] + sc[:, :1], d[loc[:, 1]] + sc[:, 1:])  # sources x nodes
+        cost = np.minimum(per_src[:, pn[:, 0]] + pc[:, 0], per_src[:, pn[:, 1]] + pc[:, 1])  # sources x points
+        r, c = np.nonzero(cost <= limit)
+        parts.append(pd.DataFrame({"origin": pts_pos[c], "destination": block[r], "cost": cost[r, c]}))
+    return parts
+
+
 def pair_costs(px, py, sx, sy, limit: float, network: Network | None = None,
-               max_snap_distance: float | None = None, chunk_cells: int = 20_000_000) -> pd.DataFrame:
+               max_snap_distance: float | None = None, chunk_cells: int = 20_000_000,
+               on_edges: bool | None = None) -> pd.DataFrame:
     """Every (point, source) pair within ``limit`` with its walking distance.
 
     Returns a long table ``origin`` (point position), ``destination`` (source
     position), ``cost`` (m). Network walks when both ends are on the network
-    (one limited Dijkstra per distinct source node, in chunks so that at most
-    ``chunk_cells`` distances are held at once); straight lines otherwise.
+    (snapped as in :func:`point_distances`; one limited Dijkstra per distinct source
+    entry node, in chunks so that about ``chunk_cells`` distances are held at once);
+    straight lines otherwise.
     """
     px = np.asarray(px, float)
     py = np.asarray(py, float)
     sx = np.asarray(sx, float)
     sy = np.asarray(sy, float)
+    on_edges = settings.snap_to_edges if on_edges is None else on_edges
     parts: list[pd.DataFrame] = []
     if network is not None and network.n_nodes:
-        pnode, poff = network.snap(px, py, max_snap_distance)
-        snode, soff = network.snap(sx, sy, max_snap_distance)
+        pnodes, pcosts, psnap = _ends(network, px, py, max_snap_distance, on_edges)
+        snodes, scosts, ssnap = _ends(network, sx, sy, max_snap_distance, on_edges)
     else:
-        pnode = np.full(len(px), -1)
-        snode = np.full(len(sx), -1)
-        poff = soff = None
-    p_on = pnode >= 0
-    s_on = snode >= 0
+        pnodes = np.full((len(px), 2), -1)
+        snodes = np.full((len(sx), 2), -1)
+        psnap = None
+    p_on = pnodes[:, 0] >= 0
+    s_on = snodes[:, 0] >= 0
     if p_on.any() and s_on.any():
-        src_nodes, src_inv = np.unique(snode[s_on], return_inverse=True)
-        src_pos = np.flatnonzero(s_on)
-        pts_pos = np.flatnonzero(p_on)
-        pts_nodes = pnode[p_on]
-        step = max(1, chunk_cells // max(network.n_nodes, 1))
-        for start in range(0, len(src_nodes), step):
-            block = src_nodes[start:start + step]
-            d = dijkstra(network.matrix, directed=True, indices=block, limit=_limit_arg(limit))
-            d = d[:, pts_nodes]  # block x points
-            # sources whose node is in this block
-            sel = (src_inv >= start) & (src_inv < start + len(block))
-            for_src = src_pos[sel]
-            rows = src_inv[sel] - start
-            # candidate (source, point) pairs with finite distance
-            dd = d[rows]  # sources_in_block x points
-            r, c = np.nonzero(np.isfinite(dd))
-            cost = dd[r, c] + soff[for_src[r]] + poff[pts_pos[c]]
-            ok = cost <= limit
-            parts.append(pd.DataFrame({"origin": pts_pos[c[ok]], "destination": for_src[r[ok]],
-                                       "cost": cost[ok]}))
+        parts += _network_pairs(network, pnodes, pcosts, snodes, scosts, limit, chunk_cells)
+        if psnap is not None:
+            parts.append(_same_edge_pairs(psnap, ssnap, np.flatnonzero(p_on), np.flatnonzero(s_on)))
     # straight-line pairs where at least one end is off the network
     if (~p_on).any() or (~s_on).any():
         tp = cKDTree(np.column_stack([px, py]))
@@ -415,3 +592,100 @@ def pair_costs(px, py, sx, sy, limit: float, network: Network | None = None,
     out = pd.concat(parts, ignore_index=True)
     out = out[out["cost"] <= limit]
     return out.groupby(["origin", "destination"], as_index=False)["cost"].min()
+
+
+# ------------------------------------------------------------------ joining islands
+
+@dataclass(frozen=True)
+class JoinReport:
+    """What :func:`join_components` did (counts)."""
+
+    components_before: int
+    components_after: int
+    #: components joined to the main one
+    joined: int
+    #: connector edges added
+    connectors: int
+    #: components left apart and too small to snap to (see ``Network.snappable``)
+    islands: int
+    island_nodes: int
+    #: components left apart but big enough to snap to
+    separate: int
+
+
+def _connectors(network: Network, tolerance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Connector edges from every node outside the main component within ``tolerance`` of a main edge.
+
+    Each such node gets two edges, to both ends of its nearest main segment, as long as
+    the gap plus the part of the segment to that end (exact, without splitting the
+    segment). Returns ``u``, ``v``, ``length`` and the number of components joined.
+    """
+    empty = np.empty(0, dtype=np.int64)
+    labels = network.component_labels
+    main = network.main_component
+    a, b, w = network.edges
+    main_edges = np.flatnonzero(labels[a] == main)
+    others = np.flatnonzero(labels != main)
+    if len(main_edges) == 0 or len(others) == 0:
+        return empty, empty, np.empty(0), 0
+    lines = shapely.linestrings(np.stack([np.column_stack([network.x[a[main_edges]], network.y[a[main_edges]]]),
+                                          np.column_stack([network.x[b[main_edges]], network.y[b[main_edges]]])],
+                                         axis=1))
+    tree = shapely.STRtree(lines)
+    points = shapely.points(network.x[others], network.y[others])
+    (pos, seg), gap = tree.query_nearest(points, max_distance=_limit_arg(tolerance), return_distance=True,
+                                         all_matches=False)
+    if len(pos) == 0:
+        return empty, empty, np.empty(0), 0
+    node, edge = others[pos], main_edges[seg]
+    geom_len = shapely.length(lines[seg])
+    safe = np.where(geom_len > 0, geom_len, 1.0)
+    along = np.clip(shapely.line_locate_point(lines[seg], points[pos]) / safe, 0, 1) * w[edge]
+    along = np.where(geom_len > 0, along, 0.0)
+    u = np.concatenate([node, node])
+    v = np.concatenate([a[edge], b[edge]])
+    length = np.concatenate([gap + along, gap + (w[edge] - along)])
+    return u, v, length, len(np.unique(labels[node]))
+
+
+def join_components(network: Network, tolerance: float | None = None,
+                    max_rounds: int = 10) -> tuple[Network, JoinReport]:
+    """Join parts of the network that (nearly) touch the main component to it.
+
+    OpenStreetMap draws pedestrian squares (``highway=pedestrian`` + ``area=yes``) as
+    an outline that often shares no node with the streets around it, and paths often
+    stop a few metres short of a street; such parts become islands on which residents
+    and places are cut off. Every node of another component within ``tolerance``
+    (default ``settings.network_join_tolerance``, 15 m) of a segment of the main
+    (longest) component gets connector edges to both ends of that segment, as long as
+    the gap plus the part of the segment to each end. Repeated (at most ``max_rounds``)
+    because a part can come within reach through another that was just joined.
+
+    Parts that stay apart keep their edges; those shorter than
+    ``settings.network_min_component_length`` are islands that nothing snaps to
+    (:attr:`Network.snappable`).
+
+    Returns
+    -------
+    (Network, JoinReport)
+        The network with the connector edges added (same nodes), and the counts.
+    """
+    tol = settings.network_join_tolerance if tolerance is None else float(tolerance)
+    before = int(network.component_labels.max(initial=-1)) + 1
+    net, joined, connectors = network, 0, 0
+    for _ in range(max_rounds):
+        u, v, length, n_joined = _connectors(net, tol)
+        if len(u) == 0:
+            break
+        joined += n_joined
+        connectors += len(u)
+        net = Network(net.node_ids, net.x, net.y, np.concatenate([net.u, u]), np.concatenate([net.v, v]),
+                      np.concatenate([net.length, length]),
+                      np.concatenate([net.connector, np.ones(len(u), dtype=bool)]))
+    labels = net.component_labels
+    others = np.setdiff1d(np.unique(labels), [net.main_component])
+    small = others[~np.isin(others, np.unique(labels[net.snappable]))]
+    report = JoinReport(components_before=before, components_after=len(others) + (net.n_nodes > 0),
+                        joined=joined, connectors=connectors, islands=len(small),
+                        island_nodes=int(np.isin(labels, small).sum()), separate=len(others) - len(small))
+    return net, report
