@@ -498,13 +498,7 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     # residents (or area) per point inside the data, and the lens's share of them
     pts = _area_points(areas_with_data(b_all, extent)) if area_mode \
         else points if points is not None else resident_points(b_all, network, extent=extent)
-    raw = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
-    weight = raw
-    group_factor = pd.Series(1.0, index=codes)
-    if info is not None:
-        if not area_mode:
-            group_factor = _lens_factor(b_all, codes, inw, info, lens)
-        weight = weight * pts["buurtcode"].map(group_factor).to_numpy(dtype=float)
+    raw, weight, group_factor = _point_weights(pts, b_all, codes, inw, info, lens, area_mode)
     # walk from every point to the nearest selected asset, then sum per buurt
     sel = select_assets(assets, selection, lens)
     px, py = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
@@ -539,6 +533,18 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     if network is None:
         note("Geen loopnetwerk: afstanden zijn hemelsbreed gemeten.")
     return out
+
+
+def _point_weights(pts: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame, codes: pd.Index, inw: pd.Series,
+                   info: dict | None, lens: str | None, area_mode: bool) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Residents (or ha) per point, the same for the lens's group, and the group's share per buurt."""
+    raw = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
+    group_factor = pd.Series(1.0, index=codes)
+    if info is None:
+        return raw, raw, group_factor
+    if not area_mode:
+        group_factor = _lens_factor(buurten, codes, inw, info, lens)
+    return raw, raw * pts["buurtcode"].map(group_factor).to_numpy(dtype=float), group_factor
 
 
 def _data_columns(buurten: gpd.GeoDataFrame, codes: pd.Index, extent, inw: pd.Series, on_points: pd.Series,
