@@ -8,6 +8,12 @@ order** (so put specific rows before wildcards, and noise last). Rows with
 ``ruis=ja`` are dropped (parking, waste baskets ...). Places that match no row
 are left out and reported once via ``note()`` (top 10 key=value and total).
 
+The asset table gets one column beyond ``schema.ASSET_COLUMNS``: ``osm_tag``, the
+OSM tags that say what the place is, as ``key=value`` joined by `` | `` (the tag
+that matched the table first, then every other tag whose key the tag table or
+``data/voorzieningen.csv`` uses, e.g. ``amenity=school | isced:level=1``). It lets
+later steps pick facilities by their OSM tag (:mod:`abcd_map.analyse.nearest`).
+
 Target groups: the row's ``doelgroepen``, plus groups that more specific tags
 name (``social_facility:for=senior`` -> senioren ...; table
 ``data/osm_doelgroepen.csv``, values may be ``;``-lists as OSM writes them).
@@ -96,6 +102,38 @@ def match_rows(places: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=places.index)
 
 
+#: Separator of the ``key=value`` pairs in ``osm_tag`` (OSM itself uses ';' inside values).
+OSM_TAG_SEPARATOR = " | "
+
+
+@lru_cache(maxsize=None)
+def recorded_keys() -> tuple[str, ...]:
+    """Tag keys kept in ``osm_tag``: those of the tag table and of ``data/voorzieningen.csv``."""
+    keys = list(tag_table()["key"])
+    facilities = pd.read_csv(settings.data_path("voorzieningen.csv"), dtype=str, keep_default_na=False)
+    keys += list(facilities["osm_key"])
+    for condition in facilities["osm_voorwaarde"]:
+        keys += [part.split("=", 1)[0].strip() for part in condition.split("|") if "=" in part]
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _osm_tags(places: pd.DataFrame, rules: pd.DataFrame) -> pd.Series:
+    """``osm_tag`` text per place: the matched tag first, then the other recorded tags."""
+    matched = rules["key"].astype(str).to_numpy()
+    firsts = [""] * len(places)
+    others: list[list[str]] = [[] for _ in range(len(places))]
+    for key in recorded_keys():
+        values = _tag_values(places, key).to_numpy()
+        for pos in np.flatnonzero(pd.notna(values)):
+            pair = f"{key}={str(values[pos]).strip()}"
+            if matched[pos] == key and not firsts[pos]:
+                firsts[pos] = pair
+            else:
+                others[pos].append(pair)
+    text = [OSM_TAG_SEPARATOR.join([f, *o] if f else o) for f, o in zip(firsts, others)]
+    return pd.Series(text, index=places.index, dtype="str")
+
+
 def _report_unmapped(places: pd.DataFrame, unmapped: np.ndarray) -> None:
     if not unmapped.any():
         return
@@ -140,8 +178,9 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     Returns
     -------
-    GeoDataFrame with ``schema.ASSET_COLUMNS`` + geometry (EPSG:28992); id = osm_id,
-    herkomst ``OpenStreetMap``, fase ``onbekend``. Noise rows and unknown tags are left out.
+    GeoDataFrame with ``schema.ASSET_COLUMNS`` + ``osm_tag`` + geometry (EPSG:28992);
+    id = osm_id, herkomst ``OpenStreetMap``, fase ``onbekend``. Noise rows and unknown
+    tags are left out.
     """
     table = tag_table().set_index("order")
     row = match_rows(places).to_numpy()
@@ -184,6 +223,7 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].astype("str")
-    result = gpd.GeoDataFrame(out[schema.ASSET_COLUMNS], geometry=sub.geometry.values,
+    out["osm_tag"] = _osm_tags(sub, rules)
+    result = gpd.GeoDataFrame(out[schema.ASSET_COLUMNS + ["osm_tag"]], geometry=sub.geometry.values,
                               crs=places.crs or settings.crs)
     return result.reset_index(drop=True)

@@ -85,6 +85,13 @@ def _parse_distances(text: Optional[str]) -> list[float] | None:
                                       expected="meters, bijv. 500 of \"300 500 800\" of 300,500,800")) from None
 
 
+def _kerncijfers(value: Optional[str]) -> Path | bool | None:
+    """``--cbs-kerncijfers``: a file, or 'online' to fetch them from CBS StatLine."""
+    if value is None:
+        return None
+    return True if value.strip().lower() == "online" else Path(value)
+
+
 @app.command()
 def build(
     buurten: Annotated[Optional[Path], typer.Option("--buurten", metavar="BESTAND", show_default=False, help="CBS Wijk- en Buurtkaart (GeoJSON, GeoPackage of Shapefile).")] = None,
@@ -102,6 +109,7 @@ def build(
     dag: Annotated[Optional[str], typer.Option("--dag", metavar="DAG", show_default=False, help="Bereik van ontmoetingsplekken die op deze dag open zijn: maandag ... zondag.")] = None,
     dagdeel: Annotated[Optional[str], typer.Option("--dagdeel", metavar="DAGDEEL", show_default=False, help="Met --dag: ochtend, middag of avond.")] = None,
     behoefte: Annotated[Optional[Path], typer.Option("--behoefte", metavar="BESTAND", show_default=False, help="CSV met behoefte-indicatoren per buurtcode; zonder dit telt het aandeel 65+.")] = None,
+    cbs_kerncijfers: Annotated[Optional[str], typer.Option("--cbs-kerncijfers", metavar="BESTAND|online", show_default=False, help="CBS Kerncijfers wijken en buurten (CSV of Excel van StatLine): CBS' afstanden tot huisarts, supermarkt, kinderopvang en basisschool naast de onze. 'online' (met --online en --gemeente) haalt ze bij CBS.")] = None,
     drempel: Annotated[Optional[int], typer.Option("--drempel", metavar="GETAL", show_default=False, help=f"Publiek: aantallen personen onder dit getal tonen als '< N' (standaard {settings.suppression_threshold}).")] = None,
     per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
@@ -114,7 +122,7 @@ def build(
         options = BuildOptions.create(
             buurten, osm, assets, wijken_file=wijkgrenzen, gebieden=gebieden, gemeente=gemeente, wijken=wijk,
             afstand=_parse_distances(afstand), modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
-            drempel=drempel, online=online, out=out, per_wijk=per_wijk)
+            cbs_kerncijfers=_kerncijfers(cbs_kerncijfers), drempel=drempel, online=online, out=out, per_wijk=per_wijk)
         with console.status("Bezig ...") as status:
             result = run(options, progress=lambda msg: status.update(f"{msg} ..."))
     except typer.Exit:

@@ -79,6 +79,26 @@ def is_count_column(column: object) -> bool:
     return name in COUNT_COLUMNS or name.startswith("aantal_")
 
 
+_DIFFERENCE = re.compile(r"^verschil_cbs_(?P<code>[a-z_]+)_km$")
+
+
+def difference_column(facility: str) -> str:
+    """Our distance minus CBS's to the nearest ``facility`` (km): ``verschil_cbs_huisarts_km``."""
+    return f"verschil_cbs_{facility}_km"
+
+
+def parse_difference_column(column: object) -> str | None:
+    """``'verschil_cbs_huisarts_km'`` -> ``'huisarts'``; None for other columns."""
+    match = _DIFFERENCE.match(str(column))
+    return match.group("code") if match else None
+
+
+def map_metric_columns(columns: Iterable[object]) -> list[str]:
+    """The columns the map can colour buurten by: coverage shares, then differences with CBS."""
+    cols = [str(c) for c in columns]
+    return coverage_columns(cols) + [c for c in cols if parse_difference_column(c)]
+
+
 def parse_coverage_column(column: object) -> tuple[str, float] | None:
     """``'senioren_dekking_300m'`` -> ``('senioren', 300.0)``; None for other columns."""
     match = _COVERAGE.match(str(column))

@@ -27,8 +27,8 @@ DEMO_FILES = {
 }
 
 #: Names of the files a build writes into ``--out`` (the per-wijk folder last).
-OUTPUT_NAMES = ("kaart.html", "buurten.csv", "wijken.csv", "tabellen.xlsx", "abcd-map.gpkg", "run.json",
-                "per-wijk")
+OUTPUT_NAMES = ("kaart.html", "buurten.csv", "wijken.csv", "gemeenten.csv", "tabellen.xlsx", "abcd-map.gpkg",
+                "run.json", "per-wijk")
 
 PathLike = str | Path
 
@@ -100,6 +100,8 @@ class BuildOptions:
     wijken_file: Path | None = None
     gebieden: Path | None = None
     behoefte: Path | None = None
+    kerncijfers: Path | None = None
+    fetch_kerncijfers: bool = False
     gemeente: str | None = None
     wijken: tuple[str, ...] = ()
     distances: tuple[float, ...] = (settings.default_distance,)
@@ -132,6 +134,7 @@ class BuildOptions:
         dag: str | None = None,
         dagdeel: str | None = None,
         behoefte: PathLike | None = None,
+        cbs_kerncijfers: PathLike | bool | None = None,
         drempel: int | None = None,
         online: bool = False,
         geocode: bool | None = None,
@@ -153,6 +156,8 @@ class BuildOptions:
         options = cls(
             buurten=_path(buurten), osm=_path(osm), assets=_path(assets), wijken_file=_path(wijken_file),
             gebieden=_path(gebieden), behoefte=_path(behoefte), gemeente=gemeente,
+            kerncijfers=None if cbs_kerncijfers in (None, True, False) else Path(cbs_kerncijfers),
+            fetch_kerncijfers=cbs_kerncijfers is True,
             wijken=tuple(wijken or ()), distances=check_distances(afstand), mode=privacy.check_mode(modus),
             threshold=check_threshold(drempel), lens=str(lens).strip().lower() if lens else None,
             day=day, part_of_day=part, online=bool(online),
@@ -169,7 +174,8 @@ class BuildOptions:
     @property
     def input_files(self) -> list[Path | None]:
         """The input files the user gave (None where not given)."""
-        return [self.buurten, self.osm, self.assets, self.wijken_file, self.gebieden, self.behoefte]
+        return [self.buurten, self.osm, self.assets, self.wijken_file, self.gebieden, self.behoefte,
+                self.kerncijfers]
 
     @property
     def no_input_given(self) -> bool:

@@ -70,21 +70,28 @@ def write_map(publication: Publication, folder: Path) -> list[Path]:
     return [save_map(publication_map(publication), folder / "kaart.html")]
 
 
+def area_tables(publication: Publication) -> dict[str, pd.DataFrame]:
+    """The area tables of a publication: buurten, wijken and (when made) gemeenten."""
+    tables = {"buurten": publication.buurten, "wijken": publication.wijken}
+    if publication.gemeenten is not None and len(publication.gemeenten):
+        tables["gemeenten"] = publication.gemeenten
+    return tables
+
+
 @writer("tabellen")
 def write_tables(publication: Publication, folder: Path) -> list[Path]:
-    """``buurten.csv``, ``wijken.csv`` and ``tabellen.xlsx`` (with a sheet about the run)."""
-    sheets = {"buurten": publication.buurten, "wijken": publication.wijken,
-              **{k: v for k, v in publication.tables.items() if v is not None and len(v)},
+    """``buurten.csv``, ``wijken.csv``, ``gemeenten.csv`` and ``tabellen.xlsx`` (with a sheet about the run)."""
+    areas = area_tables(publication)
+    sheets = {**areas, **{k: v for k, v in publication.tables.items() if v is not None and len(v)},
               "over_deze_run": metadata_table(publication)}
-    return [write_csv(marked(publication.buurten, publication), folder / "buurten.csv"),
-            write_csv(marked(publication.wijken, publication), folder / "wijken.csv"),
-            write_xlsx({k: marked(v, publication) for k, v in sheets.items()}, folder / "tabellen.xlsx")]
+    files = [write_csv(marked(table, publication), folder / f"{name}.csv") for name, table in areas.items()]
+    return files + [write_xlsx({k: marked(v, publication) for k, v in sheets.items()}, folder / "tabellen.xlsx")]
 
 
 @writer("geopackage")
 def write_geopackage(publication: Publication, folder: Path) -> list[Path]:
     """``abcd-map.gpkg``: buurten, wijken, assets and every layer, plus the run's metadata table."""
-    layers = {"buurten": publication.buurten, "wijken": publication.wijken, "assets": publication.assets,
+    layers = {**area_tables(publication), "assets": publication.assets,
               **publication.layers, "over_deze_run": metadata_table(publication)}
     return [write_gpkg({k: marked(v, publication) for k, v in layers.items()}, folder / "abcd-map.gpkg")]
 

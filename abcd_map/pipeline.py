@@ -23,7 +23,7 @@ from .errors import collect_notes
 from .options import DEMO_FILES, OUTPUT_NAMES, BuildOptions
 from .outputs import publication_map, write_outputs as _write_publication
 from .publication import Publication, publish, publish_frames
-from .stages import SOURCE_LICENCES, Analysis, analyse, combine_assets, load_inputs
+from .stages import SOURCE_LICENCES, Analysis, analyse, combine_assets, compare_facilities, load_inputs
 
 Progress = Callable[[str], None]
 
@@ -58,6 +58,11 @@ class BuildResult:
     def wijken(self) -> gpd.GeoDataFrame:
         """Wijk table as the mode may show it."""
         return self.publication.wijken
+
+    @property
+    def gemeenten(self) -> gpd.GeoDataFrame:
+        """Gemeente table as the mode may show it (the wijk figures per gemeente)."""
+        return self.publication.gemeenten
 
     @property
     def visible_assets(self) -> gpd.GeoDataFrame:
@@ -105,6 +110,8 @@ def run(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
         assets, merged = combine_assets(inputs)
         say("Bereik, witte vlekken en toegang berekenen")
         analysis = analyse(inputs, assets, options, merged)
+        say("Afstand tot voorzieningen en cijfers per gemeente")
+        analysis = compare_facilities(analysis, inputs)
         publication = publish(analysis)
     publication = publication.with_notes(notes)
     result = BuildResult(publication=publication, analysis=analysis, notes=list(publication.notes))
@@ -129,6 +136,7 @@ def build(
     dag: str | None = None,
     dagdeel: str | None = None,
     behoefte: str | Path | None = None,
+    cbs_kerncijfers: str | Path | bool | None = None,
     drempel: int | None = None,
     online: bool = False,
     geocode: bool | None = None,
@@ -163,6 +171,9 @@ def build(
     behoefte
         CSV with need indicators per buurtcode; without it, the CBS share of 65+ is used
         to rank buurten that combine high need with low coverage.
+    cbs_kerncijfers
+        CBS Kerncijfers wijken en buurten (CSV/XLSX from StatLine): CBS's distances to the
+        nearest facility appear beside ours; ``True`` with ``online`` fetches them for the gemeente.
     drempel
         Person counts below this number are suppressed in publiek
         (default ``settings.suppression_threshold``).
@@ -176,7 +187,8 @@ def build(
     """
     options = BuildOptions.create(
         buurten, osm, assets, wijken_file=wijken_file, gebieden=gebieden, gemeente=gemeente, wijken=wijken,
-        afstand=afstand, modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte, drempel=drempel,
+        afstand=afstand, modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
+        cbs_kerncijfers=cbs_kerncijfers, drempel=drempel,
         online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today)
     return run(options, progress)
 

@@ -72,6 +72,8 @@ class Publication:
     tables: Mapping[str, pd.DataFrame]
     meta: Mapping[str, object]
     notes: tuple[str, ...] = ()
+    #: The figures per gemeente (empty when the run made none).
+    gemeenten: gpd.GeoDataFrame | None = None
     _token: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -169,6 +171,22 @@ def _person_columns(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets:
     return buurten, wijken
 
 
+def _gemeente_persons(gemeenten: gpd.GeoDataFrame | None, mode: str, threshold: int) -> gpd.GeoDataFrame | None:
+    """Person totals per gemeente: exact in team, below the threshold shown as "< N" in publiek.
+
+    The wijk counts are suppressed within each gemeente, so a published gemeente total
+    reveals no hidden wijk count (see :func:`abcd_map.privacy.person_counts`).
+    """
+    if gemeenten is None or "personen_aantal" not in gemeenten:
+        return gemeenten
+    out = gemeenten.copy()
+    exact = pd.to_numeric(out["personen_aantal"], errors="coerce")
+    small = exact < threshold if mode == privacy.PUBLIC else pd.Series(False, index=out.index)
+    out["personen_aantal"] = exact.where(~small)
+    out["personen"] = np.where(small, f"< {threshold}", exact.map(lambda v: "" if pd.isna(v) else str(int(v))))
+    return out
+
+
 # --------------------------------------------------------------------------- metadata
 
 def file_facts(path: Path | None) -> dict | None:
@@ -239,7 +257,8 @@ def publish(analysis: Analysis, notes: list[str] | None = None) -> Publication:
     meta = run_metadata(analysis, notes)
     return Publication(mode=mode, buurten=buurten, wijken=wijken, assets=shown,
                        layers=MappingProxyType(layers), tables=MappingProxyType(tables), meta=MappingProxyType(meta),
-                       notes=tuple(notes), _token=_GATE)
+                       notes=tuple(notes), _token=_GATE,
+                       gemeenten=_gemeente_persons(analysis.gemeenten, mode, options.threshold))
 
 
 def publish_frames(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,

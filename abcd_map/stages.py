@@ -35,7 +35,9 @@ from .analyse.network import Network
 from .classify import classify_places
 from .errors import AbcdWarning, InputError, InputProblem, note
 from .load.areas import add_wijknamen, filter_wijken, load_buurten, load_own_areas, load_wijken
+from .analyse import nearest
 from .load.assets import load_assets, merge_assets
+from .load.kwb import correlation, fetch_kerncijfers, join_kerncijfers, load_kerncijfers
 from .load.osm import OsmData, load_osm
 from .options import BuildOptions
 
@@ -59,6 +61,8 @@ class Inputs:
     sources: list[str] = field(default_factory=list)
     #: False when neither an OSM file nor an asset list was given: coverage is then unknown.
     has_places: bool = True
+    #: CBS Kerncijfers wijken en buurten (``--cbs-kerncijfers`` or, online, StatLine), or None.
+    kwb: pd.DataFrame | None = None
 
     @property
     def network(self) -> Network | None:
@@ -91,7 +95,22 @@ def load_inputs(options: BuildOptions) -> Inputs:
     wijk_areas = load_wijken(wijken_file, areas)
     areas = add_wijknamen(areas.assign(wijknaam=areas["wijknaam"].fillna("")), wijk_areas)
     return Inputs(areas=areas, wijk_areas=wijk_areas, hand=hand, osm=osm_data,
-                  sources=sources, has_places=osm_data is not None or options.assets is not None)
+                  sources=sources, has_places=osm_data is not None or options.assets is not None,
+                  kwb=load_cbs_table(options, sources))
+
+
+def load_cbs_table(options: BuildOptions, sources: list[str]) -> pd.DataFrame | None:
+    """CBS Kerncijfers wijken en buurten: the file given, or (``--online`` with a gemeente) StatLine."""
+    if options.kerncijfers is not None:
+        table = load_kerncijfers(options.kerncijfers)
+        sources.append(f"CBS Kerncijfers wijken en buurten ({options.kerncijfers.name}, CC BY 4.0)")
+        return table
+    if options.online and options.gemeente and options.fetch_kerncijfers:
+        table = fetch_kerncijfers(options.gemeente)
+        sources.append(f"CBS Kerncijfers wijken en buurten {table.attrs.get('jaar', '')}, StatLine-tabel "
+                       f"{table.attrs.get('cbs_tabel', '')} (CC BY 4.0)")
+        return table
+    return None
 
 
 def _load_osm(options: BuildOptions, areas: gpd.GeoDataFrame | None, sources: list[str]) -> OsmData | None:
@@ -204,7 +223,11 @@ def combine_assets(inputs: Inputs) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     Returns all assets (persons included) and the report of merged pairs.
     """
     osm_assets = classify_places(inputs.osm.places) if inputs.osm is not None else empty_assets()
-    return merge_assets(inputs.hand, osm_assets)
+    assets, merged = merge_assets(inputs.hand, osm_assets)
+    if "osm_tag" in osm_assets and "osm_id" in assets:  # the raw tag picks CBS's facility types
+        tags = osm_assets.drop_duplicates("osm_id").set_index("osm_id")["osm_tag"]
+        assets["osm_tag"] = assets["osm_id"].map(tags).fillna("")
+    return assets, merged
 
 
 # --------------------------------------------------------------------------- analyse
@@ -227,6 +250,10 @@ class Analysis:
     sources: list[str]
     network: Network | None = None
     specs: list[metrics.CoverageSpec] = field(default_factory=list)
+    #: Resident points (where people live, with weights) shared by every figure.
+    points: gpd.GeoDataFrame | None = None
+    #: The same figures per gemeente (made by :func:`compare_facilities`).
+    gemeenten: gpd.GeoDataFrame | None = None
 
 
 @dataclass
@@ -256,7 +283,7 @@ def analyse(inputs: Inputs, assets: gpd.GeoDataFrame, options: BuildOptions,
     wijken = wijk_table(buurten, inputs, options)
     return Analysis(options=options, buurten=buurten, wijken=wijken, assets=assets, layers=layers,
                     merged=merged if merged is not None else pd.DataFrame(), sources=list(inputs.sources),
-                    network=inputs.network, specs=specs)
+                    network=inputs.network, specs=specs, points=ctx.points)
 
 
 def run_spec(ctx: _Context, spec: metrics.CoverageSpec) -> pd.DataFrame:
@@ -434,3 +461,70 @@ def rounded(table: pd.DataFrame) -> pd.DataFrame:
         elif col.startswith(("toegang", "behoefte")):
             out[col] = out[col].round(6)
     return out
+
+
+# --------------------------------------------------------------------------- facilities, CBS, gemeenten
+
+def compare_facilities(analysis: Analysis, inputs: Inputs) -> Analysis:
+    """Distance to the nearest huisarts, supermarkt, kinderopvang, basisschool and ontmoetingsplek.
+
+    Per buurt the resident-weighted mean walking distance (km; unknown beyond the edge of
+    the OSM data), per wijk and gemeente its weighted mean; with CBS kerncijfers, CBS's own
+    distances beside ours (``cbs_afstand_*_km``) and the correlation in the notes. Also
+    makes the gemeente table (``gemeenten.csv``).
+    """
+    buurten, wijken = analysis.buurten, analysis.wijken
+    if inputs.has_places:
+        assets = analysis.assets[~privacy.is_person(analysis.assets).to_numpy()]
+        dist = nearest.nearest_for_facilities(inputs.areas, assets, inputs.network, points=analysis.points,
+                                              extent=inputs.extent)
+        buurten = buurten.join(dist.round(2), on="buurtcode")
+        wijken = wijken.join(_nearest_summary(dist, inputs.areas, "wijkcode"), on="wijkcode")
+    if inputs.kwb is not None:
+        buurten, unmatched = join_kerncijfers(buurten, inputs.kwb)
+        if inputs.has_places:
+            note_correlation(correlation(buurten.set_index("buurtcode"), buurten.set_index("buurtcode")))
+            buurten = with_cbs_difference(buurten)
+    analysis.buurten, analysis.wijken = buurten, wijken
+    analysis.gemeenten = gemeente_table(buurten, inputs, analysis.options)
+    return analysis
+
+
+def with_cbs_difference(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``verschil_cbs_<voorziening>_km``: our walking distance minus CBS's road distance (empty if either is)."""
+    out = buurten.copy()
+    for code in nearest.facility_codes():
+        ours, cbs = nearest.distance_column(code), f"cbs_{nearest.distance_column(code)}"
+        if ours in out and cbs in out:
+            out[metrics.difference_column(code)] = (out[ours] - out[cbs]).round(2)
+    return out
+
+
+def _nearest_summary(dist: pd.DataFrame, areas: gpd.GeoDataFrame, by: str) -> pd.DataFrame:
+    return nearest.summarise_nearest(dist, areas, by=by).drop(columns="inwoners").round(2)
+
+
+def note_correlation(result: dict[str, dict[str, float]]) -> None:
+    """Say in the notes how well our walking distances follow CBS's road distances."""
+    parts = [f"{code} r = {v['r']:.2f} (n = {v['n']})" for code, v in result.items() if v["n"]]
+    parts = [p.replace("r = nan", "r onbekend") for p in parts]
+    if parts:
+        note("Afstand tot de dichtstbijzijnde voorziening, onze looproute tegenover CBS (over de weg): "
+             + "; ".join(parts) + ". Zie README, 'Afstand tot voorzieningen'.")
+
+
+def gemeente_table(buurten: gpd.GeoDataFrame, inputs: Inputs, options: BuildOptions) -> gpd.GeoDataFrame:
+    """The wijk figures computed per gemeente (the same rules: weighted by the residents they rest on)."""
+    def as_wijk(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(wijkcode=table["gemeentecode"].fillna("GM").astype(str),
+                            wijknaam=table["gemeentenaam"].fillna("").astype(str))
+
+    areas = as_wijk(inputs.areas)
+    shapes = areas[areas.geometry.notna()].dissolve("wijkcode", as_index=False)[["wijkcode", "wijknaam", "geometry"]]
+    gemeente_inputs = Inputs(areas=areas, wijk_areas=shapes, hand=inputs.hand, osm=inputs.osm,
+                             has_places=inputs.has_places)
+    table = wijk_table(as_wijk(buurten), gemeente_inputs, options)
+    dist = [c for c in buurten.columns if c.startswith("afstand_")]
+    if dist:
+        table = table.join(_nearest_summary(buurten.set_index("buurtcode")[dist], areas, "wijkcode"), on="wijkcode")
+    return table.rename(columns={"wijkcode": "gemeentecode", "wijknaam": "gemeentenaam"})

@@ -114,12 +114,8 @@ def test_load_need(tmp_path):
 
 # --------------------------------------------------------- PySAL cross-check
 @pytest.fixture(scope="module")
-def delft_costs(tmp_path_factory):
-    if not DELFT_OSM.exists():
-        pytest.skip("../shared/data ontbreekt")
-    from abcd_map.load.osm import osmnx_street_graph
-
-    net = Network.from_networkx(osmnx_street_graph(DELFT_OSM, folder=tmp_path_factory.mktemp("osm")))
+def delft_costs(delft_street_graph):
+    net = Network.from_networkx(delft_street_graph)
     rng = np.random.default_rng(3)
     dem = rng.choice(net.n_nodes, 400, replace=False)
     sup = rng.choice(net.n_nodes, 40, replace=False)

@@ -249,8 +249,8 @@ def test_fetch_pdok_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 # ----------------------------------------------------------------------------- real data
 
 @pytest.fixture(scope="module")
-def raw_buurt() -> gpd.GeoDataFrame:
-    return gpd.read_file(BUURT)
+def raw_buurt(haaglanden_buurt) -> gpd.GeoDataFrame:
+    return haaglanden_buurt
 
 
 @real

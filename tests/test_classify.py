@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -14,7 +13,6 @@ from abcd_map import schema, settings
 from abcd_map.classify import classify_places, tag_table
 from abcd_map.errors import collect_notes
 
-DELFT_OSM = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "osm" / "delft-tudelft.osm.bz2"
 
 ROWS = [
     # osm_id, tags
@@ -52,7 +50,7 @@ def make_places(rows, with_columns: bool = True) -> gpd.GeoDataFrame:
 def test_classify_hand_made(with_columns: bool) -> None:
     with collect_notes() as notes:
         a = classify_places(make_places(ROWS, with_columns))
-    assert list(a.columns) == schema.ASSET_COLUMNS + ["geometry"]
+    assert list(a.columns) == schema.ASSET_COLUMNS + ["osm_tag", "geometry"]
     a = a.set_index("id", drop=False)
     assert len(a) == len(ROWS) - 3
     assert "node/5" not in a.index and "node/6" not in a.index
@@ -105,14 +103,11 @@ def test_tag_table_uses_vocabulary() -> None:
 
 def test_empty_places() -> None:
     a = classify_places(make_places([]))
-    assert len(a) == 0 and list(a.columns) == schema.ASSET_COLUMNS + ["geometry"]
+    assert len(a) == 0 and list(a.columns) == schema.ASSET_COLUMNS + ["osm_tag", "geometry"]
 
 
-@pytest.mark.skipif(not DELFT_OSM.exists(), reason="../shared/data ontbreekt")
-def test_classify_real_delft() -> None:
-    from abcd_map.load.osm import load_osm
-
-    places = load_osm(DELFT_OSM).places
+def test_classify_real_delft(delft_osm) -> None:
+    places = delft_osm.places
     with collect_notes() as notes:
         a = classify_places(places)
     assert 300 < len(a) < len(places)
@@ -141,3 +136,24 @@ def test_specific_tags_add_target_groups():
     assert set(out["node/2"].split("; ")) >= {"ggz", "nieuwkomers"}
     assert "iedereen" not in out["node/2"]
     assert out["node/3"] == "iedereen"
+
+
+def test_osm_tag_keeps_the_tags_that_say_what_a_place_is() -> None:
+    rows = [
+        ("node/1", {"amenity": "school", "isced:level": "0;1", "school": "primary", "name": "De Kring"}),
+        ("node/2", {"amenity": "cafe", "shop": "bakery"}),
+        ("node/3", {"shop": "supermarket", "name": "Buurtsuper"}),
+        ("node/4", {"healthcare": "doctor", "healthcare:speciality": "general"}),
+    ]
+    a = classify_places(make_places(rows)).set_index("id")
+    assert a.loc["node/1", "osm_tag"] == "amenity=school | isced:level=0;1 | school=primary"
+    assert a.loc["node/2", "osm_tag"] == "amenity=cafe | shop=bakery"
+    assert a.loc["node/3", "osm_tag"] == "shop=supermarket"  # the wildcard row shop=* names the real value
+    assert a.loc["node/4", "osm_tag"] == "healthcare=doctor | healthcare:speciality=general"
+
+
+def test_facility_tags_have_their_own_labels() -> None:
+    rows = [("node/1", {"shop": "supermarket"}), ("node/2", {"healthcare": "doctor"}),
+            ("node/3", {"amenity": "doctors", "healthcare": "doctor"})]
+    a = classify_places(make_places(rows)).set_index("id")
+    assert a["label"].to_dict() == {"node/1": "Supermarkt", "node/2": "Arts", "node/3": "Huisarts"}

@@ -23,12 +23,10 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def demo_out(tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("demo") / "kaart"
-    result = run("build", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    return out, result.output
+@pytest.fixture
+def demo_out(demo_build) -> tuple[Path, str]:
+    """`abcd-map build --out <folder>` of the demo: the session's one build (conftest.demo_build)."""
+    return demo_build.out, demo_build.output
 
 
 def test_build_help_lists_the_contract_in_dutch():
@@ -137,6 +135,7 @@ def test_init_writes_a_template_that_validates(tmp_path):
     assert run("validate", str(csv)).exit_code == 0
 
 
+@pytest.mark.slow  # a full demo build of its own
 def test_console_script_runs_offline(tmp_path):
     exe = Path(sys.executable).with_name("abcd-map")
     if not exe.exists():
@@ -222,6 +221,7 @@ def test_dagdeel_needs_a_dag(tmp_path):
     assert result.exit_code == 2 and "--dag" in result.output
 
 
+@pytest.mark.slow  # a full demo build of its own
 def test_drempel_sets_the_suppression_threshold(tmp_path):
     """The demo has 12 persons spread over 4 wijken: all below 5, none below 1."""
     low = run("build", "--drempel", "1", "--out", str(tmp_path / "a"))
@@ -244,6 +244,7 @@ def test_outputs_never_overwrite_an_input(tmp_path):
     assert not (tmp_path / "kaart.html").exists()
 
 
+@pytest.mark.slow  # a full demo build of its own
 def test_out_that_is_a_file_is_an_input_error(tmp_path):
     target = tmp_path / "kaart.txt"
     target.write_text("niet overschrijven", encoding="utf-8")
@@ -252,6 +253,7 @@ def test_out_that_is_a_file_is_an_input_error(tmp_path):
     assert target.read_text(encoding="utf-8") == "niet overschrijven"
 
 
+@pytest.mark.slow  # a full demo build of its own
 def test_existing_out_folder_gets_its_temporary_files_inside(tmp_path, monkeypatch):
     """A USB stick as --out is its own file system: temp files must live inside it."""
     from abcd_map import export
@@ -266,6 +268,7 @@ def test_existing_out_folder_gets_its_temporary_files_inside(tmp_path, monkeypat
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow  # a full demo build of its own
 def test_options_are_case_insensitive_and_distances_whole_metres(tmp_path):
     ok = run("build", "--lens", "SENIOREN", "--dag", "ZO", "--dagdeel", "Middag", "--out", str(tmp_path / "a"))
     assert ok.exit_code == 0, ok.output
@@ -276,6 +279,7 @@ def test_options_are_case_insensitive_and_distances_whole_metres(tmp_path):
     assert bad.exit_code == 2 and "hele meters tussen 25 en 5000" in flat(bad)
 
 
+@pytest.mark.slow  # a full demo build of its own
 def test_a_stale_per_wijk_folder_is_mentioned(tmp_path):
     out = tmp_path / "uit"
     (out / "per-wijk").mkdir(parents=True)

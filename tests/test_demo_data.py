@@ -288,6 +288,7 @@ def test_some_hand_collected_places_duplicate_an_osm_place(assets, osm):
     assert len(dupes) >= 2, dupes
 
 
+@pytest.mark.slow  # runs the generator twice
 def test_generator_is_deterministic(tmp_path):
     """Two runs give the same bytes; the committed files match a fresh run.
 

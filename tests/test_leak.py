@@ -5,6 +5,9 @@ mode from the demo town plus persons with distinctive names, phone numbers,
 e-mails, home addresses and locations; then the bytes are searched for the texts
 and coordinates (4 decimals), and every geometry of every layer is decoded to
 assert that no point lies within 10 m of a person who did not agree to be shown.
+
+That proof needs a build of its own (with --per-wijk): it is marked slow. The quick
+loop scans the session's demo build (conftest.demo_build) for the demo's own persons.
 """
 
 from __future__ import annotations
@@ -32,8 +35,19 @@ PERSONS = [
 ]
 
 
+def test_demo_build_publiek_holds_no_person_data(demo_build):
+    """The default demo build (publiek) shows none of the demo persons' private data."""
+    persons = demo_build.result.all_assets
+    persons = persons[persons["soort"] == "persoon"]
+    assert len(persons) >= 10, "the demo has persons to protect"
+    files = {p.name for p in demo_build.out.rglob("*") if p.is_file()}
+    assert {"kaart.html", "buurten.csv", "wijken.csv", "abcd-map.gpkg"} <= files
+    assert leakscan.leak_scan(demo_build.out, persons, mode="publiek", tolerance=10.0) == []
+
+
 @pytest.fixture(scope="module")
-def leak_run(tmp_path_factory):
+def leak_inputs(tmp_path_factory):
+    """The demo's assets.csv plus PERSONS (well inside four buurten), and PERSONS as a GeoDataFrame."""
     tmp = tmp_path_factory.mktemp("leak")
     demo = settings.data_path("demo")
     buurten = am.load_buurten(demo / "buurten.geojson")
@@ -56,15 +70,24 @@ def leak_run(tmp_path_factory):
         writer = csv.DictWriter(f, fieldnames=header)
         writer.writeheader()
         writer.writerows(rows)
-    out = tmp / "uit"
-    am.build(buurten=demo / "buurten.geojson", osm=demo / "demo.osm", assets=assets,
-             wijken_file=demo / "wijken.geojson", modus="publiek", out=out, per_wijk=True)
     persons = gpd.GeoDataFrame([{**p, "soort": "persoon", "toestemming": p["toestemming"] == "ja",
                                  "openbaar": p["openbaar"] == "ja"} for p in PERSONS],
                                geometry=points, crs=settings.crs)
+    return assets, persons
+
+
+@pytest.fixture(scope="module")
+def leak_run(leak_inputs):
+    """Every output of a publiek build of leak_inputs, with --per-wijk."""
+    assets, persons = leak_inputs
+    demo = settings.data_path("demo")
+    out = assets.parent / "uit"
+    am.build(buurten=demo / "buurten.geojson", osm=demo / "demo.osm", assets=assets,
+             wijken_file=demo / "wijken.geojson", modus="publiek", out=out, per_wijk=True)
     return out, persons
 
 
+@pytest.mark.slow  # leak_run: a publiek build with --per-wijk (PNG/PDF per wijk)
 def test_publiek_outputs_hold_no_person_data(leak_run):
     out, persons = leak_run
     files = [p for p in out.rglob("*") if p.is_file()]
@@ -74,6 +97,7 @@ def test_publiek_outputs_hold_no_person_data(leak_run):
     assert findings == []
 
 
+@pytest.mark.slow  # leak_run: a publiek build with --per-wijk (PNG/PDF per wijk)
 def test_consenting_public_person_is_shown_without_contact_details(leak_run):
     out, _ = leak_run
     html = (out / "kaart.html").read_text(encoding="utf-8")
@@ -82,9 +106,9 @@ def test_consenting_public_person_is_shown_without_contact_details(leak_run):
         assert text not in html
 
 
-def test_the_scan_would_catch_a_leak(leak_run, tmp_path):
+def test_the_scan_would_catch_a_leak(leak_inputs, tmp_path):
     """The leak test can fail: a file with a hidden person's phone and location is found."""
-    _, persons = leak_run
+    _, persons = leak_inputs
     p1 = persons.iloc[0]
     lonlat = gpd.GeoSeries([Point(p1.geometry.x + 3, p1.geometry.y)], crs=settings.crs).to_crs(4326).iloc[0]
     (tmp_path / "lek.csv").write_text(f"x;y;tel\n{lonlat.x:.4f};{lonlat.y:.4f};0691827364\n", encoding="utf-8")
@@ -92,8 +116,8 @@ def test_the_scan_would_catch_a_leak(leak_run, tmp_path):
     assert any("P1" in f for f in findings) and len(findings) >= 2
 
 
-def test_team_mode_shows_persons_but_never_home_addresses(tmp_path, leak_run):
-    _, persons = leak_run
+@pytest.mark.slow  # a team-mode build of its own
+def test_team_mode_shows_persons_but_never_home_addresses(tmp_path):
     demo = settings.data_path("demo")
     out = tmp_path / "team"
     result = am.build(modus="team", out=out)

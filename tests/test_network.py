@@ -136,12 +136,8 @@ def test_bad_input_raises():
 
 # ------------------------------------------------------------------ real data
 @pytest.fixture(scope="module")
-def delft_graph(tmp_path_factory):
-    if not DELFT_OSM.exists():
-        pytest.skip("../shared/data ontbreekt")
-    from abcd_map.load.osm import osmnx_street_graph
-
-    return osmnx_street_graph(DELFT_OSM, folder=tmp_path_factory.mktemp("osm"))
+def delft_graph(delft_street_graph):
+    return delft_street_graph
 
 
 def _min_graph(G) -> nx.Graph:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,20 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
+def _needs_shared_data(path: Path) -> bool:
+    return bool(json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+                .get("abcd_map", {}).get("needs_shared_data"))
+
+
+# a notebook on the real data (metadata abcd_map.needs_shared_data) is realdata as well
+CASES = [pytest.param(p, id=p.name, marks=[pytest.mark.realdata] if _needs_shared_data(p) else [])
+         for p in NOTEBOOKS]
+
+
+@pytest.mark.notebook
 @pytest.mark.slow
 @pytest.mark.allow_hosts(["127.0.0.1"])  # the kernel talks to the test over loopback only
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", CASES)
 def test_notebook_runs(path, tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

@@ -197,8 +197,8 @@ def test_fetch_online_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 # ----------------------------------------------------------------------------- real data
 
 @pytest.fixture(scope="module")
-def delft() -> osm.OsmData:
-    return load_osm(DELFT_OSM)
+def delft(delft_osm) -> osm.OsmData:
+    return delft_osm
 
 
 @pytest.fixture(scope="module")

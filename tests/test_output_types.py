@@ -22,10 +22,8 @@ def test_tidy_makes_counts_whole_and_flags_boolean_but_keeps_unknown_empty():
 
 
 @pytest.fixture(scope="module")
-def demo_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("types")
-    am.build(out=out)
-    return out
+def demo_out(demo_build):
+    return demo_build.out
 
 
 def test_csv_counts_have_no_decimals(demo_out):
@@ -41,7 +39,6 @@ def test_geopackage_booleans_are_booleans(demo_out):
     assert set(assets["ontmoetingsplek"].unique()) == {True, False}
 
 
-@pytest.mark.realdata
 def test_wijknaam_is_filled_from_the_cbs_wijk_file(shared_data, tmp_path):
     cbs = shared_data / "cbs-wijkenbuurten-2015"
     result = am.build(buurten=cbs / "haaglanden_buurt.geojson", gemeente="Delft", out=tmp_path)

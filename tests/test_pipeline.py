@@ -135,6 +135,7 @@ def test_weekday_filter_counts_only_open_places(paper_town, tmp_path):
 
 
 # ------------------------------------------------------------------ real data (../shared/data)
+@pytest.mark.slow
 def test_delft_with_real_osm(shared_data, tmp_path):
     result = am.build(buurten=shared_data / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson",
                       gemeente="Delft", osm=shared_data / "osm" / "delft-tudelft.osm.bz2", out=tmp_path / "d")
@@ -163,8 +164,8 @@ def test_den_haag_on_areas_alone(shared_data, name):
     assert result.wijken["inwoners"].sum() == pytest.approx(result.buurten["inwoners"].sum())
 
 
-def test_demo_result_is_json_safe_for_notebooks():
-    result = am.build()
+def test_demo_result_is_json_safe_for_notebooks(demo_build):
+    result = demo_build.result  # am.build() of the demo, as the CLI runs it (conftest)
     assert result.meta["fictief"] is True
     json.dumps({k: v for k, v in result.meta.items() if k != "notes"})
 

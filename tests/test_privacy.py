@@ -259,9 +259,9 @@ def test_leak_scan_reads_xlsx(tmp_path):
     assert any("naam van persoon P3" in f for f in leakscan.leak_scan(folder, assets_fixture()))
 
 
-def test_person_counts_real_delft(shared_data):
+def test_person_counts_real_delft(haaglanden_buurt):
     """Suppression holds on the real Delft buurten with persons scattered at random."""
-    raw = gpd.read_file(shared_data / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson")
+    raw = haaglanden_buurt
     raw = raw[raw["GM_NAAM"] == "Delft"]
     raw = raw[raw.geometry.geom_type.isin(["Polygon", "MultiPolygon"])].to_crs(settings.crs)
     buurten = gpd.GeoDataFrame({"buurtcode": raw["BU_CODE"], "wijkcode": raw["WK_CODE"],

@@ -18,7 +18,7 @@ from shapely.geometry import Point, box
 from abcd_map import leakscan, outputs, publication, settings, stages
 from abcd_map.errors import InputError
 from abcd_map.options import BuildOptions
-from abcd_map.pipeline import BuildResult, run
+from abcd_map.pipeline import BuildResult
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -181,8 +181,8 @@ def test_an_input_given_means_no_demo():
     assert not options.demo and options.osm is None and options.buurten is None
 
 
-def test_build_result_keeps_its_old_attributes():
-    result = run(BuildOptions.create(today=TODAY))
+def test_build_result_keeps_its_old_attributes(demo_build):
+    result = demo_build.result
     assert isinstance(result, BuildResult)
     assert result.visible_assets is result.publication.assets
     assert len(result.all_assets) >= len(result.visible_assets)

@@ -21,7 +21,7 @@ import shapely
 
 from .. import hours, schema, settings
 from ..geo import assign_areas
-from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, coverage_columns
+from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, map_metric_columns
 from ..welcoming import stale_contact
 from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, category_info, count_label, has_no_data, labels,
                      metric_label, safe_colour, shown_by_default)
@@ -81,7 +81,32 @@ def page_data(
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
 ) -> dict:
-    """Everything the page's script draws, as one JSON-ready dict (arguments as for ``render_map``)."""
+    """Everything the page's script draws, as one JSON-ready dict.
+
+    Parameters
+    ----------
+    buurten, wijken
+        Area tables (EPSG:28992) with coverage columns (``dekking_*``, percent).
+        Rows without geometry are skipped.
+    assets
+        Asset table, already filtered for ``mode`` by :mod:`abcd_map.privacy`.
+    metrics
+        Coverage columns offered in the metric switch (list, or dict column ->
+        Dutch label); default every coverage column of ``buurten``
+        (see :func:`abcd_map.metrics.coverage_columns`).
+    gaps
+        Gap layers by name (``witte_vlekken``, ``kennisgaten``, ...).
+    relations
+        LineStrings with ``van_naam``, ``naar_naam``, ``relatie``.
+    welcoming
+        Welcoming stages (kwartiermaken) as made by :func:`abcd_map.welcoming.welcoming_table`
+        plus Point geometry: naam, fase, laatste_contact, maanden_sinds_contact,
+        contact_verouderd. Drawn as an overlay that is off by default.
+    meta
+        title, gebied, datum, bronnen, modus, fictief, afstand, notes.
+    mode
+        'publiek' or 'team' (shown on the map; privacy is decided upstream).
+    """
     buurten = _areas(buurten)
     wijken = _areas(wijken)
     metric_list = _metric_list(buurten if buurten is not None else pd.DataFrame(), metrics)
@@ -320,7 +345,7 @@ def opening_masks(oh: str | None) -> tuple[int | None, int | None, int | None, i
 def _metric_list(buurten: pd.DataFrame, chosen: Sequence[str] | Mapping[str, str] | None) -> list[dict]:
     """The metric switch: key, label, question and short text per coverage column on the map."""
     if chosen is None:
-        keys, given = coverage_columns(buurten.columns), {}
+        keys, given = map_metric_columns(buurten.columns), {}
     elif isinstance(chosen, Mapping):
         keys, given = list(chosen), chosen
     else:

@@ -25,6 +25,14 @@ COVERAGE_CLASSES = [
     {"max": 75, "colour": "#41b6c4", "label": "50–75%: meer dan de helft"},
     {"max": 100, "colour": "#225ea8", "label": "75–100%: (bijna) iedereen binnen loopafstand"},
 ]
+#: Classes of "our walking distance minus CBS's road distance" (km); diverging, colour-blind safe (PuOr).
+DIFFERENCE_CLASSES = [
+    {"max": -0.5, "colour": "#5e3c99", "label": "wij meer dan 500 m korter dan CBS"},
+    {"max": -0.1, "colour": "#b2abd2", "label": "wij 100–500 m korter"},
+    {"max": 0.1, "colour": "#f7f7f7", "label": "ongeveer gelijk (binnen 100 m)"},
+    {"max": 0.5, "colour": "#fdb863", "label": "wij 100–500 m langer"},
+    {"max": 1e9, "colour": "#e66101", "label": "wij meer dan 500 m langer dan CBS"},
+]
 NODATA_COLOUR = "#e6e6e6"
 NODATA_LABEL = "geen gegevens"
 
@@ -81,6 +89,13 @@ def metric_label(column: str) -> dict[str, str]:
     dict
         ``label``, ``question`` and ``short`` (Dutch).
     """
+    facility = metrics.parse_difference_column(column)
+    if facility is not None:
+        name = facility.replace("_", " ")
+        return {"label": f"Verschil met CBS: {name}", "short": f"verschil met CBS ({name})", "unit": "km",
+                "classes": DIFFERENCE_CLASSES,
+                "question": f"Onze loopafstand min de afstand van CBS over de weg tot de dichtstbijzijnde {name} "
+                            "(km; negatief = wij korter)"}
     parsed = metrics.parse_coverage_column(column)
     if parsed is None:
         text = column.replace("_", " ")

@@ -52,48 +52,15 @@ SMALL_LAYER_LABEL = "Kleine plekken (bankjes, picknicktafels …)"
 
 
 # --------------------------------------------------------------------------- one map
-def draw_map(
-    buurten: gpd.GeoDataFrame | None,
-    wijken: gpd.GeoDataFrame | None,
-    assets: gpd.GeoDataFrame | None,
-    *,
-    metrics: Sequence[str] | Mapping[str, str] | None = None,
-    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
-    relations: gpd.GeoDataFrame | None = None,
-    welcoming: gpd.GeoDataFrame | None = None,
-    meta: Mapping[str, Any] | None = None,
-    mode: str = "publiek",
-    online_background: bool = True,
-) -> offlinefolium.Map:
+def draw_map(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,
+             assets: gpd.GeoDataFrame | None, *, online_background: bool = True, **layers: Any) -> offlinefolium.Map:
     """Draw the interactive, offline HTML map of exactly the tables given (no privacy filtering).
 
     Used on the tables of a :class:`~abcd_map.publication.Publication` (see
     :func:`publication_map`); callers with their own GeoDataFrames use :func:`render_map`,
-    which passes them through the privacy gate first.
+    which passes them through the privacy gate first. ``layers`` are the keyword arguments
+    of :func:`abcd_map.render._data.page_data` (metrics, gaps, relations, welcoming, meta, mode).
 
-    Parameters
-    ----------
-    buurten, wijken
-        Area tables (EPSG:28992) with coverage columns (``dekking_*``, percent).
-        Rows without geometry are skipped.
-    assets
-        Asset table, already filtered for ``mode`` by :mod:`abcd_map.privacy`.
-    metrics
-        Coverage columns offered in the metric switch (list, or dict column ->
-        Dutch label); default every coverage column of ``buurten``
-        (see :func:`abcd_map.metrics.coverage_columns`).
-    gaps
-        Gap layers by name (``witte_vlekken``, ``kennisgaten``, ...).
-    relations
-        LineStrings with ``van_naam``, ``naar_naam``, ``relatie``.
-    welcoming
-        Welcoming stages (kwartiermaken) as made by :func:`abcd_map.welcoming.welcoming_table`
-        plus Point geometry: naam, fase, laatste_contact, maanden_sinds_contact,
-        contact_verouderd. Drawn as an overlay that is off by default.
-    meta
-        title, gebied, datum, bronnen, modus, fictief, afstand, notes.
-    mode
-        'publiek' or 'team' (shown on the map; privacy is decided upstream).
     online_background
         Offer an OpenStreetMap background layer, off by default; the map never loads
         a tile unless the user switches it on (and then needs internet).
@@ -103,8 +70,7 @@ def draw_map(
     offlinefolium.Map
         Save it with :func:`save_map`.
     """
-    data = page_data(buurten, wijken, assets, metrics=metrics, gaps=gaps, relations=relations,
-                     welcoming=welcoming, meta=meta, mode=mode)
+    data = page_data(buurten, wijken, assets, **layers)
     m = AbcdMap(data, data["meta"]["title"], location=_centre(data["bounds"]), zoom_start=13,
                 zoom_control="bottomleft", control_scale=True, **{"maxZoom": 19, "minZoom": 7, "zoomSnap": 0.5})
     m.add_child(Call("start"))
@@ -235,53 +201,32 @@ def _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode) -> Pu
                           layers={k: v for k, v in layers.items() if v is not None})
 
 
-def render_map(
-    buurten: gpd.GeoDataFrame | None,
-    wijken: gpd.GeoDataFrame | None,
-    assets: gpd.GeoDataFrame | None,
-    *,
-    metrics: Sequence[str] | Mapping[str, str] | None = None,
-    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
-    relations: gpd.GeoDataFrame | None = None,
-    welcoming: gpd.GeoDataFrame | None = None,
-    meta: Mapping[str, Any] | None = None,
-    mode: str = "publiek",
-    online_background: bool = True,
-) -> offlinefolium.Map:
+def render_map(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,
+               assets: gpd.GeoDataFrame | None, *, gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
+               relations: gpd.GeoDataFrame | None = None, welcoming: gpd.GeoDataFrame | None = None,
+               meta: Mapping[str, Any] | None = None, mode: str = "publiek", **options: Any) -> offlinefolium.Map:
     """The interactive, offline HTML map of your own tables, after the privacy gate for ``mode``.
 
     The tables pass :func:`abcd_map.publication.publish_frames` first (in publiek: persons
     only with consent and only their public fields, no team working data, relations only
     between non-persons, welcoming stages only ``ontvangend``), then :func:`draw_map` draws
-    them. Arguments as for :func:`draw_map`.
+    them. Arguments as for :func:`draw_map` (``metrics``, ``online_background`` in ``options``).
     """
     pub = _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode)
-    return publication_map(pub, metrics=metrics, online_background=online_background)
+    return publication_map(pub, **options)
 
 
-def render_per_wijk(
-    buurten: gpd.GeoDataFrame,
-    wijken: gpd.GeoDataFrame,
-    assets: gpd.GeoDataFrame | None,
-    out_dir: str | os.PathLike,
-    *,
-    metrics: Sequence[str] | Mapping[str, str] | None = None,
-    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
-    relations: gpd.GeoDataFrame | None = None,
-    welcoming: gpd.GeoDataFrame | None = None,
-    meta: Mapping[str, Any] | None = None,
-    mode: str = "publiek",
-    margin: float | None = None,
-    overviews: bool = False,
-    distance: float | None = None,
-) -> list[Path]:
+def render_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None,
+                    out_dir: str | os.PathLike, *, gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
+                    relations: gpd.GeoDataFrame | None = None, welcoming: gpd.GeoDataFrame | None = None,
+                    meta: Mapping[str, Any] | None = None, mode: str = "publiek", **options: Any) -> list[Path]:
     """One map per wijk plus an index of your own tables, after the privacy gate for ``mode``.
 
-    Arguments as for :func:`draw_per_wijk`.
+    Arguments as for :func:`draw_per_wijk` (``metrics``, ``margin``, ``overviews``, ``distance``
+    in ``options``).
     """
     pub = _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode)
-    return draw_per_wijk(pub.buurten, pub.wijken, pub.assets, out_dir, metrics=metrics, margin=margin,
-                         overviews=overviews, distance=distance, **_layer_kwargs(pub))
+    return draw_per_wijk(pub.buurten, pub.wijken, pub.assets, out_dir, **options, **_layer_kwargs(pub))
 
 
 # --------------------------------------------------------------------------- one map per wijk
@@ -290,22 +235,9 @@ def file_slug(code: object) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", str(code)).strip("_") or "wijk"
 
 
-def draw_per_wijk(
-    buurten: gpd.GeoDataFrame,
-    wijken: gpd.GeoDataFrame,
-    assets: gpd.GeoDataFrame | None,
-    out_dir: str | os.PathLike,
-    *,
-    metrics: Sequence[str] | Mapping[str, str] | None = None,
-    gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
-    relations: gpd.GeoDataFrame | None = None,
-    welcoming: gpd.GeoDataFrame | None = None,
-    meta: Mapping[str, Any] | None = None,
-    mode: str = "publiek",
-    margin: float | None = None,
-    overviews: bool = False,
-    distance: float | None = None,
-) -> list[Path]:
+def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None,
+                  out_dir: str | os.PathLike, *, margin: float | None = None, overviews: bool = False,
+                  distance: float | None = None, **layers: Any) -> list[Path]:
     """One map per wijk plus an ``index.html`` linking them.
 
     Each map shows the wijk's buurten, and the assets, gaps, relations and welcoming stages
@@ -330,13 +262,14 @@ def draw_per_wijk(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    meta = dict(meta or {})
+    meta = dict(layers.get("meta") or {})
     margin = _wijk_margin(meta, margin, distance)
     buurten = with_geometry(buurten)
     wijken = with_geometry(wijken)
-    layers = {"assets": with_geometry(assets), "relations": with_geometry(relations),
-              "welcoming": with_geometry(welcoming),
-              "gaps": {k: with_geometry(v) for k, v in (gaps or {}).items() if v is not None and len(v)}}
+    mode, metrics = layers.get("mode", "publiek"), layers.get("metrics")
+    layers = {"assets": with_geometry(assets), "relations": with_geometry(layers.get("relations")),
+              "welcoming": with_geometry(layers.get("welcoming")),
+              "gaps": {k: with_geometry(v) for k, v in (layers.get("gaps") or {}).items() if v is not None and len(v)}}
     base_title = str(meta.get("title") or "ABCD-kaart")
     written: list[Path] = []
     entries: list[tuple[str, str, Any, str]] = []

@@ -51,6 +51,13 @@
     if (empty(v)) { return 'geen gegevens'; }
     return Math.round(Number(v)) + '%';
   }
+  // A metric's value as text: a share in %, or a distance difference in km ('-0,25 km').
+  function fmtValue(v, m) {
+    if (!m || m.unit !== 'km') { return fmtPercent(v); }
+    if (empty(v)) { return 'geen gegevens'; }
+    var n = Number(v);
+    return (n > 0 ? '+' : '') + n.toLocaleString('nl-NL', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' km';
+  }
   function normalise(s) {
     return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
@@ -58,8 +65,8 @@
     for (var i = 0; i < D.metrics.length; i++) { if (D.metrics[i].key === key) { return D.metrics[i]; } }
     return null;
   }
-  function classOf(value) {
-    var cls = D.classes;
+  function classOf(value, m) {
+    var cls = (m && m.classes) || D.classes;
     for (var i = 0; i < cls.length; i++) {
       if (value <= cls[i].max || i === cls.length - 1) { return cls[i]; }
     }
@@ -131,7 +138,7 @@
     if (!state.metric) { base.fillColor = '#ffffff'; base.fillOpacity = 0.15; return base; }
     var v = b[state.metric];
     if (b.gegevens === false || empty(v)) { base.fillColor = 'url(#abcd-hatch)'; base.fillOpacity = 0.7; return base; }
-    base.fillColor = classOf(Number(v)).colour;
+    base.fillColor = classOf(Number(v), metricInfo(state.metric)).colour;
     return base;
   }
   function buurtTooltip(feature) {
@@ -141,7 +148,7 @@
     if (state.metric) {
       var m = metricInfo(state.metric);
       var v = b[state.metric];
-      var txt = (b.gegevens === false || empty(v)) ? 'geen gegevens' : fmtPercent(v) + ' ' + m.short;
+      var txt = (b.gegevens === false || empty(v)) ? 'geen gegevens' : fmtValue(v, m) + ' ' + m.short;
       box.appendChild(el('div', null, txt));
     }
     return box;
@@ -160,7 +167,7 @@
     addRow(dl, 'Inwoners', empty(b.inwoners) ? 'onbekend' : fmtNumber(b.inwoners));
     if (b.gegevens === false) { addRow(dl, 'Gegevens', 'geen OSM-gegevens voor deze buurt'); }
     D.metrics.forEach(function (m) {
-      addRow(dl, m.label, (b.gegevens === false && empty(b[m.key])) ? 'geen gegevens' : fmtPercent(b[m.key]));
+      addRow(dl, m.label, (b.gegevens === false && empty(b[m.key])) ? 'geen gegevens' : fmtValue(b[m.key], m));
     });
     D.count_columns.forEach(function (c) {
       if (!empty(b[c.key])) { addRow(dl, c.label, fmtNumber(b[c.key])); }
@@ -171,7 +178,7 @@
       var wl = el('dl', 'abcd-wijk');
       addRow(wl, 'Wijk ' + (w.wijknaam || w.wijkcode), empty(w.inwoners) ? '' : fmtNumber(w.inwoners) + ' inwoners');
       if (state.metric && !empty(w[state.metric])) {
-        addRow(wl, metricInfo(state.metric).label + ' (wijk)', fmtPercent(w[state.metric]));
+        addRow(wl, metricInfo(state.metric).label + ' (wijk)', fmtValue(w[state.metric], metricInfo(state.metric)));
       }
       if (wl.childNodes.length) { box.appendChild(wl); }
     }
@@ -581,7 +588,7 @@
     }
     var m = metricInfo(state.metric);
     legendBody.appendChild(el('div', 'abcd-legend-q', m.question));
-    D.classes.forEach(function (c) {
+    (m.classes || D.classes).forEach(function (c) {
       var row = el('div', 'abcd-legend-row');
       row.appendChild(swatch(c.colour));
       row.appendChild(el('span', null, c.label));
