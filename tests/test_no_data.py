@@ -31,6 +31,7 @@ from abcd_map.analyse.network import Network
 from abcd_map.load.osm import OsmData
 from abcd_map.options import BuildOptions
 
+pytestmark = pytest.mark.slow  # one build with every writer (about 10 s)
 TODAY = dt.date(2026, 11, 27)
 EXTENT = box(-50, -50, 1700, 2050)
 FULL, NORTH, PARTIAL, NO_DATA = "BU01", "BU02", "BU03", "BU04"
