@@ -180,6 +180,19 @@ def test_partial_buurt_keeps_its_residents_on_its_own_part():
     assert not len(resident_points(toy_buurten(), toy_network(), extent=box(700, 0, 800, 400)))
 
 
+def test_ok_buurt_from_ninety_percent_is_taken_whole():
+    """B lies 95% inside (x 400-780): 'ok', all its residents and points as without an extent."""
+    extent = box(-10, -10, 780, 410)
+    pts = resident_points(toy_buurten(), toy_network(), extent=extent)
+    assert pts.groupby("buurtcode")["inwoners"].sum()["BU02"] == pytest.approx(300)
+    assert len(pts) == len(resident_points(toy_buurten(), toy_network()))
+    table = coverage(toy_buurten(), assets([(750, 200)]), toy_network(), distances=[250], extent=extent)
+    plain = coverage(toy_buurten(), assets([(750, 200)]), toy_network(), distances=[250])
+    assert table.loc["BU02", "gegevens"] == "ok" and table.loc["BU02", "gegevens_pct"] == pytest.approx(95)
+    assert table.loc["BU02", "inwoners_met_gegevens"] == 300
+    assert table.loc["BU02", "dekking_250m"] == pytest.approx(plain.loc["BU02", "dekking_250m"])
+
+
 def test_partial_buurt_share_by_address_points():
     addr = gpd.GeoDataFrame({"gewicht": [1.0, 1.0, 2.0]}, geometry=[Point(100, 100), Point(300, 300),
                             Point(350, 100)], crs="EPSG:28992")

@@ -40,15 +40,17 @@ residents inside it is estimated by the share of the buurt's area inside the ext
 or, when own address points are given, by the share of their weight inside it
 (:func:`data_share`); where the streets happen to be mapped plays no part.
 
-* ``ok``: at least ``settings.osm_extent_full_share`` (90%) inside;
+* ``ok``: at least ``settings.osm_extent_full_share`` (90%) inside: taken as wholly
+  inside (all its residents, its whole area), as before partial data existed;
 * ``gedeeltelijk``: at least ``settings.osm_extent_min_share`` (50%): its figures are
-  about the residents inside (``inwoners_met_gegevens``, ``gegevens_pct``);
+  about the residents inside only (``inwoners_met_gegevens``, ``gegevens_pct``);
 * ``geen OSM-gegevens``: less: every figure of the buurt is empty (unknown, never 0 and
   never a gap).
 
-Residents are never moved from the part without data onto the part with data: the
-resident points of a buurt lie inside the extent only and carry together its residents
-times its share inside; coverage shares are taken of those residents.
+Residents of a ``gedeeltelijk`` buurt are never moved from the part without data onto the
+part with data: its resident points lie inside the extent only and carry together its
+residents times its share inside (:func:`figure_share`); coverage shares are taken of
+those residents.
 
 Lenses
 ------
@@ -268,10 +270,10 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
     grid_spacing : float
         Grid spacing (m) of the fallback; default ``settings.resident_grid_spacing``.
     extent : geometry, optional
-        Where the OSM data ends. Points lie inside it only: a buurt with less than
-        ``settings.osm_extent_min_share`` of its residents inside gets none, and the
-        points of any other buurt carry its residents times its share inside
-        (:func:`data_share`), never the residents of the part outside.
+        Where the OSM data ends. A buurt with less than ``settings.osm_extent_min_share``
+        of its residents inside gets no points; the points of a ``gedeeltelijk`` buurt lie
+        inside the extent and carry its residents times its share inside
+        (:func:`figure_share`), never the residents of the part outside.
 
     Returns
     -------
@@ -306,7 +308,7 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
     else:
         pts = pd.DataFrame({"buurtcode": [], "x": [], "y": [], "bron": [], "w": []})
     inw = _residents(b)
-    inw = inw * share.reindex(inw.index).fillna(1.0)
+    inw = inw * figure_share(share).reindex(inw.index).fillna(1.0)
     total = pts.groupby("buurtcode")["w"].transform("sum")
     share = np.where(total > 0, pts["w"] / total.where(total > 0, 1), 0.0)
     pts["inwoners"] = share * pts["buurtcode"].map(inw).to_numpy(dtype=float)
@@ -406,6 +408,16 @@ def status_of_share(share: pd.Series) -> pd.Series:
     return pd.Series(values, index=share.index, dtype=object)
 
 
+def figure_share(share: pd.Series) -> pd.Series:
+    """The share (0-1) of a buurt's residents its figures are about, from its share inside the data.
+
+    1 for an ``ok`` buurt (taken as wholly inside), the share itself for a ``gedeeltelijk``
+    one, 0 below ``settings.osm_extent_min_share``.
+    """
+    return share.where(share < settings.osm_extent_full_share, 1.0).where(
+        share >= settings.osm_extent_min_share, 0.0)
+
+
 def data_status(buurten: gpd.GeoDataFrame, extent, addresses: gpd.GeoDataFrame | None = None) -> pd.Series:
     """The ``gegevens`` value of each buurt, by buurtcode (first row of a repeated code).
 
@@ -435,18 +447,19 @@ def areas_with_data(buurten: gpd.GeoDataFrame, extent, *, share: pd.Series | Non
     Returns
     -------
     GeoDataFrame with the rows of ``buurten`` whose share is at least
-    ``settings.osm_extent_min_share``; geometry cut to the extent (a buurt wholly inside
-    keeps its own geometry).
+    ``settings.osm_extent_min_share``; the geometry of a ``gedeeltelijk`` buurt cut to the
+    extent (an ``ok`` buurt keeps its own geometry).
     """
     b = with_geometry(buurten)
     if extent is None:
         return b
     share = data_share(b, extent) if share is None else share
-    b = b[(share.reindex(b["buurtcode"]).to_numpy() >= settings.osm_extent_min_share)]
+    own = share.reindex(b["buurtcode"]).to_numpy()
+    b, own = b[own >= settings.osm_extent_min_share], own[own >= settings.osm_extent_min_share]
     if b.empty:
         return b
     geoms = b.geometry.to_numpy()
-    whole = shapely.covered_by(geoms, extent)
+    whole = own >= settings.osm_extent_full_share
     cut = geoms.copy()
     cut[~whole] = shapely.intersection(geoms[~whole], extent)
     b = b.copy()
@@ -518,7 +531,9 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
         out[metrics.residents_column()] = inw
         if info is not None:
             out[metrics.residents_column(prefix)] = inw * group_factor
-        out[metrics.RESIDENTS_WITH_DATA_COLUMN] = (inw * share).where(status.isin(DATA_WITH_FIGURES))
+        on_points = df.groupby("buurtcode")["raw"].sum().reindex(codes)
+        on_points = on_points.mask((on_points - inw).abs() <= 1e-9 * inw, inw)  # a sum of weights: rounding
+        out[metrics.RESIDENTS_WITH_DATA_COLUMN] = on_points.where(status.isin(DATA_WITH_FIGURES))
     for d in distances:
         within = np.where(valid & (dist <= d), weight, 0.0)
         covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0).where(usable)
@@ -551,15 +566,14 @@ def _data_columns(buurten: gpd.GeoDataFrame, codes: pd.Index, extent, inw: pd.Se
                   area_mode: bool) -> tuple[pd.Series, pd.Series]:
     """``gegevens`` and the share (0-1) of residents inside the data, by buurtcode.
 
-    The share is that of the buurt's residents its resident points carry (so own address
-    points count when the points were made from them); the share of its area inside the
-    extent for a buurt without residents or without points, and in area mode.
+    The share of the buurt's area inside the extent; for a ``gedeeltelijk`` buurt the share
+    of its residents its resident points carry (so own address points count when the points
+    were made from them).
     """
     share = data_share(buurten, extent).reindex(codes)
     if not area_mode:
         carried = (on_points.reindex(codes) / inw.where(inw > 0)).clip(0.0, 1.0)
-        carried = carried.mask((carried - 1.0).abs() <= 1e-9, 1.0)  # a sum of point weights: rounding
-        share = carried.fillna(share)
+        share = carried.where(carried < settings.osm_extent_full_share - 1e-9).fillna(share)
     status = data_status(buurten, extent).reindex(codes)
     has_geom = status != DATA_NO_GEOMETRY
     status[has_geom] = status_of_share(share[has_geom])
@@ -868,7 +882,7 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, extent=Non
         own = _category_counts(with_geometry(buurten), a[hand], codes)["aantal_assets"]
         drawn = codes.isin(with_geometry(buurten)["buurtcode"])
         out[metrics.OWN_LIST_COUNT_COLUMN] = own if drawn.all() else own.astype(float).where(drawn)
-    inw = _residents(buurten, codes) * share.reindex(codes)
+    inw = _residents(buurten, codes) * figure_share(share).reindex(codes)
     out["per_1000_inwoners"] = 1000.0 * out["aantal_assets"] / inw.where(inw > 0)
     return out
 
