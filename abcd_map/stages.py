@@ -450,12 +450,17 @@ def wijk_table(buurten: gpd.GeoDataFrame, inputs: Inputs, options: BuildOptions)
 
 
 def rounded(table: pd.DataFrame) -> pd.DataFrame:
-    """Round figures for reading: shares and rates to 1 decimal, access scores to 6 decimals."""
+    """Round figures for reading: shares and rates to 1 decimal, access scores to 6 decimals.
+
+    ``gegevens_pct`` is rounded down, so that a ``gedeeltelijk`` buurt never reads 90.0.
+    """
     out = table.copy()
     for col in out.columns:
         if not pd.api.types.is_float_dtype(out[col]):
             continue
-        if "dekking" in col or col.startswith("per_1000") or col.endswith(("_ha", "_pct")) or "inwoners" in col \
+        if col == metrics.DATA_SHARE_COLUMN:
+            out[col] = np.floor(out[col] * 10 + 1e-6) / 10
+        elif "dekking" in col or col.startswith("per_1000") or col.endswith(("_ha", "_pct")) or "inwoners" in col \
                 or "binnen" in col:
             out[col] = out[col].round(1)
         elif col.startswith(("toegang", "behoefte")):
