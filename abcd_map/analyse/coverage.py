@@ -522,18 +522,13 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     valid = np.isfinite(weight)
     denom = df[valid].groupby("buurtcode")["w"].sum().reindex(codes)
     out = _names(b_all, codes)
-    status, share = _data_columns(b_all, codes, extent, inw, df.groupby("buurtcode")["raw"].sum(), area_mode)
+    on_points = df.groupby("buurtcode")["raw"].sum().reindex(codes)
+    on_points = on_points.mask((on_points - inw).abs() <= 1e-9 * inw, inw)  # a sum of weights: rounding
+    status, share = _data_columns(b_all, codes, extent, inw, on_points, area_mode)
     usable = status.isin(DATA_WITH_FIGURES) & (denom > 0)
     prefix = lens or ""
-    if area_mode:
-        out[metrics.AREA_TOTAL_COLUMN] = denom.where(status.isin(DATA_WITH_FIGURES))
-    else:
-        out[metrics.residents_column()] = inw
-        if info is not None:
-            out[metrics.residents_column(prefix)] = inw * group_factor
-        on_points = df.groupby("buurtcode")["raw"].sum().reindex(codes)
-        on_points = on_points.mask((on_points - inw).abs() <= 1e-9 * inw, inw)  # a sum of weights: rounding
-        out[metrics.RESIDENTS_WITH_DATA_COLUMN] = on_points.where(status.isin(DATA_WITH_FIGURES))
+    _base_columns(out, inw, denom if area_mode else on_points, status.isin(DATA_WITH_FIGURES), area_mode,
+                  inw * group_factor if info is not None else None, prefix)
     for d in distances:
         within = np.where(valid & (dist <= d), weight, 0.0)
         covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0).where(usable)
@@ -560,6 +555,19 @@ def _point_weights(pts: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame, codes: pd.I
     if not area_mode:
         group_factor = _lens_factor(buurten, codes, inw, info, lens)
     return raw, raw * pts["buurtcode"].map(group_factor).to_numpy(dtype=float), group_factor
+
+
+def _base_columns(out: pd.DataFrame, inw: pd.Series, with_data: pd.Series, known: pd.Series, area_mode: bool,
+                  group: pd.Series | None, prefix: str) -> None:
+    """What the shares of ``out`` are taken of: ``oppervlak_ha`` in area mode, else ``inwoners``,
+    ``inwoners_met_gegevens`` (empty where not ``known``) and a lens's ``<lens>_inwoners``."""
+    if area_mode:
+        out[metrics.AREA_TOTAL_COLUMN] = with_data.where(known)
+        return
+    out[metrics.residents_column()] = inw
+    if group is not None:
+        out[metrics.residents_column(prefix)] = group
+    out[metrics.RESIDENTS_WITH_DATA_COLUMN] = with_data.where(known)
 
 
 def _data_columns(buurten: gpd.GeoDataFrame, codes: pd.Index, extent, inw: pd.Series, on_points: pd.Series,
