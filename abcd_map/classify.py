@@ -2,7 +2,7 @@
 
 The table has one row per OSM ``key,value`` (value ``*`` matches every value of
 the key) with the ABCD ``categorie``, ``soort``, Dutch and English labels,
-``ontmoetingsplek``, ``doelgroepen``, ``standaard_zichtbaar`` and ``ruis``.
+``ontmoetingsplek``, ``doelgroepen``, ``standaard_zichtbaar``, ``kleine_plek`` and ``ruis``.
 A place with several matching tags takes the **first matching row in file
 order** (so put specific rows before wildcards, and noise last). Rows with
 ``ruis=ja`` are dropped (parking, waste baskets ...). Places that match no row
@@ -13,6 +13,21 @@ OSM tags that say what the place is, as ``key=value`` joined by `` | `` (the tag
 that matched the table first, then every other tag whose key the tag table or
 ``data/voorzieningen.csv`` uses, e.g. ``amenity=school | isced:level=1``). It lets
 later steps pick facilities by their OSM tag (:mod:`abcd_map.analyse.nearest`).
+
+Small places (``kleine_plek=ja``): street furniture that helps people stay
+outside but is not a community asset: benches, picnic tables, drinking water,
+public toilets, shelters, barbecues, fountains. They stay in the asset table
+(``kleine_plek`` True, drawn as their own hidden map layer) but are counted
+separately per buurt (``kleine_plekken``) and kept out of ``aantal_*``,
+``per_1000_inwoners`` and the relation network. Waste baskets, bicycle and
+car parking stay noise (``ruis``): not on the map at all. ``standaard_zichtbaar=nee``
+alone (offices, banks, gardens, artwork) only hides a layer; those remain assets.
+
+When the places table has an ``osm_geometry`` column (the OSM object's own
+shape: a park's area, a building's outline; EPSG:28992), it is passed on as an
+extra column so that :func:`abcd_map.load.assets.merge_assets` can measure the
+distance to the shape instead of to the point; it is not part of the asset
+schema and ``merge_assets`` drops it.
 
 Target groups: the row's ``doelgroepen``, plus groups that more specific tags
 name (``social_facility:for=senior`` -> senioren ...; table
@@ -44,7 +59,7 @@ def tag_table() -> pd.DataFrame:
     """The tag table with an ``order`` column (file order = precedence)."""
     table = pd.read_csv(settings.data_path("osm_tags.csv"), dtype=str, keep_default_na=False)
     table["order"] = np.arange(len(table))
-    for col in ("ontmoetingsplek", "standaard_zichtbaar", "ruis"):
+    for col in ("ontmoetingsplek", "standaard_zichtbaar", "kleine_plek", "ruis"):
         table[col] = table[col].map(schema.parse_bool).astype(bool)
     return table
 
@@ -178,9 +193,10 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     Returns
     -------
-    GeoDataFrame with ``schema.ASSET_COLUMNS`` + ``osm_tag`` + geometry (EPSG:28992);
-    id = osm_id, herkomst ``OpenStreetMap``, fase ``onbekend``. Noise rows and unknown
-    tags are left out.
+    GeoDataFrame with ``schema.ASSET_COLUMNS`` + ``osm_tag`` + geometry (EPSG:28992); id = osm_id,
+    herkomst ``OpenStreetMap``, fase ``onbekend``, ``kleine_plek`` from the tag table.
+    Noise rows and unknown tags are left out. An ``osm_geometry`` column of
+    ``places`` is passed on after geometry (see the module notes).
     """
     table = tag_table().set_index("order")
     row = match_rows(places).to_numpy()
@@ -220,10 +236,13 @@ def classify_places(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["osm_id"] = sub["osm_id"].astype("str")
     out["herkomst"] = schema.ORIGIN_OSM
     out["standaard_zichtbaar"] = rules["standaard_zichtbaar"].astype(bool)
+    out["kleine_plek"] = rules["kleine_plek"].astype(bool)
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = out[col].astype("str")
     out["osm_tag"] = _osm_tags(sub, rules)
     result = gpd.GeoDataFrame(out[schema.ASSET_COLUMNS + ["osm_tag"]], geometry=sub.geometry.values,
                               crs=places.crs or settings.crs)
+    if schema.OSM_GEOMETRY_COLUMN in sub.columns:
+        result[schema.OSM_GEOMETRY_COLUMN] = sub[schema.OSM_GEOMETRY_COLUMN].to_numpy()
     return result.reset_index(drop=True)

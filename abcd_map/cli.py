@@ -97,8 +97,8 @@ def build(
     buurten: Annotated[Optional[Path], typer.Option("--buurten", metavar="BESTAND", show_default=False, help="CBS Wijk- en Buurtkaart (GeoJSON, GeoPackage of Shapefile).")] = None,
     osm: Annotated[Optional[Path], typer.Option("--osm", metavar="BESTAND", show_default=False, help="OpenStreetMap-bestand (.osm, .osm.bz2 of .osm.pbf).")] = None,
     assets: Annotated[Optional[Path], typer.Option("--assets", metavar="BESTAND", show_default=False, help="Eigen lijst met assets (CSV, Excel .xlsx, GeoJSON of GeoPackage); maak er een met 'abcd-map init'.")] = None,
-    gemeente: Annotated[Optional[str], typer.Option("--gemeente", metavar="NAAM|CODE", show_default=False, help="Alleen deze gemeente: naam (bijv. Delft, Den Haag) of code (GM0503).")] = None,
-    wijk: Annotated[Optional[list[str]], typer.Option("--wijk", metavar="CODE|NAAM", show_default=False, help="Alleen deze wijk (code zoals WK050301 of naam); mag vaker.")] = None,
+    gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", metavar="NAAM|CODE", show_default=False, help="Alleen deze gemeente: naam (bijv. Delft, Den Haag) of code (GM0503); mag vaker of met komma's (\"Delft,Rijswijk\"): samen één kaart.")] = None,
+    wijk: Annotated[Optional[list[str]], typer.Option("--wijk", metavar="CODE|NAAM", show_default=False, help="Alleen deze wijk (code zoals WK050301 of naam); mag vaker of met komma's.")] = None,
     afstand: Annotated[Optional[str], typer.Option("--afstand", metavar="METERS", show_default=False, help=f"Loopafstand in meters; meerdere mag: 300,500,800. Standaard {settings.default_distance:.0f}.")] = None,
     modus: Annotated[str, typer.Option("--modus", metavar="publiek|team", show_default=False, help="publiek (standaard, veilig om te delen) of team (alleen voor eigen gebruik: toont personen en contactgegevens).")] = settings.default_mode,
     online: Annotated[bool, typer.Option("--online", help="Gegevens downloaden mag (PDOK, Overpass, adressen opzoeken). Standaard uit.")] = False,
@@ -112,6 +112,7 @@ def build(
     cbs_kerncijfers: Annotated[Optional[str], typer.Option("--cbs-kerncijfers", metavar="BESTAND|online", show_default=False, help="CBS Kerncijfers wijken en buurten (CSV of Excel van StatLine): CBS' afstanden tot huisarts, supermarkt, kinderopvang en basisschool naast de onze. 'online' (met --online en --gemeente) haalt ze bij CBS.")] = None,
     drempel: Annotated[Optional[int], typer.Option("--drempel", metavar="GETAL", show_default=False, help=f"Publiek: aantallen personen onder dit getal tonen als '< N' (standaard {settings.suppression_threshold}).")] = None,
     per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
+    vergelijk: Annotated[Optional[Path], typer.Option("--vergelijk", metavar="VORIGE_MAP", show_default=False, help="Vergelijk met een eerdere uitvoermap: assets erbij, weg en veranderd, dekking per buurt toen en nu.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
 ) -> None:
     """Maak de kaart en de tabellen. Zonder invoerbestanden: de fictieve demo-gemeente Lindewaarde."""
@@ -122,7 +123,8 @@ def build(
         options = BuildOptions.create(
             buurten, osm, assets, wijken_file=wijkgrenzen, gebieden=gebieden, gemeente=gemeente, wijken=wijk,
             afstand=_parse_distances(afstand), modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
-            cbs_kerncijfers=_kerncijfers(cbs_kerncijfers), drempel=drempel, online=online, out=out, per_wijk=per_wijk)
+            cbs_kerncijfers=_kerncijfers(cbs_kerncijfers), drempel=drempel, online=online, out=out, per_wijk=per_wijk,
+            vergelijk=vergelijk)
         with console.status("Bezig ...") as status:
             result = run(options, progress=lambda msg: status.update(f"{msg} ..."))
     except typer.Exit:
@@ -155,27 +157,47 @@ def _count_text(value) -> str:
     return f"{int(value)}" if _known(value) else "geen gegevens"
 
 
+_BARE_WIJK = re.compile(r"^\s*wijk\s*\d+\s*$", re.IGNORECASE)
+
+
+def _wijk_label(r: dict, gemeente_column: bool) -> str:
+    """The wijk's name; a bare 'Wijk 00' gets its gemeente beside it when no gemeente column says it."""
+    name = str(r.get("wijknaam") or r.get("wijkcode"))
+    gemeente = str(r.get("gemeentenaam") or "")
+    if not gemeente_column and gemeente and _BARE_WIJK.match(name):
+        return f"{name} ({gemeente})"
+    return name
+
+
 def _print_summary(result) -> None:
+    """One row per wijk; a gemeente column when the run has several; coverage only when places were given."""
     from .metrics import coverage_column, distance_text
 
-    meta = result.meta
+    meta, options, wijken = result.meta, result.options, result.wijken
     table = Table(title=f"{meta['title']} — modus {meta['modus']}")
-    d = result.options.main_distance
+    d = options.main_distance
     cov_col = coverage_column(d)
-    table.add_column("Wijk")
-    table.add_column("Inwoners", justify="right")
-    table.add_column("Assets", justify="right")
-    table.add_column(f"Inwoners ≤ {distance_text(d)} m van ontmoetingsplek", justify="right")
-    for row in result.wijken.itertuples(index=False):
+    gemeenten = wijken["gemeentenaam"].replace("", pd.NA).dropna().unique() if "gemeentenaam" in wijken else []
+    several = len(gemeenten) > 1
+    has_places = options.osm is not None or options.assets is not None or options.online
+    if several:
+        table.add_column("Gemeente")
+    for name in ("Wijk", "Inwoners", "Assets"):
+        table.add_column(name, justify="left" if name == "Wijk" else "right")
+    if has_places:
+        table.add_column(f"Inwoners ≤ {distance_text(d)} m van ontmoetingsplek", justify="right")
+    else:
+        table.caption = "Geen plekken gegeven (geen --osm of --assets): geen dekking berekend."
+    for row in wijken.itertuples(index=False):
         r = row._asdict()
         inw = r.get("inwoners")
-        cov = r.get(cov_col)
-        table.add_row(
-            f"{r.get('wijknaam') or r.get('wijkcode')}",
-            "onbekend" if inw is None or inw != inw else f"{int(inw):,}".replace(",", "."),
-            _count_text(r.get("aantal_assets", 0)),
-            _share_text(cov, r.get("inwoners_met_gegevens"), inw),
-        )
+        cells = [str(r.get("gemeentenaam") or "")] if several else []
+        cells += [_wijk_label(r, several),
+                  "onbekend" if inw is None or inw != inw else f"{int(inw):,}".replace(",", "."),
+                  _count_text(r.get("aantal_assets", 0))]
+        if has_places:
+            cells.append(_share_text(r.get(cov_col), r.get("inwoners_met_gegevens"), inw))
+        table.add_row(*cells)
     console.print(table)
 
 

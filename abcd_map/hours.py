@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import opening_hours as ohlib
@@ -95,7 +96,8 @@ def _full_day_names() -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def _tokenizer() -> re.Pattern:
-    phrases = [t for kind in ("altijd", "geen_vaste_tijden", "niet_ondersteund", "behalve", "gesloten")
+    phrases = [t for kind in ("altijd", "geen_vaste_tijden", "niet_ondersteund", "behalve", "gesloten",
+                              "dagdeel_zin")
                for t in _words(kind) if not re.fullmatch(r"[a-z]+", t)]
     phrases += ["tot en met", "t/m", "t.e.m."]
     phrases.sort(key=len, reverse=True)
@@ -120,20 +122,28 @@ def _tokenizer() -> re.Pattern:
 @dataclass
 class _Rule:
     days: list[str] = field(default_factory=list)   # OSM day items: "Mo", "Mo-Fr", "Mo[1]"
-    times: list[str] = field(default_factory=list)  # "09:00-17:00"
+    spans: list[tuple[_Time, _Time]] = field(default_factory=list)  # times as written
+    parts: list[str] = field(default_factory=list)  # parts of the day: "middag", "na schooltijd"
     closed: bool = False
+    unknown: bool = False  # "za op afspraak": on these days, no fixed times
 
     def empty(self) -> bool:
-        return not (self.days or self.times or self.closed)
+        return not (self.days or self.spans or self.parts or self.closed or self.unknown)
+
+    def has_times(self) -> bool:
+        return bool(self.spans or self.parts)
 
     def text(self) -> str:
         parts = []
         if self.days:
             parts.append(",".join(dict.fromkeys(self.days)))
-        if self.times:
-            parts.append(",".join(dict.fromkeys(self.times)))
+        times = _rule_times(self)
+        if times:
+            parts.append(",".join(dict.fromkeys(times)))
         if self.closed:
             parts.append("off")
+        elif self.unknown:
+            parts.append("unknown")
         return " ".join(parts)
 
 
@@ -145,12 +155,84 @@ class _ParseFailure(Exception):
         self.hint = hint
 
 
-def _time_text(token: str) -> tuple[str, int]:
+@dataclass(frozen=True)
+class _Time:
+    """A time as written: minutes after midnight, and whether it may mean the afternoon.
+
+    ``bare`` is a clock hour 1-12 written without a leading zero ("9", "5", "half 1", "9:30"):
+    a Dutch reader takes "9-5" as 09:00-17:00. "09:00" or "17" are not bare.
+    """
+
+    minute: int
+    bare: bool
+
+
+def _time_text(token: str, half: bool = False) -> _Time:
     m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", token)
     hour, minute = int(m.group(1)), int(m.group(2) or 0)
     if hour > 24 or minute > 59 or (hour == 24 and minute):
         raise _ParseFailure(f"'{token}' is geen geldige tijd")
-    return f"{hour:02d}:{minute:02d}", hour * 60 + minute
+    if half:
+        if m.group(2) or not 1 <= hour <= 12:
+            raise _ParseFailure(f"'half {token}' is geen geldige tijd (bijv. half 10 = 9:30)")
+        return _Time((hour - 1) * 60 + 30, True)
+    return _Time(hour * 60 + minute, 1 <= hour <= 12 and not token.startswith("0"))
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+#: Minutes in half a day: what a bare clock hour may be off by.
+_HALF_DAY = 12 * 60
+
+
+def _window(parts: list[str]) -> tuple[int, int] | None:
+    """The hours a rule's parts of the day cover together ('middag' -> 12:00-18:00); None without parts."""
+    if not parts:
+        return None
+    spans = [_part_span(p) for p in parts]
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+def _read_span(start: _Time, end: _Time, window: tuple[int, int] | None) -> tuple[int, int]:
+    """(start, end) minutes of a span as a Dutch reader means it.
+
+    A bare start hour moves to the afternoon when a part of the day says so ("'s avonds 7-9"),
+    or without one when it is 1-6 and the end is before noon ("van 2 tot 4" = 14:00-16:00).
+    A bare end hour at or before the start is +12 h when that gives a daytime span ("9-5",
+    "van 10 tot half 1"). An end before the start is kept only from 18:00 on (past midnight).
+    """
+    s, e = start.minute, end.minute
+    if start.bare and window is not None and not window[0] <= s < window[1] \
+            and window[0] <= s + _HALF_DAY < window[1]:
+        s += _HALF_DAY
+    elif start.bare and window is None and 60 <= s < 7 * 60 and e < _HALF_DAY:
+        s += _HALF_DAY
+    if e <= s and end.bare and s < e + _HALF_DAY <= 24 * 60:
+        e += _HALF_DAY
+    if e == s:
+        raise _ParseFailure(f"begin- en eindtijd zijn gelijk ({_hhmm(s)})")
+    if e < s and s < 18 * 60:
+        raise _ParseFailure(f"eindtijd {_hhmm(e)} ligt voor begintijd {_hhmm(s)}; "
+                            f"schrijf bijv. {_hhmm(s)}-{_hhmm(min(s + 120, 24 * 60))}", hint=False)
+    return s, e
+
+
+def _rule_times(rule: _Rule) -> list[str]:
+    """The OSM times of a rule: its spans read in the light of its parts of the day, else the parts."""
+    window = _window(rule.parts)
+    if rule.spans:
+        return [f"{_hhmm(s)}-{_hhmm(e)}" for s, e in (_read_span(a, b, window) for a, b in rule.spans)]
+    return [f"{_hhmm(a)}-{_hhmm(b)}" for a, b in (_part_span(p) for p in rule.parts)]
+
+
+def _part_span(part: str) -> tuple[int, int]:
+    phrases = _words("dagdeel_zin")
+    if part in phrases:
+        start, end = phrases[part].split("-")
+        return _minutes(start), _minutes(end)
+    return parts_of_day()[part]
 
 
 def _day_word(word: str) -> tuple[str | None, str | None]:
@@ -175,11 +257,6 @@ def _part(word: str) -> str | None:
         if candidate in parts:
             return candidate
     return None
-
-
-def _part_times(part: str) -> str:
-    start, end = parts_of_day()[part]
-    return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -213,10 +290,13 @@ class _Translator:
         self.groups = _words("dagen")
         self.ordinals = _words("rangtelwoord")
         self.fillers = set(_words("vulwoord"))
+        self.part_phrases = _words("dagdeel_zin")
         self.rules: list[_Rule] = [_Rule()]
         self.pending_ordinals: list[str] = []
-        self.start_time: str | None = None
+        self.start_time: _Time | None = None
         self.after_range = False
+        self.half = False         # "half" was read: the next hour is half an hour earlier
+        self.times_first = False  # times came before their days ("9:00-17:00 ma t/m vr")
         self.last_kind = ""  # "day", "time", "state"
         self.reasons: list[str] = []
 
@@ -228,7 +308,18 @@ class _Translator:
 
     def new_rule_for_days(self) -> None:
         r = self.rule
-        if r.times or (r.closed and r.days):
+        if r.has_times() and not r.days and not r.closed:
+            self.times_first = True  # days written after times bind to those times
+            return
+        if self.last_kind == "day" and r.days:
+            return  # a list of days goes on ("9-12 ma en wo")
+        if r.has_times() or (r.closed and r.days):
+            self.rules.append(_Rule())
+
+    def _new_rule_for_times(self) -> None:
+        """With times written before their days, times after a rule's days start the next rule."""
+        r = self.rule
+        if self.times_first and r.days and self.last_kind == "day":
             self.rules.append(_Rule())
 
     def add_day(self, code: str) -> None:
@@ -247,10 +338,19 @@ class _Translator:
             self.rule.days.append(code)
         self.after_range = False
 
-    def add_times(self, span: str) -> None:
+    def add_span(self, start: _Time, end: _Time) -> None:
+        self._new_rule_for_times()
         if self.rule.closed:
             raise _ParseFailure("tijden na 'gesloten' zijn onduidelijk")
-        self.rule.times.append(span)
+        self.rule.spans.append((start, end))
+
+    def add_part(self, part: str, joined: bool = False) -> None:
+        """A part of the day ('middag', 'na schooltijd'); ``joined`` when written in one word with a day."""
+        if not joined:
+            self._new_rule_for_times()
+        if self.rule.closed:
+            raise _ParseFailure("tijden na 'gesloten' zijn onduidelijk")
+        self.rule.parts.append(part)
 
     def state_word(self, value: str) -> bool:
         """Handle 24/7, 'op afspraak', unsupported, 'gesloten' and 'behalve' (one word or phrase)."""
@@ -258,6 +358,8 @@ class _Translator:
             raise _ParseFailure(self.unsupported[value], hint=False)
         if value in self.no_fixed:
             self.reasons.append(self.no_fixed[value])
+            if self.rule.days and not self.rule.has_times() and not self.rule.closed:
+                self.rule.unknown = True  # "za op afspraak": Saturday has no fixed times, it is not open all day
             return True
         if value in self.always:
             self.new_rule_for_days()
@@ -274,23 +376,25 @@ class _Translator:
     # ------------------------------------------------------------------ one method per token kind
 
     def on_phrase(self, value: str) -> None:
-        if not self.state_word(value):
+        if value in self.part_phrases:
+            self.add_part(value)
+            self.last_kind = "time"
+        elif not self.state_word(value):
             self.after_range = True  # "t/m", "tot en met"
 
     def on_ordinal(self, value: str) -> None:
         self.pending_ordinals.append(value)
 
     def on_time(self, value: str) -> None:
-        span, minute = _time_text(value)
+        time = _time_text(value, self.half)
+        self.half = False
         if self.after_range and self.start_time is not None:
-            if minute == _minutes(self.start_time):
-                raise _ParseFailure(f"begin- en eindtijd zijn gelijk ({self.start_time})")
-            self.add_times(f"{self.start_time}-{span}")
+            self.add_span(self.start_time, time)
             self.start_time = None
             self.last_kind = "time"
         else:
             self._check_no_start_time()
-            self.start_time = span
+            self.start_time = time
         self.after_range = False
 
     def on_dash(self, value: str) -> None:
@@ -310,6 +414,8 @@ class _Translator:
     def on_word(self, word: str) -> None:
         if word in _RANGE_WORDS:
             self.after_range = True
+        elif word == "half":
+            self.half = True
         elif self.state_word(word):
             pass
         elif word in self.ordinals:
@@ -324,12 +430,11 @@ class _Translator:
             code = self.groups.get(word)
         if code is not None:
             self.add_day(code)
-            self.last_kind = "day"
         else:
-            part = _part(word)
+            part = _part(word) or (word if word in self.part_phrases else None)
         if part:
-            self.add_times(_part_times(part))
-            self.last_kind = "time"
+            self.add_part(part, joined=code is not None)
+        self.last_kind = "time" if part else "day" if code is not None else self.last_kind
         return code is not None or part is not None
 
     def _filler(self, word: str) -> bool:
@@ -343,8 +448,10 @@ class _Translator:
     # ------------------------------------------------------------------ the end
 
     def _check_no_start_time(self) -> None:
+        if self.half:
+            raise _ParseFailure("'half' zonder uur erna (bijv. half 10 = 9:30)")
         if self.start_time is not None:
-            raise _ParseFailure(f"alleen een begintijd gevonden ({self.start_time}); "
+            raise _ParseFailure(f"alleen een begintijd gevonden ({_hhmm(self.start_time.minute)}); "
                                 f"geef begin en eind, bijv. 10:00-12:00")
 
     def result(self) -> tuple[str | None, str | None]:
@@ -353,13 +460,15 @@ class _Translator:
         if self.pending_ordinals:
             raise _ParseFailure("'eerste/laatste' zonder dag (bijv. 1e maandag van de maand)")
         rules = [r for r in self.rules if not r.empty()]
+        if all(r.unknown for r in rules):
+            rules = []  # only days without fixed times ("woensdag op afspraak")
         if not rules:
             return None, (self.reasons[0] if self.reasons else "geen dagen of tijden gevonden")
         return "; ".join(_rule_text(r) for r in rules), None
 
 
 def _rule_text(rule: _Rule) -> str:
-    if rule.days == ["24/7"] and not rule.times:
+    if rule.days == ["24/7"] and not rule.has_times():
         return "24/7" + (" off" if rule.closed else "")
     if "24/7" in rule.days:
         raise _ParseFailure("'altijd open' samen met dagen of tijden is onduidelijk")
@@ -409,9 +518,18 @@ def parse_dutch_hours(text: object) -> tuple[str | None, str | None]:
     return _parse_cached(raw)
 
 
+def _reads_back_to_front(osm: str) -> bool:
+    """True when an OSM-looking span ends before it starts, before the evening ('9:00-5:00')."""
+    for h1, m1, h2, m2 in re.findall(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", osm):
+        start, end = int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)
+        if end < start < 18 * 60:
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _parse_cached(raw: str) -> tuple[str | None, str | None]:
-    if ohlib.validate(raw) and not re.fullmatch(r"[a-z ]+", raw.lower()):
+    if ohlib.validate(raw) and not re.fullmatch(r"[a-z ]+", raw.lower()) and not _reads_back_to_front(raw):
         return raw, None  # already OSM syntax
     try:
         osm, reason = _translate(raw)
@@ -425,6 +543,85 @@ def _parse_cached(raw: str) -> tuple[str | None, str | None]:
     if not ohlib.validate(osm):
         return None, f"tijden '{raw}' niet begrepen (vertaling '{osm}' is geen geldige OSM-notatie)"
     return osm, None
+
+
+#: Dutch abbreviations of the OSM weekdays, Monday first.
+DUTCH_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+_NTH = {"-1": "laatste", "-2": "voorlaatste"}
+
+
+def _dutch_nth(m: re.Match) -> str:
+    nths = [_NTH.get(n, f"{n}e") for n in m.group(2).split(",")]
+    nth_text = " en ".join([", ".join(nths[:-1]), nths[-1]]) if len(nths) > 1 else nths[0]
+    return f"{nth_text} {DUTCH_DAYS[OSM_DAYS.index(m.group(1))]} van de maand"
+
+
+def _dutch_rule(rule: str) -> str:
+    rule = rule.strip()
+    if rule.startswith("24/7"):
+        return "altijd open" + (" (gesloten)" if rule.endswith("off") else "")
+    text = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)\[([-\d,]+)\]", _dutch_nth, rule)
+    text = re.sub(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)\b", lambda m: DUTCH_DAYS[OSM_DAYS.index(m.group(1))], text)
+    text = re.sub(r"\bPH\b", "feestdagen", text)
+    text = re.sub(r"\boff\b", "gesloten", text)
+    text = re.sub(r",(?=\S)", ", ", text)
+    if re.match(r"\d\d:\d\d", text):
+        text = "ma-zo " + text  # times without days: every day
+    return text
+
+
+def osm_in_dutch(osm: str) -> str:
+    """OSM ``opening_hours`` as a Dutch reader checks it: 'Mo-Fr 09:00-17:00' -> 'ma-vr 09:00-17:00'."""
+    return "; ".join(_dutch_rule(r) for r in str(osm).split(";") if r.strip())
+
+
+def explain(phrase: object) -> str:
+    """How a phrase was read, in Dutch, so that the user can check it.
+
+    ``explain("van 9 tot 5")`` -> "'van 9 tot 5' gelezen als: ma-zo 09:00-17:00"; a phrase
+    that cannot be read gives the Dutch reason; an empty cell gives ''.
+    """
+    osm, reason = parse_dutch_hours(phrase)
+    if osm is None:
+        if reason is None:
+            return ""
+        return reason if reason.startswith("tijden '") else f"'{str(phrase).strip()}' gelezen als: {reason}"
+    return f"'{str(phrase).strip()}' gelezen als: {osm_in_dutch(osm)}"
+
+
+def _row_numbers(assets: pd.DataFrame, column: str) -> dict[str, list[int]]:
+    """Distinct non-empty texts of a column -> the Excel row numbers (``rij``, else index + 2) they are on."""
+    rows: dict[str, list[int]] = {}
+    for idx, value in assets[column].items():
+        if _blank(value):
+            continue
+        row = assets.at[idx, "rij"] if "rij" in assets else (idx + 2 if isinstance(idx, (int, np.integer)) else None)
+        rows.setdefault(str(value).strip(), []).append(row)
+    return rows
+
+
+def translation_notes(assets: pd.DataFrame, file: str = "") -> list[str]:
+    """One Dutch line per distinct opening-time text that was translated (for ``validate``).
+
+    "assets.csv: 'van 9 tot 5' gelezen als: ma-zo 09:00-17:00 (rij 2, 7)", for the columns
+    ``wanneer`` (Dutch phrases) and ``openingstijden`` (OSM syntax; repaired slips and Dutch
+    text read there are shown too). Rows are numbered as in Excel: from a column ``rij`` if
+    present, else index + 2. Text that is already OSM syntax, and text that cannot be read
+    (see :func:`hours_problems`), is left out.
+    """
+    prefix = f"{Path(file).name}: " if file else ""
+    out = []
+    for column in ("openingstijden", "wanneer"):
+        if column not in assets:
+            continue
+        for text, numbers in _row_numbers(assets, column).items():
+            osm = (_resolve(text, None) if column == "openingstijden" else parse_dutch_hours(text))[0]
+            if osm is None or osm == text:
+                continue
+            shown = [str(n) for n in numbers[:10] if n is not None]
+            where = f" (rij {', '.join(shown)}{' ...' if len(numbers) > 10 else ''})" if shown else ""
+            out.append(f"{prefix}'{text}' gelezen als: {osm_in_dutch(osm)}{where}")
+    return out
 
 
 def _blank(value: object) -> bool:

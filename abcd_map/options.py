@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import hours, metrics, privacy, schema, settings
 from .errors import InputError, InputProblem
+from .load.areas import split_names
 
 #: Files of the fictional demo town, inside the package's data folder.
 DEMO_FILES = {
@@ -35,6 +36,14 @@ PathLike = str | Path
 
 def _path(value: PathLike | None) -> Path | None:
     return None if value is None else Path(value)
+
+
+def _wijk_items(wijken: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The wijken as given, stripped; commas are split by the area filter (wijknamen may hold one)."""
+    if wijken is None:
+        return ()
+    items = [wijken] if isinstance(wijken, str) else list(wijken)
+    return tuple(dict.fromkeys(str(w).strip() for w in items if str(w).strip()))
 
 
 def check_distances(afstand: float | Sequence[float] | None) -> tuple[float, ...]:
@@ -86,6 +95,24 @@ def check_out_spares_inputs(out: Path, inputs: Sequence[Path | None]) -> None:
                 expected=f"een andere map voor --out dan {out}, of een andere bestandsnaam voor de invoer"))
 
 
+def check_previous(vergelijk: PathLike | None, out: Path | None) -> Path | None:
+    """The previous output folder of ``--vergelijk``: it must hold run.json and abcd-map.gpkg, and is never --out."""
+    if vergelijk is None:
+        return None
+    folder = Path(vergelijk)
+    files = ("run.json", "abcd-map.gpkg")
+    missing = files if not folder.is_dir() else [n for n in files if not (folder / n).is_file()]
+    if missing:
+        raise InputError(InputProblem(
+            file="--vergelijk", value=str(folder), expected="de map van een eerdere 'abcd-map build'",
+            message="deze map bestaat niet" if not folder.is_dir() else f"{' en '.join(missing)} ontbreekt"))
+    if out is not None and folder.resolve() == Path(out).resolve():
+        raise InputError(InputProblem(
+            file="--vergelijk", value=str(folder), message="dezelfde map als --out: de vorige uitvoer blijft zoals hij is",
+            expected="een andere map voor --out (of kopieer de vorige uitvoer eerst)"))
+    return folder
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Everything one run was asked to do, checked.
@@ -102,7 +129,7 @@ class BuildOptions:
     behoefte: Path | None = None
     kerncijfers: Path | None = None
     fetch_kerncijfers: bool = False
-    gemeente: str | None = None
+    gemeenten: tuple[str, ...] = ()
     wijken: tuple[str, ...] = ()
     distances: tuple[float, ...] = (settings.default_distance,)
     mode: str = settings.default_mode
@@ -116,6 +143,7 @@ class BuildOptions:
     per_wijk: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     demo: bool = False
+    vergelijk: Path | None = None
 
     @classmethod
     def create(
@@ -126,8 +154,8 @@ class BuildOptions:
         *,
         wijken_file: PathLike | None = None,
         gebieden: PathLike | None = None,
-        gemeente: str | None = None,
-        wijken: Sequence[str] | None = None,
+        gemeente: str | Sequence[str] | None = None,
+        wijken: str | Sequence[str] | None = None,
         afstand: float | Sequence[float] | None = None,
         modus: str | None = settings.default_mode,
         lens: str | None = None,
@@ -141,6 +169,7 @@ class BuildOptions:
         out: PathLike | None = None,
         per_wijk: bool = False,
         today: dt.date | None = None,
+        vergelijk: PathLike | None = None,
     ) -> BuildOptions:
         """Check the arguments of :func:`abcd_map.build` (Dutch names) and return the options.
 
@@ -155,21 +184,27 @@ class BuildOptions:
         day, part = check_time(dag, dagdeel)
         options = cls(
             buurten=_path(buurten), osm=_path(osm), assets=_path(assets), wijken_file=_path(wijken_file),
-            gebieden=_path(gebieden), behoefte=_path(behoefte), gemeente=gemeente,
+            gebieden=_path(gebieden), behoefte=_path(behoefte), gemeenten=split_names(gemeente),
             kerncijfers=None if cbs_kerncijfers in (None, True, False) else Path(cbs_kerncijfers),
             fetch_kerncijfers=cbs_kerncijfers is True,
-            wijken=tuple(wijken or ()), distances=check_distances(afstand), mode=privacy.check_mode(modus),
+            wijken=_wijk_items(wijken), distances=check_distances(afstand), mode=privacy.check_mode(modus),
             threshold=check_threshold(drempel), lens=str(lens).strip().lower() if lens else None,
             day=day, part_of_day=part, online=bool(online),
             geocode=bool(online) if geocode is None else bool(geocode and online),
             out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(),
+            vergelijk=check_previous(vergelijk, _path(out)),
         )
         if options.out is not None:
             check_out_spares_inputs(options.out, options.input_files)
-        if options.no_input_given and not (options.online and options.gemeente):
+        if options.no_input_given and not (options.online and options.gemeenten):
             options = replace(options, demo=True,
                               **{k: settings.data_path(v) for k, v in DEMO_FILES.items()})
         return options
+
+    @property
+    def gemeente(self) -> str | None:
+        """The first gemeente asked for, or None (for code that knows only one)."""
+        return self.gemeenten[0] if self.gemeenten else None
 
     @property
     def input_files(self) -> list[Path | None]:
@@ -221,6 +256,7 @@ class BuildOptions:
             "dagdeel": self.part_of_day,
             "drempel": self.threshold,
             "gemeente": self.gemeente,
+            "gemeenten": list(self.gemeenten),
             "wijken": list(self.wijken),
             "online": self.online,
             "datum": self.today.isoformat(),

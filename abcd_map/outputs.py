@@ -83,7 +83,7 @@ def write_tables(publication: Publication, folder: Path) -> list[Path]:
     """``buurten.csv``, ``wijken.csv``, ``gemeenten.csv`` and ``tabellen.xlsx`` (with a sheet about the run)."""
     areas = area_tables(publication)
     sheets = {**areas, **{k: v for k, v in publication.tables.items() if v is not None and len(v)},
-              "over_deze_run": metadata_table(publication)}
+              **(publication.changes or {}), "over_deze_run": metadata_table(publication)}
     files = [write_csv(marked(table, publication), folder / f"{name}.csv") for name, table in areas.items()]
     return files + [write_xlsx({k: marked(v, publication) for k, v in sheets.items()}, folder / "tabellen.xlsx")]
 
@@ -92,7 +92,7 @@ def write_tables(publication: Publication, folder: Path) -> list[Path]:
 def write_geopackage(publication: Publication, folder: Path) -> list[Path]:
     """``abcd-map.gpkg``: buurten, wijken, assets and every layer, plus the run's metadata table."""
     layers = {**area_tables(publication), "assets": publication.assets,
-              **publication.layers, "over_deze_run": metadata_table(publication)}
+              **publication.layers, **(publication.changes or {}), "over_deze_run": metadata_table(publication)}
     return [write_gpkg({k: marked(v, publication) for k, v in layers.items()}, folder / "abcd-map.gpkg")]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import settings
+from . import compare, settings
 from .analyse.network import Network
 from .errors import collect_notes
 from .options import DEMO_FILES, OUTPUT_NAMES, BuildOptions
@@ -103,6 +103,7 @@ class BuildResult:
 def run(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """One run from checked options: inputs -> assets -> analysis -> publication (-> files)."""
     say = progress or (lambda _msg: None)
+    previous = compare.read_previous(options.vergelijk, options.mode) if options.vergelijk else None
     with collect_notes() as notes:
         say("Invoer lezen (gebieden, eigen assets, OpenStreetMap)")
         inputs = load_inputs(options)
@@ -113,6 +114,7 @@ def run(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
         say("Afstand tot voorzieningen en cijfers per gemeente")
         analysis = compare_facilities(analysis, inputs)
         publication = publish(analysis)
+        publication = compare.add_changes(publication, previous)
     publication = publication.with_notes(notes)
     result = BuildResult(publication=publication, analysis=analysis, notes=list(publication.notes))
     if options.out is not None:
@@ -128,7 +130,7 @@ def build(
     *,
     wijken_file: str | Path | None = None,
     gebieden: str | Path | None = None,
-    gemeente: str | None = None,
+    gemeente: str | Sequence[str] | None = None,
     wijken: Sequence[str] | None = None,
     afstand: float | Sequence[float] | None = None,
     modus: str = settings.default_mode,
@@ -144,6 +146,7 @@ def build(
     per_wijk: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    vergelijk: str | Path | None = None,
 ) -> BuildResult:
     """Run abcd-map from inputs to a :class:`BuildResult` (and files, when ``out`` is given).
 
@@ -158,7 +161,8 @@ def build(
     gebieden
         Own polygons (a name column) instead of CBS buurten.
     gemeente, wijken
-        Narrow the buurten to a gemeente (name or GM code) and wijk codes.
+        Narrow the buurten to one or more gemeenten (names or GM codes; a list or comma-separated)
+        and wijken (codes or names).
     afstand
         Walking distance(s) in metres (default ``settings.default_distance``).
     modus
@@ -179,6 +183,8 @@ def build(
         (default ``settings.suppression_threshold``).
     online
         Allow downloads (PDOK areas, Overpass places); off by default.
+    vergelijk
+        A previous output folder: what changed since then (:mod:`abcd_map.compare`).
     out
         Folder to write ``kaart.html``, ``buurten.csv``, ``wijken.csv``, ``tabellen.xlsx``,
         ``abcd-map.gpkg`` and ``run.json``.
@@ -189,7 +195,7 @@ def build(
         buurten, osm, assets, wijken_file=wijken_file, gebieden=gebieden, gemeente=gemeente, wijken=wijken,
         afstand=afstand, modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
         cbs_kerncijfers=cbs_kerncijfers, drempel=drempel,
-        online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today)
+        online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today, vergelijk=vergelijk)
     return run(options, progress)
 
 

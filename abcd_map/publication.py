@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, privacy, relations, schema, settings, welcoming
+from .load.areas import selection_name
 
 if TYPE_CHECKING:  # the gate needs the Analysis type only for annotations
     from .stages import Analysis
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # the gate needs the Analysis type only for annotations
 #: What publiek shows of a consenting person (besides the geometry).
 PUBLIC_PERSON_FIELDS = ("id", "naam", "soort", "categorie", "omschrijving", "doelgroepen")
 #: Flags derived from the kind of asset that the map needs to draw any row (not personal data).
-DERIVED_FIELDS = ("ontmoetingsplek", "standaard_zichtbaar")
+DERIVED_FIELDS = ("ontmoetingsplek", "standaard_zichtbaar", "kleine_plek")
 #: The team's working data about places and organisations: team mode only.
 TEAM_WORK_FIELDS = ("laatste_contact", "bron", "notities", "fase")
 #: The welcoming stage a place wants known: shown in publiek as ``gastvrij``.
@@ -74,6 +75,8 @@ class Publication:
     notes: tuple[str, ...] = ()
     #: The figures per gemeente (empty when the run made none).
     gemeenten: gpd.GeoDataFrame | None = None
+    #: What changed since a previous run (``--vergelijk``; see :data:`abcd_map.compare.CHANGE_TABLES`).
+    changes: Mapping[str, pd.DataFrame] | None = None
     _token: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -209,8 +212,7 @@ def run_metadata(analysis: Analysis, notes: list[str]) -> dict:
     """What a later run needs to compare with this one: mode, date, distances, inputs, version."""
     options = analysis.options
     areas = analysis.buurten
-    gm = areas["gemeentenaam"].dropna().unique() if "gemeentenaam" in areas else []
-    place = ", ".join(map(str, gm[:3])) if len(gm) else "eigen gebied"
+    place = selection_name(areas, options.buurten)
     inputs = {"buurten": options.buurten, "osm": options.osm, "assets": options.assets,
               "wijkgrenzen": options.wijken_file, "gebieden": options.gebieden, "behoefte": options.behoefte}
     title = "ABCD-kaart " + ("Lindewaarde (fictief)" if options.demo else place)

@@ -108,33 +108,61 @@ def _valid_edges(assets: pd.DataFrame) -> pd.DataFrame:
     return rel[ok.to_numpy()].drop_duplicates(["van_id", "naar_id", "relatie"]).reset_index(drop=True)
 
 
+def _betweenness(und: nx.Graph, total: int) -> dict[str, float]:
+    """Betweenness of the nodes of ``und`` as if the graph had ``total`` nodes (the others isolated).
+
+    networkx normalises by ``2 / ((n - 1) (n - 2))``; isolated nodes lie on no path, so the
+    measure over the related assets only, rescaled to ``total`` nodes, equals the measure over
+    every asset, without a breadth-first search from each isolated one.
+    """
+    n = und.number_of_nodes()
+    if n <= 2 or total <= 2:
+        return dict.fromkeys(und.nodes, 0.0)
+    scale = ((n - 1) * (n - 2)) / ((total - 1) * (total - 2))
+    return {node: value * scale for node, value in nx.betweenness_centrality(und).items()}
+
+
+def _without_lonely_small_places(assets: pd.DataFrame, related: set[str]) -> pd.DataFrame:
+    """Drop street furniture (``kleine_plek``) that takes part in no relation: it is no asset."""
+    if "kleine_plek" not in assets.columns:
+        return assets
+    small = assets["kleine_plek"].astype(object).where(assets["kleine_plek"].notna(), False).astype(bool)
+    lonely = small.to_numpy() & ~assets["id"].map(_text).isin(related).to_numpy()
+    return assets[~lonely]
+
+
 def relation_network(assets: pd.DataFrame, mode: str | None = None) -> pd.DataFrame:
     """Network measures per asset, most connected first.
 
     Columns: id, naam, soort, graad (number of distinct neighbours), inkomend,
     uitgaand (relations pointing to / from it), tussenpositie (betweenness
-    centrality on the undirected network, 0-1: how often it lies on the shortest
-    path between two others) and staat_alleen (no relations at all).
-    With ``mode`` given, only the assets that mode shows (see :mod:`abcd_map.privacy`).
+    centrality on the undirected network of all listed assets, 0-1: how often it
+    lies on the shortest path between two others) and staat_alleen (no relations at all).
+    Street furniture (``kleine_plek`` True: benches ...) is left out unless it takes
+    part in a relation. With ``mode`` given, only the assets that mode shows
+    (see :mod:`abcd_map.privacy`).
+
+    Only assets with at least one relation enter networkx; the others get graad,
+    inkomend, uitgaand and tussenpositie 0 and staat_alleen True directly.
     """
     if mode is not None:
         assets = public_assets(assets, mode)
-    ids = assets["id"].map(_text) if "id" in assets else pd.Series(dtype=object)
     edges = _valid_edges(assets)
     g = nx.DiGraph()
-    g.add_nodes_from(i for i in ids if i)
     g.add_edges_from(zip(edges.get("van_id", []), edges.get("naar_id", [])))
+    assets = _without_lonely_small_places(assets, set(g.nodes))
+    ids = assets["id"].map(_text) if "id" in assets else pd.Series(dtype=object)
     und = g.to_undirected()
-    between = nx.betweenness_centrality(und) if len(und) else {}
+    between = _betweenness(und, len(set(ids) - {""}))
     out = pd.DataFrame({
         "id": ids.to_numpy(),
         "naam": assets["naam"].map(_text).to_numpy() if "naam" in assets else "",
         "soort": assets["soort"].map(_text).to_numpy() if "soort" in assets else "",
     })
-    out["graad"] = out["id"].map(lambda i: und.degree(i) if i in und else 0).astype(int)
-    out["inkomend"] = out["id"].map(lambda i: g.in_degree(i) if i in g else 0).astype(int)
-    out["uitgaand"] = out["id"].map(lambda i: g.out_degree(i) if i in g else 0).astype(int)
-    out["tussenpositie"] = out["id"].map(lambda i: float(between.get(i, 0.0))).astype(float)
+    for column, values in (("graad", dict(und.degree())), ("inkomend", dict(g.in_degree())),
+                           ("uitgaand", dict(g.out_degree()))):
+        out[column] = out["id"].map(values).fillna(0).astype(int)
+    out["tussenpositie"] = out["id"].map(between).fillna(0.0).astype(float)
     out["staat_alleen"] = out["graad"] == 0
     return out.sort_values(["graad", "tussenpositie", "naam"], ascending=[False, False, True],
                            kind="stable").reset_index(drop=True)

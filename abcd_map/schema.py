@@ -35,8 +35,12 @@ ASSET_COLUMNS = [
     "inloop", "wanneer", "openingstijden", "beheerder", "contactpersoon", "telefoon",
     "email", "website", "adres", "laatste_contact", "bron", "fase", "toestemming",
     "openbaar", "ontmoetingsplek", "capaciteit", "relaties", "osm_id", "herkomst",
-    "standaard_zichtbaar",
+    "standaard_zichtbaar", "kleine_plek",
 ]
+#: Optional extra column of OSM places and classified OSM assets: the OSM object's own
+#: shape (area, outline or line; EPSG:28992) besides its point. Not an asset column:
+#: ``merge_assets`` measures distances to it and drops it.
+OSM_GEOMETRY_COLUMN = "osm_geometry"
 #: Values of ``herkomst``: where an asset row came from.
 ORIGIN_HAND = "handmatig"
 ORIGIN_OSM = "OpenStreetMap"

@@ -105,8 +105,10 @@ def load_cbs_table(options: BuildOptions, sources: list[str]) -> pd.DataFrame | 
         table = load_kerncijfers(options.kerncijfers)
         sources.append(f"CBS Kerncijfers wijken en buurten ({options.kerncijfers.name}, CC BY 4.0)")
         return table
-    if options.online and options.gemeente and options.fetch_kerncijfers:
-        table = fetch_kerncijfers(options.gemeente)
+    if options.online and options.gemeenten and options.fetch_kerncijfers:
+        parts = [fetch_kerncijfers(g) for g in options.gemeenten]
+        table = pd.concat(parts)
+        table.attrs = dict(parts[0].attrs)
         sources.append(f"CBS Kerncijfers wijken en buurten {table.attrs.get('jaar', '')}, StatLine-tabel "
                        f"{table.attrs.get('cbs_tabel', '')} (CC BY 4.0)")
         return table
@@ -133,35 +135,43 @@ def load_areas(options: BuildOptions, sources: list[str]) -> tuple[gpd.GeoDataFr
     """
     wijken_file = options.wijken_file
     if options.buurten is not None:
-        areas = _demo_buurten(options) if options.demo else load_buurten(options.buurten, gemeente=options.gemeente)
-        sources.append(SOURCE_LICENCES["demo"] if options.demo else cbs_source(options.buurten))
         wijken_file = wijken_file or sibling_wijk_file(options.buurten)
-    elif options.gebieden is not None:
+        # the wijk file lends its wijknamen to --wijk: CBS 2015 buurt files hold only wijkcodes
+        areas = _demo_buurten(options, wijken_file) if options.demo else load_buurten(
+            options.buurten, gemeente=options.gemeenten, wijken=options.wijken, wijk_file=wijken_file)
+        sources.append(SOURCE_LICENCES["demo"] if options.demo else cbs_source(options.buurten))
+        return areas, wijken_file
+    if options.gebieden is not None:
         areas = load_own_areas(options.gebieden)
         sources.append(f"Eigen gebieden ({options.gebieden.name})")
-    elif options.online and options.gemeente:
+    elif options.online and options.gemeenten:
         from .load.areas import fetch_pdok_buurten  # online only
 
-        areas, _wijken = fetch_pdok_buurten(options.gemeente)  # PDOK buurten carry their wijk names
+        # PDOK buurten carry their wijk names; one request per gemeente, one combined table
+        areas = pd.concat([fetch_pdok_buurten(g)[0] for g in options.gemeenten], ignore_index=True) \
+            .drop_duplicates("buurtcode", ignore_index=True)  # 'Delft,GM0503' names one gemeente twice
         sources.append(SOURCE_LICENCES["cbs"].replace("Buurtkaart", "Buurtkaart 2023") + ", via PDOK")
     else:
         return None, wijken_file
     if options.wijken:
-        if wijken_file is not None:  # wijk names may live only in the wijk file (CBS 2015)
+        if wijken_file is not None:
             areas = add_wijknamen(areas, load_wijken(wijken_file, areas))
-        areas = filter_wijken(areas, list(options.wijken), str(options.buurten or options.gebieden or ""))
+        areas = filter_wijken(areas, options.wijken, str(options.gebieden or ""))
     return areas, wijken_file
 
 
-def _demo_buurten(options: BuildOptions) -> gpd.GeoDataFrame:
+def _demo_buurten(options: BuildOptions, wijken_file: Path | None) -> gpd.GeoDataFrame:
     """The demo's buurten; a --gemeente that is not the demo's gets a message that says why."""
-    try:
-        return load_buurten(options.buurten, gemeente=options.gemeente)
-    except InputError:
-        raise InputError(InputProblem(
-            file="--gemeente", message="zonder --buurten toont abcd-map de fictieve demo-gemeente Lindewaarde",
-            value=options.gemeente, expected="ook --buurten BESTAND (CBS Wijk- en Buurtkaart) of --online om de "
-                                             "buurten van deze gemeente bij PDOK te halen")) from None
+    if options.gemeenten:
+        try:
+            load_buurten(options.buurten, gemeente=options.gemeenten)
+        except InputError:
+            raise InputError(InputProblem(
+                file="--gemeente", message="zonder --buurten toont abcd-map de fictieve demo-gemeente Lindewaarde",
+                value=", ".join(options.gemeenten),
+                expected="ook --buurten BESTAND (CBS Wijk- en Buurtkaart) of --online om de "
+                         "buurten van deze gemeente bij PDOK te halen")) from None
+    return load_buurten(options.buurten, gemeente=options.gemeenten, wijken=options.wijken, wijk_file=wijken_file)
 
 
 def cbs_source(path: Path) -> str:
@@ -377,7 +387,8 @@ def buurt_table(ctx: _Context, assets: gpd.GeoDataFrame, parts: list[pd.DataFram
 #: ``gegevens`` of every buurt in a run without any source of places (areas only).
 NO_PLACES = "geen gegevens over plekken"
 #: Columns of the buurt table that rest on the data, besides the coverage figures.
-DATA_FIGURES = ("toegang_2sfca", "toegang_per_1000", "per_1000_inwoners", metrics.RESIDENTS_WITH_DATA_COLUMN)
+DATA_FIGURES = ("toegang_2sfca", "toegang_per_1000", "per_1000_inwoners", "kleine_plekken",
+                metrics.RESIDENTS_WITH_DATA_COLUMN)
 
 
 def blank_unknown(table: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 TEMPLATE_XLSX = "abcd-assets-sjabloon.xlsx"
 TEMPLATE_CSV = "abcd-assets-sjabloon.csv"
 #: Asset columns that abcd-map fills itself; not in the template.
-INTERNAL_COLUMNS = ("label", "osm_id", "herkomst", "standaard_zichtbaar")
+INTERNAL_COLUMNS = ("label", "osm_id", "herkomst", "standaard_zichtbaar", "kleine_plek")
 #: Sheet names (the loader reads 'assets' and skips 'Uitleg').
 DATA_SHEET = "assets"
 HELP_SHEET = "Uitleg"
@@ -104,7 +104,8 @@ def write_template(folder: str | Path, *, overwrite: bool = False) -> list[Path]
     if existing and not overwrite:
         raise InputError([
             InputProblem(str(t), "bestaat al; het sjabloon overschrijft geen bestaande bestanden",
-                         expected="een andere map, of verwijder of hernoem het bestand")
+                         expected="abcd-map init --overschrijven om het te vervangen (overwrite=True in Python), "
+                                  "een andere map, of verwijder of hernoem het bestand")
             for t in existing])
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(targets[0], _xlsx_bytes())

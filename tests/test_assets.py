@@ -50,6 +50,7 @@ def test_output_table_shape_and_types(tmp_path):
     row = assets.iloc[0]
     assert row["herkomst"] == schema.ORIGIN_HAND == "handmatig"
     assert row["standaard_zichtbaar"] is True or row["standaard_zichtbaar"] == True  # noqa: E712
+    assert assets["kleine_plek"].dtype == bool and not assets["kleine_plek"].any()  # hand rows are assets
     assert row["osm_id"] == ""
     assert assets["label"].tolist() == ["Plek", "Persoon"]
     assert assets["fase"].tolist() == ["onbekend", "onbekend"]
@@ -430,6 +431,93 @@ def test_merge_with_empty_osm():
     hand = asset_table([{"id": "A1", "naam": "X", "soort": "plek", "xy": (84000, 447000)}])
     merged, report = merge_assets(hand, asset_table([]).iloc[:0])
     assert len(merged) == 1 and report.empty
+
+
+def test_merge_compares_real_names_only():
+    """An unnamed OSM place carries its label as naam ('Speeltuin'): it must not match by name (issue 11.6)."""
+    hand = asset_table([
+        {"id": "A1", "naam": "Speeltuin De Bolk", "soort": "plek", "xy": (84000, 447000)},
+        {"id": "A2", "naam": "Speeltuin", "soort": "plek", "xy": (85000, 447000)},
+    ])
+    osm = asset_table([
+        {"id": "node/1", "osm_id": "node/1", "naam": "Speeltuin", "label": "Speeltuin", "soort": "plek",
+         "xy": (84020, 447000)},  # no name tag, 20 m: similarity 100 with any 'Speeltuin ...'
+        {"id": "node/2", "osm_id": "node/2", "naam": "Speeltuin De Bolk", "label": "Speeltuin", "soort": "plek",
+         "xy": (84060, 447000)},  # the named one, 60 m
+        {"id": "node/3", "osm_id": "node/3", "naam": "Speeltuin", "label": "Speeltuin", "soort": "plek",
+         "xy": (85005, 447000)},  # generic name on both sides: no match either
+    ])
+    with collect_notes():
+        merged, report = merge_assets(hand, osm)
+    assert report[["id", "osm_id"]].values.tolist() == [["A1", "node/2"]]
+    assert report["afstand_m"].iloc[0] == 60.0
+    assert merged["id"].tolist() == ["A1", "A2", "node/1", "node/3"]
+
+
+def test_merge_by_explicit_osm_id_whatever_name_or_distance():
+    """A hand row that names its OSM place by osm_id merges with it, even when that place has no name."""
+    hand = asset_table([
+        {"id": "A1", "naam": "Het pleintje", "soort": "openbare_ruimte", "osm_id": "way/7", "xy": (84000, 447000)},
+        {"id": "P1", "naam": "Jan", "soort": "persoon", "osm_id": "node/8", "xy": (84500, 447000)},
+    ])
+    osm = asset_table([
+        {"id": "way/7", "osm_id": "way/7", "naam": "Speeltuin", "label": "Speeltuin", "soort": "plek",
+         "website": "https://plein.nl", "xy": (84300, 447000)},  # unnamed, 300 m
+        {"id": "node/8", "osm_id": "node/8", "naam": "Jan", "soort": "plek", "xy": (84500, 447000)},
+    ])
+    with collect_notes():
+        merged, report = merge_assets(hand, osm)
+    assert report[["id", "osm_id", "afstand_m"]].values.tolist() == [["A1", "way/7", 300.0]]
+    a1 = merged.set_index("id").loc["A1"]
+    assert (a1["osm_id"], a1["website"]) == ("way/7", "https://plein.nl")
+    assert merged["id"].tolist() == ["A1", "P1", "node/8"]  # persons never merge
+
+
+def test_merge_measures_to_the_osm_shape():
+    """A park pinned 190 m from OSM's point for it, but inside its area, is one place (issue 11.6)."""
+    park = shapely.box(84800, 446800, 85200, 447200)  # 400 m x 400 m, OSM point in the middle
+    hand = asset_table([
+        {"id": "A1", "naam": "Wilhelminapark", "soort": "openbare_ruimte", "xy": (85190, 447000)},
+        {"id": "A2", "naam": "Sporthal Noord", "soort": "plek", "xy": (86050, 447000)},
+    ])
+    osm = asset_table([
+        {"id": "way/1", "osm_id": "way/1", "naam": "Wilhelminapark", "soort": "openbare_ruimte",
+         "xy": (85000, 447000)},
+        {"id": "way/2", "osm_id": "way/2", "naam": "Sporthal Noord", "soort": "plek", "xy": (86100, 447000)},
+    ])
+    with collect_notes():
+        _, by_point = merge_assets(hand, osm)
+    assert by_point["id"].tolist() == ["A2"]  # 190 m from the park's point: counted twice before
+    osm[schema.OSM_GEOMETRY_COLUMN] = [park, None]  # the sports hall has no shape: its point counts
+    with collect_notes():
+        merged, report = merge_assets(hand, osm)
+    assert report[["id", "osm_id", "afstand_m"]].values.tolist() == [["A1", "way/1", 0.0], ["A2", "way/2", 50.0]]
+    assert list(merged.columns) == schema.ASSET_COLUMNS + ["geometry"] and len(merged) == 2
+    # 60 m outside the park's edge is 60 m, within the 75 m
+    hand.loc[0, "geometry"] = shapely.Point(85260, 447000)
+    with collect_notes():
+        _, report = merge_assets(hand, osm)
+    assert report.set_index("id").loc["A1", "afstand_m"] == 60.0
+
+
+def test_merge_shape_from_classified_places():
+    """osm_geometry of the places table travels through classify_places into merge_assets."""
+    from abcd_map.classify import classify_places
+
+    places = gpd.GeoDataFrame({"osm_id": ["way/1", "node/2"], "tags": ["{}", "{}"],
+                               "leisure": ["park", "playground"], "name": ["Wilhelminapark", None]},
+                              geometry=[shapely.Point(85000, 447000), shapely.Point(86000, 447000)],
+                              crs=settings.crs)
+    places[schema.OSM_GEOMETRY_COLUMN] = [shapely.box(84800, 446800, 85200, 447200), None]
+    hand = asset_table([
+        {"id": "A1", "naam": "Wilhelminapark", "soort": "openbare_ruimte", "xy": (85150, 446850)},
+        {"id": "A2", "naam": "Speeltuin Achterom", "soort": "plek", "xy": (86010, 447000)},
+    ])
+    with collect_notes():
+        merged, report = merge_assets(hand, classify_places(places))
+    assert report[["id", "osm_id"]].values.tolist() == [["A1", "way/1"]]
+    assert merged["id"].tolist() == ["A1", "A2", "node/2"]
+    assert schema.OSM_GEOMETRY_COLUMN not in merged.columns
 
 
 # ---------------------------------------------------------------- real data

@@ -70,13 +70,16 @@ def test_classify_hand_made(with_columns: bool) -> None:
     assert a.loc["node/12", "naam"] == "Speeltuin"
     assert a.loc["node/12", "doelgroepen"] == "kinderen; ouders"
     assert a.loc["node/13", "soort"] == "openbare_ruimte" and not a.loc["node/13", "standaard_zichtbaar"]
+    # street furniture is a small place; hidden-by-default assets (garden) are not
+    assert a["kleine_plek"].tolist() == [i == "node/13" for i in a["id"]]
+    assert not a.loc["way/4", "kleine_plek"] and not a.loc["way/4", "standaard_zichtbaar"]
     assert a.loc["node/14", "email"] == "kerk@example.nl"
     # fixed fields
     assert (a["herkomst"] == schema.ORIGIN_OSM).all() and (a["bron"] == "OpenStreetMap").all()
     assert (a["fase"] == "onbekend").all() and a["laatste_contact"].isna().all()
     assert (a["osm_id"] == a["id"]).all()
     assert a.crs == settings.crs
-    for col in ("inloop", "toestemming", "openbaar", "ontmoetingsplek", "standaard_zichtbaar"):
+    for col in ("inloop", "toestemming", "openbaar", "ontmoetingsplek", "standaard_zichtbaar", "kleine_plek"):
         assert a[col].dtype == bool
     # unknown tags reported once, with counts
     unknown = [n for n in notes if "tagtabel" in n]
@@ -92,13 +95,53 @@ def test_tag_table_uses_vocabulary() -> None:
     assert set(useful["soort"]) <= set(schema.codes("soort"))
     groups = {g for cell in t["doelgroepen"] if cell for g in cell.split("; ")}
     assert groups <= set(schema.codes("doelgroep"))
-    for col in ("ontmoetingsplek", "standaard_zichtbaar", "ruis"):
+    for col in ("ontmoetingsplek", "standaard_zichtbaar", "kleine_plek", "ruis"):
         assert t[col].dtype == bool
     # wildcards come after the specific rows of their key
     for key in t.loc[t["value"] == "*", "key"]:
         rows = t[t["key"] == key]
         assert rows["value"].iloc[-1] == "*" or (rows["value"] == "*").idxmax() > rows.index[
             rows["value"] != "*"].max()
+
+
+def test_small_places_in_tag_table() -> None:
+    """Street furniture is a kleine plek: on the map (hidden), never noise, never shown by default."""
+    t = tag_table().set_index(["key", "value"])
+    small = {("amenity", "bench"), ("amenity", "picnic_table"), ("leisure", "picnic_table"),
+             ("amenity", "drinking_water"), ("amenity", "toilets"), ("amenity", "shelter"),
+             ("amenity", "bbq"), ("amenity", "fountain")}
+    assert set(t.index[t["kleine_plek"]]) == small
+    assert not t.loc[list(small), "ruis"].any() and not t.loc[list(small), "standaard_zichtbaar"].any()
+    # bins and bicycle racks stay noise; hidden-by-default places stay assets
+    assert t.loc[("amenity", "waste_basket"), "ruis"] and t.loc[("amenity", "bicycle_parking"), "ruis"]
+    for key in [("tourism", "artwork"), ("leisure", "garden"), ("amenity", "bank"), ("office", "*"),
+                ("amenity", "public_bookcase"), ("leisure", "fitness_station")]:
+        assert not t.loc[key, "kleine_plek"] and not t.loc[key, "ruis"]
+
+
+def test_osm_geometry_is_passed_on() -> None:
+    """An osm_geometry column of the places (the object's own shape) reaches the classified table."""
+    places = make_places([("way/1", {"leisure": "park", "name": "Park"}), ("node/2", {"amenity": "bench"})])
+    park = shapely.box(85000, 446900, 85300, 447100)
+    places[schema.OSM_GEOMETRY_COLUMN] = [park, None]
+    a = classify_places(places)
+    assert list(a.columns) == schema.ASSET_COLUMNS + ["osm_tag", "geometry", schema.OSM_GEOMETRY_COLUMN]
+    assert a[schema.OSM_GEOMETRY_COLUMN].iloc[0].equals(park) and a[schema.OSM_GEOMETRY_COLUMN].iloc[1] is None
+    assert a["kleine_plek"].tolist() == [False, True]
+
+
+@pytest.mark.realdata
+def test_real_delft_small_places(shared_data) -> None:
+    """Delft: benches and picnic tables are kleine plekken, not assets (issue 11)."""
+    from abcd_map.load.osm import load_osm
+
+    with collect_notes():
+        a = classify_places(load_osm(shared_data / "osm" / "delft-tudelft.osm.bz2").places)
+    small = a[a["kleine_plek"]]
+    assert set(small["label"]) <= {"Bankje", "Picknicktafel", "Watertappunt", "Openbaar toilet", "Schuilhut",
+                                   "Barbecueplek", "Fontein"}
+    assert (small["label"].isin(["Bankje", "Picknicktafel"])).sum() >= 150
+    assert 250 < (~a["kleine_plek"]).sum() < len(a)
 
 
 def test_empty_places() -> None:

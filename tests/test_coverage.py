@@ -12,6 +12,7 @@ import warnings
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
@@ -253,6 +254,24 @@ def test_count_assets():
     assert wijk.loc["WK1", "aantal_assets"] == 3
     assert wijk.loc["WK1", "per_1000_inwoners"] == pytest.approx(7.5)
 
+
+
+def test_count_assets_keeps_small_places_apart():
+    """Benches and the like (kleine_plek) are counted as kleine_plekken, not as assets (issue 11)."""
+    a = assets([(10, 10), (20, 20), (30, 30), (40, 40), (500, 10)],
+               categorie=["cultuur", "fysieke_ruimte", "fysieke_ruimte", "fysieke_ruimte", "fysieke_ruimte"],
+               kleine_plek=[False, False, True, True, True])
+    counts = count_assets(toy_buurten(), a)
+    assert counts.loc["BU01", "aantal_assets"] == 2 and counts.loc["BU01", "aantal_fysieke_ruimte"] == 1
+    assert counts.loc["BU01", "kleine_plekken"] == 2 and counts.loc["BU02", "kleine_plekken"] == 1
+    assert counts.loc["BU02", "aantal_assets"] == 0 and counts.loc["BU02", "aantal_fysieke_ruimte"] == 0
+    assert counts.loc["BU01", "per_1000_inwoners"] == pytest.approx(20)
+    assert counts["kleine_plekken"].dtype == np.int64
+    # without the column (older tables) nothing is a small place; missing values are not small
+    plain = count_assets(toy_buurten(), a.drop(columns="kleine_plek"))
+    assert plain.loc["BU01", "aantal_assets"] == 4 and (plain["kleine_plekken"] == 0).all()
+    a["kleine_plek"] = pd.Series([None, False, True, True, True], dtype=object)
+    assert count_assets(toy_buurten(), a).loc["BU01", "aantal_assets"] == 2
 
 # ------------------------------------------------------- one spec, named by its prefix
 def test_coverage_for_spec_category_is_prefixed_and_selects_the_category():

@@ -39,7 +39,7 @@ FULL, NORTH, PARTIAL, NO_DATA = "BU01", "BU02", "BU03", "BU04"
 FIGURES = ["dekking_500m", "inwoners_binnen_500m", "inwoners_met_gegevens", "toegang_2sfca", "toegang_per_1000",
            "per_1000_inwoners", "aantal_assets", "aantal_fysieke_ruimte", "behoefte_index", "rang",
            "senioren_dekking_300m", "senioren_binnen_300m", "fysieke_ruimte_dekking_500m",
-           "economie_dekking_500m"]
+           "economie_dekking_500m", "kleine_plekken"]
 WIJK_FIGURES = ["dekking_500m", "inwoners_binnen_500m", "inwoners_met_gegevens", "per_1000_inwoners",
                 "aantal_assets", "senioren_dekking_300m", "economie_dekking_500m"]
 

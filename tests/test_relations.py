@@ -6,7 +6,8 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from abcd_map import relations, settings, welcoming
+from abcd_map import relations, schema, settings, welcoming
+from abcd_map.privacy import public_assets
 
 
 def assets_fixture() -> gpd.GeoDataFrame:
@@ -162,3 +163,92 @@ def test_parse_relation_text_odd_cells():
     assert empty.code == "partner_van" and empty.targets == ()
     (colon,) = relations.parse_relation_text("partner van:X:1")  # only the first ':' ends the type
     assert colon.targets == ("X:1",)
+
+
+# ---------------------------------------------------------------- small places and the subgraph (issues 11, 12)
+
+
+def _reference_network(assets: pd.DataFrame) -> pd.DataFrame:
+    """relation_network as it was before issue 12: networkx over every asset (the reference)."""
+    import networkx as nx
+
+    def text(v: object) -> str:
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
+
+    ids = assets["id"].map(text)
+    edges = relations.parse_relations(assets)
+    known = set(ids) - {""}
+    ok = edges["relatie"].isin(schema.codes("relatie")) & edges["naar_id"].isin(known) & edges["van_id"].isin(known)
+    edges = edges[(ok & (edges["van_id"] != edges["naar_id"])).to_numpy()]
+    g = nx.DiGraph()
+    g.add_nodes_from(i for i in ids if i)
+    g.add_edges_from(zip(edges.get("van_id", []), edges.get("naar_id", [])))
+    und = g.to_undirected()
+    between = nx.betweenness_centrality(und) if len(und) else {}
+    out = pd.DataFrame({"id": ids.to_numpy(), "naam": assets["naam"].map(text).to_numpy(),
+                        "soort": assets["soort"].map(text).to_numpy()})
+    out["graad"] = out["id"].map(lambda i: und.degree(i) if i in und else 0).astype(int)
+    out["inkomend"] = out["id"].map(lambda i: g.in_degree(i) if i in g else 0).astype(int)
+    out["uitgaand"] = out["id"].map(lambda i: g.out_degree(i) if i in g else 0).astype(int)
+    out["tussenpositie"] = out["id"].map(lambda i: float(between.get(i, 0.0))).astype(float)
+    out["staat_alleen"] = out["graad"] == 0
+    return out.sort_values(["graad", "tussenpositie", "naam"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def _demo_assets() -> pd.DataFrame:
+    from abcd_map.classify import classify_places
+    from abcd_map.errors import collect_notes
+    from abcd_map.load.assets import load_assets, merge_assets
+    from abcd_map.load.osm import load_osm
+
+    with collect_notes():
+        hand = load_assets(settings.data_path("demo") / "assets.csv")
+        osm = classify_places(load_osm(settings.data_path("demo") / "demo.osm").places)
+        merged, _ = merge_assets(hand, osm)
+    return merged
+
+
+def test_relation_network_same_as_over_every_asset_on_the_demo():
+    """Only related assets enter networkx; the table is the one networkx gives over every asset."""
+    demo = _demo_assets()
+    assert demo["relaties"].ne("").sum() > 10 and (~demo["kleine_plek"]).sum() > 50
+    assets = demo[~demo["kleine_plek"].to_numpy()]
+    got, expected = relations.relation_network(assets), _reference_network(assets)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-15)
+    assert (got["tussenpositie"] > 0).sum() >= 3
+    for mode in ("team", "publiek"):
+        shown = public_assets(assets, mode)
+        pd.testing.assert_frame_equal(relations.relation_network(assets, mode), _reference_network(shown),
+                                      check_exact=False, rtol=1e-12, atol=1e-15)
+
+
+def test_relation_network_generated_many_lonely_assets():
+    """1,000 assets, 4 relations: same table as networkx over all of them (betweenness rescaled)."""
+    n = 1000
+    ids = [f"A{i:04d}" for i in range(n)]
+    rel = [""] * n
+    rel[0], rel[1], rel[2], rel[500] = "partner_van:A0001", "partner_van:A0002; verwijst_naar:A0003", "", ""
+    rel[10] = "partner_van:A0001"
+    assets = pd.DataFrame({"id": ids, "naam": [f"Plek {i}" for i in range(n)], "soort": "plek", "relaties": rel})
+    got = relations.relation_network(assets)
+    pd.testing.assert_frame_equal(got, _reference_network(assets), check_exact=False, rtol=1e-12, atol=1e-15)
+    assert got.iloc[0]["id"] == "A0001" and got["staat_alleen"].sum() == n - 5
+
+
+def test_small_places_leave_the_network_unless_related():
+    """Benches (kleine_plek) are no asset: not in the table, nor 'staat alleen', unless in a relation."""
+    a = assets_fixture()
+    a["kleine_plek"] = False
+    bench = a.iloc[[3]].assign(id="B1", naam="Bankje", soort="openbare_ruimte", relaties="", kleine_plek=True)
+    named = a.iloc[[3]].assign(id="B2", naam="Bankje bij de kerk", soort="openbare_ruimte", relaties="",
+                               kleine_plek=True)
+    with_small = pd.concat([a, bench, named], ignore_index=True)
+    with_small.loc[with_small["id"] == "A4", "relaties"] = "partner_van:B2"
+    net = relations.relation_network(with_small).set_index("id")
+    assert "B1" not in net.index
+    assert net.loc["B2", "graad"] == 1 and not net.loc["B2", "staat_alleen"]
+    # the network without the lonely bench is what it was without it
+    expected = _reference_network(with_small[with_small["id"] != "B1"])
+    pd.testing.assert_frame_equal(relations.relation_network(with_small), expected, check_exact=False,
+                                  rtol=1e-12, atol=1e-15)

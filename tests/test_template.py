@@ -27,9 +27,10 @@ def test_writes_both_files(written, tmp_path):
 def test_columns_are_canonical_minus_internal_ones():
     columns = template_columns()
     assert columns[:3] == ["id", "naam", "soort"]
-    for internal in ("label", "osm_id", "herkomst", "standaard_zichtbaar"):
+    for internal in ("label", "osm_id", "herkomst", "standaard_zichtbaar", "kleine_plek"):
         assert internal not in columns
-    assert set(schema.ASSET_COLUMNS) - {"label", "osm_id", "herkomst", "standaard_zichtbaar"} <= set(columns)
+    assert set(schema.ASSET_COLUMNS) - {"label", "osm_id", "herkomst", "standaard_zichtbaar",
+                                        "kleine_plek"} <= set(columns)
     assert {"lat", "lon", "x", "y"} <= set(columns)
 
 

@@ -836,25 +836,37 @@ def _wijk_coverage(table: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame, frac
         out[col] = (100.0 * cov_w / tot_w.where(tot_w > 0)).where(enough)
 
 
+def _small_places(assets: pd.DataFrame) -> np.ndarray:
+    """True for street furniture (``kleine_plek``: benches, picnic tables ...), counted apart from assets."""
+    if "kleine_plek" not in assets.columns:
+        return np.zeros(len(assets), dtype=bool)
+    return assets["kleine_plek"].astype(object).where(assets["kleine_plek"].notna(), False).astype(bool).to_numpy()
+
+
 def _category_counts(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, codes: pd.Index) -> pd.DataFrame:
-    """``aantal_<categorie>`` and ``aantal_assets`` of the assets in ``areas`` (0 where none)."""
+    """``aantal_<categorie>``, ``aantal_assets`` and ``kleine_plekken`` of the assets in ``areas`` (0 where none).
+
+    Street furniture (``kleine_plek``) is counted in ``kleine_plekken`` only.
+    """
     cats = list(schema.codes("categorie"))
     out = pd.DataFrame(0, index=codes, columns=[f"aantal_{c}" for c in cats], dtype=np.int64)
     out.index.name = "buurtcode"
-    total = pd.Series(0, index=codes, dtype=np.int64)
+    total = small = pd.Series(0, index=codes, dtype=np.int64)
     if len(assets) and len(areas):
         code = assign_areas(assets, areas)
         cat = assets["categorie"] if "categorie" in assets.columns else pd.Series("", index=assets.index)
-        found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy()}).dropna(
-            subset=["buurtcode"])
+        found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy(),
+                              "klein": _small_places(assets)}).dropna(subset=["buurtcode"])
+        small = found[found["klein"]].groupby("buurtcode").size().reindex(codes).fillna(0).astype(np.int64)
+        found = found[~found["klein"]]
         counts = pd.crosstab(found["buurtcode"], found["categorie"])
         for c in cats:
             if c in counts.columns:
                 out[f"aantal_{c}"] = counts[c].reindex(codes).fillna(0).astype(np.int64)
         total = found.groupby("buurtcode").size().reindex(codes).fillna(0).astype(np.int64)
     out["aantal_assets"] = total
+    out["kleine_plekken"] = small
     return out
-
 
 def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, extent=None) -> pd.DataFrame:
     """Number of assets per buurt and ABCD category (point in polygon).
@@ -874,8 +886,11 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, extent=Non
     -------
     DataFrame by buurtcode with ``aantal_<categorie>`` for every category,
     ``aantal_assets``, ``per_1000_inwoners`` (all assets per 1,000 residents inside the
-    data; NaN without residents) and, when any asset comes from the team's own list,
-    ``aantal_eigen_lijst``: the team's own assets in the whole buurt, known everywhere.
+    data; NaN without residents), ``kleine_plekken``: street furniture (rows with
+    ``kleine_plek`` True: benches, picnic tables, drinking water ...), counted apart and
+    left out of every other column, so that a campus full of benches does not look rich in
+    assets; and, when any asset comes from the team's own list, ``aantal_eigen_lijst``:
+    the team's own assets in the whole buurt, known everywhere.
     """
     codes = pd.Index(buurten["buurtcode"]).drop_duplicates()
     a = with_geometry(assets)
@@ -892,5 +907,6 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, extent=Non
         out[metrics.OWN_LIST_COUNT_COLUMN] = own if drawn.all() else own.astype(float).where(drawn)
     inw = _residents(buurten, codes) * figure_share(share).reindex(codes)
     out["per_1000_inwoners"] = 1000.0 * out["aantal_assets"] / inw.where(inw > 0)
+    out["kleine_plekken"] = out.pop("kleine_plekken")
     return out
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import warnings
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ import pandas as pd
 import shapely
 
 from .. import _http, schema, settings
-from ..errors import InputError, InputProblem, note
+from ..errors import AbcdWarning, InputError, InputProblem, note
 
 #: Values at or below this are CBS codes for "secret" or "missing".
 CBS_SENTINEL_MAX = -99990
@@ -298,22 +300,53 @@ def _nearest(text: str, options: list[str], n: int = 5) -> list[str]:
     return [keys[h] for h in hits]
 
 
-def filter_gemeente(buurten: gpd.GeoDataFrame, gemeente: str, file: str = "") -> gpd.GeoDataFrame:
-    """Rows of one gemeente, by name (any case/accents, aliases) or GM code."""
+def split_names(values: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Names from one text or a list, each split on commas, stripped, without repeats.
+
+    ``"Hoorn,Den Helder"`` and ``["Hoorn", "Den Helder"]`` both give ``("Hoorn", "Den Helder")``.
+    CBS gemeentenamen contain no commas (``'s-Gravenhage`` keeps its quote).
+    """
+    if values is None:
+        return ()
+    items = [values] if isinstance(values, str) else list(values)
+    parts = [p.strip() for item in items for p in str(item).split(",")]
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+def _gemeente_mask(buurten: gpd.GeoDataFrame, gemeente: str) -> pd.Series:
     kind, value = resolve_gemeente(gemeente)
     if kind == "code":
-        mask = buurten["gemeentecode"].str.upper() == value
-    else:
-        key = schema.normalise_key(value)
-        mask = buurten["gemeentenaam"].map(schema.normalise_key) == key
-    if not mask.any():
-        names = sorted(set(buurten["gemeentenaam"]) - {""})
-        near = _nearest(gemeente, names + list(_alias_names(names)))
-        expected = ("een van: " + ", ".join(near)) if near else \
-            ("een gemeente uit het bestand, bijvoorbeeld " + ", ".join(names[:8]))
-        raise InputError(InputProblem(file, "gemeente niet gevonden in het buurtbestand",
-                                      column="gemeentenaam", value=gemeente, expected=expected))
+        return buurten["gemeentecode"].str.upper() == value
+    key = schema.normalise_key(value)
+    return buurten["gemeentenaam"].map(schema.normalise_key) == key
+
+
+def filter_gemeente(buurten: gpd.GeoDataFrame, gemeente: str | Sequence[str],
+                    file: str = "") -> gpd.GeoDataFrame:
+    """Rows of one or more gemeenten, by name (any case/accents, aliases) or GM code.
+
+    ``gemeente`` is a name, a comma-separated list or a list of names; every unknown
+    name is reported (with the nearest names of the file) in one InputError.
+    """
+    mask = pd.Series(False, index=buurten.index)
+    problems = []
+    for name in split_names(gemeente):
+        hit = _gemeente_mask(buurten, name)
+        if not hit.any():
+            problems.append(_unknown_gemeente(buurten, name, file))
+        mask |= hit
+    if problems:
+        raise InputError(problems)
     return buurten[mask].reset_index(drop=True)
+
+
+def _unknown_gemeente(buurten: gpd.GeoDataFrame, gemeente: str, file: str) -> InputProblem:
+    names = sorted(set(buurten["gemeentenaam"]) - {""})
+    near = _nearest(gemeente, names + list(_alias_names(names)))
+    expected = ("een van: " + ", ".join(near)) if near else \
+        ("een gemeente uit het bestand, bijvoorbeeld " + ", ".join(names[:8]))
+    return InputProblem(file, "gemeente niet gevonden in het buurtbestand",
+                        column="gemeentenaam", value=gemeente, expected=expected)
 
 
 def _alias_names(names: list[str]) -> list[str]:
@@ -322,20 +355,40 @@ def _alias_names(names: list[str]) -> list[str]:
     return table.loc[table["gemeentenaam"].isin(names), "alias"].tolist()
 
 
-def filter_wijken(buurten: gpd.GeoDataFrame, wijken: list[str], file: str = "") -> gpd.GeoDataFrame:
-    """Rows whose wijk is in ``wijken`` (wijkcode 'WK050301', '050301' or wijknaam)."""
-    if isinstance(wijken, str):
-        wijken = [wijken]
+def _wijk_mask(buurten: gpd.GeoDataFrame, raw: str) -> pd.Series:
+    """Buurten of one wijk given as wijkcode ('WK050301', '050301') or wijknaam."""
     codes = buurten["wijkcode"].str.upper()
-    name_keys = buurten["wijknaam"].map(schema.normalise_key)
+    m = re.fullmatch(r"(?:WK)?(\d{6})", raw, flags=re.IGNORECASE)
+    hit = (codes == f"WK{m.group(1)}") if m else (buurten["wijknaam"].map(schema.normalise_key)
+                                                 == schema.normalise_key(raw))
+    if not m and not hit.any():
+        hit = codes == raw.upper()
+    return hit
+
+
+def _wijk_items(buurten: gpd.GeoDataFrame, wijken: str | Sequence[str]) -> list[str]:
+    """The wijken asked for: an item that names no wijk as a whole is split on its commas.
+
+    So ``"Wijk 01,Wijk 02"`` is two wijken, while a wijknaam with a comma in it
+    (``"Bijlmer-Centrum (D, F, H)"``) stays one.
+    """
+    items = [wijken] if isinstance(wijken, str) else list(wijken)
+    out: list[str] = []
+    for item in items:
+        raw = str(item).strip()
+        if "," in raw and not _wijk_mask(buurten, raw).any():
+            out.extend(split_names(raw))
+        elif raw:
+            out.append(raw)
+    return list(dict.fromkeys(out))
+
+
+def filter_wijken(buurten: gpd.GeoDataFrame, wijken: str | Sequence[str], file: str = "") -> gpd.GeoDataFrame:
+    """Rows whose wijk is in ``wijken`` (wijkcode 'WK050301', '050301' or wijknaam; comma lists too)."""
     mask = pd.Series(False, index=buurten.index)
     problems = []
-    for item in wijken:
-        raw = str(item).strip()
-        m = re.fullmatch(r"(?:WK)?(\d{6})", raw, flags=re.IGNORECASE)
-        hit = (codes == f"WK{m.group(1)}") if m else (name_keys == schema.normalise_key(raw))
-        if not m and not hit.any():
-            hit = codes == raw.upper()
+    for raw in _wijk_items(buurten, wijken):
+        hit = _wijk_mask(buurten, raw)
         if not hit.any():
             options = sorted(set(buurten["wijkcode"]) | (set(buurten["wijknaam"]) - {""}))
             near = _nearest(raw, options)
@@ -349,33 +402,114 @@ def filter_wijken(buurten: gpd.GeoDataFrame, wijken: list[str], file: str = "") 
     return buurten[mask].reset_index(drop=True)
 
 
+# --------------------------------------------------------------------------- naming a selection
+
+#: Words of a file name that say what the file is, not which region it covers.
+_FILE_WORDS = {"buurt", "buurten", "wijk", "wijken", "gemeente", "gemeenten", "cbs", "wijkenbuurten",
+               "buurtkaart", "wijkenbuurtkaart", "wijkbuurtkaart", "kwb", "pdok", "nl", "nederland", "data",
+               "kaart", "v", "versie", "geojson", "gpkg", "shp", "export", "download", "selectie", "alle"}
+
+
+def region_from_file(path: str | Path | None) -> str | None:
+    """The region a CBS file name gives: ``haaglanden_buurt.geojson`` -> 'Haaglanden'; None if none.
+
+    Words such as buurt, wijk, cbs, and years are left out; what is left is the region.
+    """
+    if path is None:
+        return None
+    stem = Path(str(path)).name.split(".")[0]
+    words = [w for w in re.split(r"[_\s]+", stem) if w]
+    words = [w for w in words if w.lower() not in _FILE_WORDS and not re.fullmatch(r"\d+", w)]
+    if not words or not all(re.fullmatch(r"[A-Za-z][A-Za-z-]*", w) for w in words):
+        return None
+    return " ".join("-".join(p[:1].upper() + p[1:] for p in w.split("-")) for w in words)
+
+
+def selection_name(areas: gpd.GeoDataFrame, path: str | Path | None = None) -> str:
+    """What a map of these buurten is called: 'Delft', 'Delft en Rijswijk', '15 gemeenten in Haaglanden'.
+
+    One to three gemeenten are named, the largest (residents, then buurten) first;
+    more are counted, with the region of the file name when it gives one.
+    Areas without a gemeentenaam are 'eigen gebied'.
+    """
+    if "gemeentenaam" not in areas:
+        return "eigen gebied"
+    names = areas["gemeentenaam"].fillna("").astype(str).str.strip()
+    names = names[names != ""]
+    if names.empty:
+        return "eigen gebied"
+    residents = areas.loc[names.index, "inwoners"] if "inwoners" in areas else pd.Series(0, index=names.index)
+    size = pd.DataFrame({"n": names, "inw": residents.fillna(0)}).groupby("n").agg(inw=("inw", "sum"),
+                                                                                   buurten=("inw", "size"))
+    order = size.sort_values(["inw", "buurten"], ascending=False).index.tolist()
+    if len(order) == 1:
+        return order[0]
+    if len(order) <= 3:
+        return ", ".join(order[:-1]) + " en " + order[-1]
+    region = region_from_file(path)
+    return f"{len(order)} gemeenten" + (f" in {region}" if region else "")
+
+
 # --------------------------------------------------------------------------- public loaders
 
-def load_buurten(path: str | Path, *, gemeente: str | None = None,
-                 wijken: list[str] | None = None) -> gpd.GeoDataFrame:
+def load_buurten(path: str | Path, *, gemeente: str | Sequence[str] | None = None,
+                 wijken: str | Sequence[str] | None = None,
+                 wijk_file: str | Path | None = None) -> gpd.GeoDataFrame:
     """Load CBS buurten (any release) as the canonical area table.
 
     Parameters
     ----------
     path : GeoJSON, GeoPackage or Shapefile of CBS/PDOK buurten, any CRS.
-    gemeente : keep one gemeente: name (case/accents free, 'Den Haag' works) or GM code.
-    wijken : keep these wijken: wijkcodes ('WK050301') or wijknamen.
+    gemeente : keep these gemeenten: a name (case/accents free, 'Den Haag' works) or GM code,
+        a comma-separated text of them, or a list; the buurten of all of them together.
+    wijken : keep these wijken: wijkcodes ('WK050301') or wijknamen (a list, or comma-separated).
+    wijk_file : a CBS wijk file whose wijknamen may be used in ``wijken`` (CBS 2015 buurt
+        files hold only wijkcodes).
 
     Returns
     -------
     GeoDataFrame in EPSG:28992 with ``schema.AREA_COLUMNS``, ``opmerking`` and geometry.
+
+    Notes
+    -----
+    The selection is made first; notes (missing polygons, values that are no number)
+    speak only of the buurten selected.
     """
     file = str(path)
-    buurten = normalise_buurten(_read_vector(path), file, fix_geometry=False)
-    if gemeente:
-        buurten = filter_gemeente(buurten, gemeente, file)
-    if wijken:
-        buurten = filter_wijken(buurten, list(wijken) if not isinstance(wijken, str) else [wijken], file)
-    if buurten.empty:
-        raise InputError(InputProblem(file, "er blijven geen buurten over na de selectie"))
-    buurten = _fix_geometries(buurten, file, "buurten")
+    raw = _read_vector(path)
+    if gemeente or wijken:
+        raw = raw.iloc[_selected_rows(raw, file, gemeente, wijken, wijk_file)]
+    buurten = normalise_buurten(raw, file)
     _note_no_residents(buurten, file)
     return buurten
+
+
+def _selected_rows(raw: gpd.GeoDataFrame, file: str, gemeente: str | Sequence[str] | None,
+                   wijken: str | Sequence[str] | None, wijk_file: str | Path | None) -> list[int]:
+    """Positions in ``raw`` of the buurten of the gemeenten and wijken asked for (notes silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AbcdWarning)
+        probe = normalise_buurten(raw, file, fix_geometry=False)
+        probe["_rij"] = np.arange(len(probe))
+        if gemeente:
+            probe = filter_gemeente(probe, gemeente, file)
+        if wijken:
+            if wijk_file is not None:
+                probe = _wijknamen_from_file(probe, wijk_file)
+            probe = filter_wijken(probe, wijken, file)
+    if probe.empty:
+        raise InputError(InputProblem(file, "er blijven geen buurten over na de selectie"))
+    return probe["_rij"].tolist()
+
+
+def _wijknamen_from_file(buurten: gpd.GeoDataFrame, path: str | Path) -> gpd.GeoDataFrame:
+    """Copy of ``buurten`` with empty wijknamen taken from a wijk file (by wijkcode)."""
+    wk = _normalise(_read_vector(path), str(path), ["wijkcode", "wijknaam"], "wijken", fix_geometry=False)
+    names = wk[wk["wijknaam"] != ""].drop_duplicates("wijkcode").set_index("wijkcode")["wijknaam"]
+    out = buurten.copy()
+    fill = out["wijknaam"] == ""
+    out.loc[fill, "wijknaam"] = out.loc[fill, "wijkcode"].map(names).fillna("")
+    return out
 
 
 def _dissolve_wijken(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -198,28 +198,40 @@ def merge_assets(
     A hand row and an OSM row are the same place when they lie within
     ``max_distance`` metres and their names (after expanding abbreviations such
     as "Bh." -> buurthuis) are at least ``min_similarity`` (0-100) alike.
-    Pairs are one-to-one, best similarity first. The merged row keeps the
-    hand-collected fields, gets the OSM id and takes empty ``openingstijden``
-    and ``website`` from OSM. Persons never merge.
+    Only real names are compared: an OSM place without a ``name`` tag carries its
+    generic label as ``naam`` ("Speeltuin"), and a name equal to the label is
+    not compared at all (else every named playground nearby would match it).
+    The distance is measured to the OSM object's own shape when the OSM table
+    has an ``osm_geometry`` column (a park's area, a building's outline: a
+    point pinned anywhere in the park is 0 m away), else to its point.
+    A hand row whose own ``osm_id`` names an OSM row merges with it whatever
+    the name or distance. Pairs are one-to-one: explicit ids first, then best
+    similarity first. The merged row keeps the hand-collected fields, gets the
+    OSM id and takes empty ``openingstijden`` and ``website`` from OSM.
+    Persons never merge.
 
     Parameters
     ----------
     hand, osm
-        Asset tables (EPSG:28992).
+        Asset tables (EPSG:28992); ``osm`` may have an extra ``osm_geometry``
+        column (shapely geometries in EPSG:28992, None where unknown).
     min_similarity, max_distance
         Default ``settings.merge_min_similarity`` and ``settings.merge_max_distance``.
 
     Returns
     -------
     (GeoDataFrame, DataFrame)
-        All assets (hand rows first, then unmatched OSM rows) and a report of
-        the merged pairs: id, naam, osm_id, osm_naam, afstand_m, gelijkenis.
+        All assets (hand rows first, then unmatched OSM rows; ``schema.ASSET_COLUMNS``
+        + geometry, ``osm_geometry`` dropped) and a report of the merged pairs:
+        id, naam, osm_id, osm_naam, afstand_m (to the shape), gelijkenis.
     """
     min_similarity = settings.merge_min_similarity if min_similarity is None else min_similarity
     max_distance = settings.merge_max_distance if max_distance is None else max_distance
     hand = _conform(hand)
+    shapes = _osm_shapes(osm)
     osm = _conform(osm)
-    matches = _one_to_one(_candidate_pairs(hand, osm, min_similarity, max_distance))
+    pairs = _explicit_pairs(hand, osm, shapes) + _candidate_pairs(hand, osm, shapes, min_similarity, max_distance)
+    matches = _one_to_one(pairs)
     merged = hand.copy()
     if matches:
         _take_from_osm(merged, osm, matches)
@@ -232,29 +244,71 @@ def merge_assets(
     return combined, _merge_report(hand, osm, matches)
 
 
-#: A candidate pair, sorted best first: (-token-set similarity, -plain similarity, distance, hand pos, osm pos).
-_Candidate = tuple[float, float, float, int, int]
+#: A candidate pair, sorted best first:
+#: (0 for an explicit osm_id else 1, -token-set similarity, -plain similarity, distance, hand pos, osm pos).
+_Candidate = tuple[int, float, float, float, int, int]
 
 
-def _candidate_pairs(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, min_similarity: float,
+def _osm_shapes(osm: gpd.GeoDataFrame) -> np.ndarray:
+    """Per OSM row (by position) the shape to measure to: ``osm_geometry`` where set, else the point."""
+    points = osm.geometry.to_crs(settings.crs).to_numpy() if osm.crs is not None else osm.geometry.to_numpy()
+    if schema.OSM_GEOMETRY_COLUMN not in osm.columns:
+        return points
+    own = np.array([g if isinstance(g, shapely.Geometry) else None for g in osm[schema.OSM_GEOMETRY_COLUMN]],
+                   dtype=object)
+    usable = ~shapely.is_missing(own) & ~shapely.is_empty(own)
+    return np.where(usable, own, points)
+
+
+def _has_name(assets: gpd.GeoDataFrame) -> np.ndarray:
+    """True where ``naam`` is a real name: not empty and not just the asset's generic label."""
+    names = assets["naam"].map(normalise_name)
+    labels = assets["label"].fillna("").astype(str).map(normalise_name)
+    return ((names != "") & (names != labels)).to_numpy()
+
+
+def _similarity(left: object, right: object) -> tuple[float, float]:
+    """(token-set, plain) similarity 0-100 of two names after :func:`normalise_name`."""
+    a, b = normalise_name(left), normalise_name(right)
+    if not (a and b):
+        return 0.0, 0.0
+    return float(fuzz.token_set_ratio(a, b)), float(fuzz.ratio(a, b))
+
+
+def _explicit_pairs(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, shapes: np.ndarray) -> list[_Candidate]:
+    """Non-person hand rows whose own ``osm_id`` names a row of ``osm``: pairs whatever name or distance."""
+    own = hand["osm_id"].str.strip().to_numpy()
+    position = {oid: pos for pos, oid in enumerate(osm["osm_id"]) if oid}
+    pairs: list[_Candidate] = []
+    for h in np.flatnonzero((own != "") & (hand["soort"] != "persoon").to_numpy()):
+        o = position.get(own[h])
+        if o is None or osm["soort"].iat[o] == "persoon":
+            continue
+        d = float(shapely.distance(hand.geometry.iat[h], shapes[o]))
+        sim, plain = _similarity(hand["naam"].iat[h], osm["naam"].iat[o])
+        pairs.append((0, -sim, -plain, d if np.isfinite(d) else math.inf, int(h), int(o)))
+    return pairs
+
+
+def _candidate_pairs(hand: gpd.GeoDataFrame, osm: gpd.GeoDataFrame, shapes: np.ndarray, min_similarity: float,
                      max_distance: float) -> list[_Candidate]:
-    """Non-person pairs within ``max_distance`` whose names are at least ``min_similarity`` alike."""
+    """Non-person pairs within ``max_distance`` of the OSM shape whose real names are ``min_similarity`` alike."""
     cand_h = np.flatnonzero((hand["soort"] != "persoon").to_numpy() & _has_point(hand))
-    cand_o = np.flatnonzero((osm["soort"] != "persoon").to_numpy() & _has_point(osm))
+    o_ok = ~shapely.is_missing(shapes) & ~shapely.is_empty(shapes)
+    cand_o = np.flatnonzero((osm["soort"] != "persoon").to_numpy() & o_ok & _has_name(osm))
     pairs: list[_Candidate] = []
     if not (len(cand_h) and len(cand_o)):
         return pairs
     h_geoms = hand.geometry.to_numpy()[cand_h]
-    o_geoms = osm.geometry.to_numpy()[cand_o]
+    o_geoms = shapes[cand_o]
     hi, oi = shapely.STRtree(o_geoms).query(h_geoms, predicate="dwithin", distance=max_distance)
     dist = shapely.distance(h_geoms[hi], o_geoms[oi])
     h_names = hand["naam"].to_numpy()[cand_h]
     o_names = osm["naam"].to_numpy()[cand_o]
     for a, b, d in zip(hi, oi, dist):
-        left, right = normalise_name(h_names[a]), normalise_name(o_names[b])
-        sim = float(fuzz.token_set_ratio(left, right)) if left and right else 0.0
+        sim, plain = _similarity(h_names[a], o_names[b])
         if sim >= min_similarity:
-            pairs.append((-sim, -fuzz.ratio(left, right), float(d), int(cand_h[a]), int(cand_o[b])))
+            pairs.append((1, -sim, -plain, float(d), int(cand_h[a]), int(cand_o[b])))
     return pairs
 
 
@@ -263,12 +317,12 @@ def _one_to_one(pairs: list[_Candidate]) -> list[tuple[int, int, float, float]]:
     used_h: set[int] = set()
     used_o: set[int] = set()
     matches: list[tuple[int, int, float, float]] = []
-    for neg_sim, _, d, h, o in sorted(pairs):
+    for _, neg_sim, _, d, h, o in sorted(pairs):
         if h in used_h or o in used_o:
             continue
         used_h.add(h)
         used_o.add(o)
-        matches.append((h, o, d, -neg_sim))
+        matches.append((h, o, d if np.isfinite(d) else math.nan, -neg_sim))
     return sorted(matches)
 
 
@@ -886,6 +940,7 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
         "osm_id": "",
         "herkomst": schema.ORIGIN_HAND,
         "standaard_zichtbaar": True,
+        "kleine_plek": False,
     })
     for column in PLAIN_TEXT_COLUMNS:
         out[column] = cells.text(column).to_numpy()
@@ -895,7 +950,7 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
     out.loc[(soort == "persoon").to_numpy(), "adres"] = ""
     out = out[schema.ASSET_COLUMNS]
     for column in schema.ASSET_COLUMNS:
-        if column in BOOL_COLUMNS or column == "standaard_zichtbaar":
+        if column in BOOL_COLUMNS or column in ("standaard_zichtbaar", "kleine_plek"):
             out[column] = out[column].astype(bool)
         elif column == "capaciteit":
             out[column] = out[column].astype(float)
@@ -1159,7 +1214,7 @@ def _conform(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     assets = assets.copy()
     if assets.crs is not None and assets.crs != settings.crs:
         assets = assets.to_crs(settings.crs)
-    fill = {"laatste_contact": pd.NaT, "capaciteit": np.nan, "standaard_zichtbaar": True,
+    fill = {"laatste_contact": pd.NaT, "capaciteit": np.nan, "standaard_zichtbaar": True, "kleine_plek": False,
             **{column: False for column in BOOL_COLUMNS}}
     for column in schema.ASSET_COLUMNS:
         if column not in assets.columns:
@@ -1169,6 +1224,7 @@ def _conform(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                            geometry=geometry.reset_index(drop=True).to_numpy(), crs=settings.crs)
     for column in ("naam", "osm_id", "soort", *MERGE_FILL_COLUMNS):
         out[column] = out[column].fillna("").astype(str)
+    out["kleine_plek"] = out["kleine_plek"].fillna(False).astype(bool)
     return out
 
 

@@ -44,6 +44,11 @@ GAP_LAYERS: dict[str, dict[str, Any]] = {
         "fields": [("afstand_m", "Loopafstand (m)"), ("afstand_methode", "Gemeten")],
         "show": False,
     },
+    "wijzigingen": {  # abcd_map.compare.CHANGE_LAYER (--vergelijk)
+        "label": "Wat is er veranderd sinds de vorige uitvoer",
+        "style": "knowledge",
+        "fields": [("naam", "Naam"), ("wijziging", "Wijziging"), ("reden", "Wat")],
+    },
 }
 
 MODE_TEXT = {
@@ -66,6 +71,8 @@ _ASSET_FIELDS = [
 _TIME_COLUMNS = ("dagen", "dagdelen", "dagen_onbekend", "dagdelen_onbekend")
 #: Group of the assets that are not shown by default (benches, picnic tables ...).
 SMALL_GROUP = "klein"
+#: Group of the other assets not shown by default (offices, banks, artwork ...): still assets.
+OTHER_GROUP = "overig"
 
 
 # --------------------------------------------------------------------------- the page
@@ -164,6 +171,8 @@ def _areas(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
 
 def _bounds(bounds: Any, asset_table: dict) -> Any:
     """``[minlon, minlat, maxlon, maxlat]`` of the areas, else of the assets, else None."""
+    if bounds is not None and not np.all(np.isfinite(np.asarray(bounds, dtype=float))):
+        bounds = None  # no area with a drawable polygon
     if bounds is None and asset_table["rows"]:
         lat = [r[0] for r in asset_table["rows"]]
         lon = [r[1] for r in asset_table["rows"]]
@@ -184,7 +193,7 @@ def _categories(asset_table: dict) -> list[dict[str, str]]:
     order = list(schema.codes("categorie"))
     codes = [c for c in order if c in present] + sorted(c for c in present if c not in order)
     hidden = sorted({cat for cat, group in zip(_column(asset_table, "categorie"), _column(asset_table, "_group"))
-                     if group == SMALL_GROUP})
+                     if group in (SMALL_GROUP, OTHER_GROUP)})
     return [category_info(c) for c in dict.fromkeys(codes + hidden)]
 
 
@@ -275,9 +284,16 @@ def simplify_areas(areas: gpd.GeoDataFrame, tolerance: float | None = None) -> g
     tolerance = settings.map_simplify_tolerance if tolerance is None else tolerance
     geoms = areas.geometry.values
     if len(geoms) and tolerance > 0:
-        geoms = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
-    out = gpd.GeoSeries(geoms, index=areas.index, crs=areas.crs).to_crs(settings.crs_wgs84)
-    return gpd.GeoSeries(_round_geoms(out.values), index=areas.index, crs=settings.crs_wgs84)
+        simple = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+        # a sliver smaller than the tolerance vanishes: keep it as it is (else the map has no bounds)
+        geoms = np.where(shapely.is_empty(simple) & ~shapely.is_empty(geoms) & ~shapely.is_missing(geoms),
+                         geoms, simple)
+    out = gpd.GeoSeries(geoms, index=areas.index, crs=areas.crs).to_crs(settings.crs_wgs84).values
+    rounded = _round_geoms(out)
+    lost = shapely.is_empty(rounded) & ~shapely.is_empty(out) & ~shapely.is_missing(out)
+    if lost.any():  # a sliver below the 1 m grid: draw it unsnapped rather than not at all
+        rounded[lost] = shapely.transform(out[lost], lambda xy: np.round(xy, _digits() + 2))
+    return gpd.GeoSeries(rounded, index=areas.index, crs=settings.crs_wgs84)
 
 
 def _feature_collection(geoms: Sequence, props: Sequence[dict]) -> dict:
@@ -417,7 +433,10 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
                            if "categorie" in assets.columns else pd.Series("onbekend", index=assets.index)).astype(str)
     visible = shown_by_default(assets["standaard_zichtbaar"]) if "standaard_zichtbaar" in assets.columns \
         else pd.Series(True, index=assets.index)
-    assets["_group"] = np.where(visible.to_numpy(dtype=bool), "cat:" + assets["categorie"], SMALL_GROUP)
+    small = assets["kleine_plek"].map(lambda v: v is True or v is np.True_).to_numpy(dtype=bool) \
+        if "kleine_plek" in assets.columns else ~visible.to_numpy(dtype=bool)
+    assets["_group"] = np.where(small, SMALL_GROUP,
+                                np.where(visible.to_numpy(dtype=bool), "cat:" + assets["categorie"], OTHER_GROUP))
     masks = pd.DataFrame([opening_masks(oh) for oh in hours.resolve_hours(assets)["oh"]],
                          columns=list(_TIME_COLUMNS), index=assets.index, dtype=object)
     for col in _TIME_COLUMNS:

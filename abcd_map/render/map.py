@@ -31,7 +31,7 @@ from .. import settings
 from ..export import write_atomic
 from ..publication import Publication, publish_frames, require_publication
 from ..metrics import main_distance
-from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, SMALL_GROUP, day_names, day_parts, group_counts,
+from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, OTHER_GROUP, SMALL_GROUP, day_names, day_parts, group_counts,
                     opening_masks, page_data, simplify_areas, with_geometry)
 from ._elements import AbcdMap, Call, JsLayer, cluster, layer_name
 from ._style import ASSETS_DIR, COVERAGE_CLASSES, NODATA_COLOUR, metric_label
@@ -49,6 +49,7 @@ BACKGROUND_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 BACKGROUND_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers"
 BACKGROUND_LABEL = "Achtergrondkaart OpenStreetMap (alleen met internet)"
 SMALL_LAYER_LABEL = "Kleine plekken (bankjes, picknicktafels …)"
+OTHER_LAYER_LABEL = "Overige plekken (kantoren, kunst, banken …)"
 
 
 # --------------------------------------------------------------------------- one map
@@ -127,8 +128,9 @@ def _asset_layers(m: offlinefolium.Map, data: dict) -> list:
         group = f"cat:{cat['code']}"
         if group in counts:
             layers.append(_asset_layer(m, cat["label"], cat["colour"], counts[group], True, group, cat["code"]))
-    if SMALL_GROUP in counts:
-        layers.append(_asset_layer(m, SMALL_LAYER_LABEL, "#777777", counts[SMALL_GROUP], False, SMALL_GROUP, None))
+    for group, label in ((OTHER_GROUP, OTHER_LAYER_LABEL), (SMALL_GROUP, SMALL_LAYER_LABEL)):
+        if group in counts:
+            layers.append(_asset_layer(m, label, "#777777", counts[group], False, group, None))
     return layers
 
 
