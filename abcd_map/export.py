@@ -104,14 +104,14 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a table as CSV the way Dutch Excel opens it: UTF-8 with BOM, ';' and decimal comma."""
     path = Path(path)
     frame = tidy(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
-    frame.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    frame.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig", date_format="%Y-%m-%d")
     return path
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write several tables as sheets of one Excel workbook."""
+    """Write several tables as sheets of one Excel workbook (dates as dates, without a time)."""
     path = Path(path)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with pd.ExcelWriter(path, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD") as writer:
         for name, table in tables.items():
             frame = tidy(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
             for col in frame.columns:

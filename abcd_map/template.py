@@ -121,6 +121,26 @@ def _display(column: str, value: object) -> object:
     return value
 
 
+#: Frozen panes of the 'assets' sheet: the header row and the columns id and naam stay in view.
+FREEZE_PANES = "C2"
+#: Narrowest and widest column of the 'assets' sheet (Excel character widths).
+MIN_WIDTH, MAX_WIDTH = 8, 45
+
+
+def column_width(header: str, examples: list[object]) -> float:
+    """Width that shows the header and the example values (dates as d-m-yyyy), within bounds.
+
+    The header is bold and has a filter-like margin: two characters extra.
+    """
+    def shown(value: object) -> int:
+        if isinstance(value, date):
+            return len(f"{value.day}-{value.month}-{value.year}")
+        return len("" if value is None else str(value))
+
+    widest = max([len(header) + 2] + [shown(v) + 1 for v in examples])
+    return float(max(MIN_WIDTH, min(MAX_WIDTH, widest)))
+
+
 def _example_rows() -> list[list[object]]:
     columns = template_columns()
     return [[_display(c, row.get(c, "")) for c in columns] for row in EXAMPLES]
@@ -202,10 +222,11 @@ def _xlsx_bytes() -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = header_fill
-    ws.freeze_panes = "C2"
+    ws.freeze_panes = FREEZE_PANES
+    examples = _example_rows()
     for j, column in enumerate(columns, start=1):
         letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = max(10, min(40, len(column) + 4))
+        ws.column_dimensions[letter].width = column_width(column, [row[j - 1] for row in examples])
         cells = f"{letter}2:{letter}{FORM_ROWS + 1}"
         if column in DROPDOWNS:
             field = DROPDOWNS[column]

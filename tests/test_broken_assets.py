@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
-from abcd_map.errors import InputError
+from abcd_map.errors import InputError, collect_notes
 from abcd_map.load.assets import load_assets, validate_assets
 
 HEADER = "id,naam,soort,lat,lon"
@@ -35,6 +36,20 @@ def only(problems, row, column, phrase):
     assert (p.row, p.column) == (row, column), str(p)
     assert phrase in p.message, str(p)
     return p
+
+
+def checked(path):
+    """(problems, notes) of validating ``path``."""
+    with collect_notes() as notes:
+        problems = validate_assets(path)
+    return problems, notes
+
+
+def only_note(path, text):
+    """No problems and exactly this note (``validate`` prints it as 'Let op: ...' and exits 0)."""
+    problems, notes = checked(path)
+    assert problems == [], [str(p) for p in problems]
+    assert notes == [text], notes
 
 
 # ---------------------------------------------------------------- columns and rows
@@ -64,18 +79,61 @@ def test_empty_soort(tmp_path):
 
 def test_unknown_categorie(tmp_path):
     path = csv_file(tmp_path, HEADER + ",categorie", ["A1,Buurthuis,plek,52.0116,4.3571,sport"])
-    p = only(validate_assets(path), 2, "categorie", "onbekende categorie")
-    assert p.value == "sport"
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'sport' in kolom 'categorie'; "
+                    "gebruikt: 'fysieke ruimte'.")
+    assert load_assets(path)["categorie"].tolist() == ["fysieke_ruimte"]
 
 
 def test_unknown_fase(tmp_path):
     path = csv_file(tmp_path, HEADER + ",fase", ["A1,Buurthuis,plek,52.0116,4.3571,verliefd"])
-    only(validate_assets(path), 2, "fase", "onbekende fase")
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'verliefd' in kolom 'fase'; gebruikt: 'onbekend'.")
+    assert load_assets(path)["fase"].tolist() == ["onbekend"]
 
 
 def test_unknown_doelgroep(tmp_path):
     path = csv_file(tmp_path, HEADER + ",doelgroepen", ['A1,Buurthuis,plek,52.0116,4.3571,"senioren; katten"'])
-    only(validate_assets(path), 2, "doelgroepen", "onbekende doelgroep 'katten'")
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'katten' in kolom 'doelgroepen'; "
+                    "weggelaten; de andere doelgroepen blijven staan.")
+    assert load_assets(path)["doelgroepen"].tolist() == ["senioren"]
+
+
+def test_unknown_soort_suggests_the_nearest(tmp_path):
+    path = csv_file(tmp_path, rows=["A1,Buurthuis,plekk,52.0116,4.3571"])
+    p = only(validate_assets(path), 2, "soort", "onbekende soort (bedoelde je 'plek'?)")
+    assert str(p).startswith("assets.csv, rij 2, kolom 'soort': onbekende soort (bedoelde je 'plek'?)")
+
+
+@pytest.mark.parametrize("value, code", [
+    ("fysiek", "fysieke_ruimte"), ("instelling", "instellingen"), ("associatie", "verenigingen"),
+    ("vereniging", "verenigingen"), ("Cultuur & verhalen", "cultuur"), ("talenten", "individuen"),
+])
+def test_categorie_words_people_use(tmp_path, value, code):
+    path = csv_file(tmp_path, HEADER + ",categorie", [f"A1,Buurthuis,plek,52.0116,4.3571,{value}"])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["categorie"].tolist() == [code]
+
+
+@pytest.mark.parametrize("value, code", [
+    ("Organisaties", "organisatie"), ("Vereniging", "initiatief"), ("Buurthuis", "plek")])
+def test_soort_words_people_use(tmp_path, value, code):
+    path = csv_file(tmp_path, rows=[f"A1,De Pauw,{value},52.0116,4.3571"])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["soort"].tolist() == [code]
+
+
+def test_doelgroepen_split_on_en_ampersand_slash(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",doelgroepen",
+                    ['A1,Buurthuis,plek,52.0116,4.3571,"jongeren en statushouders / ouders & senioren"'])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["doelgroepen"].tolist() == ["jeugd; nieuwkomers; ouders; senioren"]
+
+
+def test_capaciteit_as_people_write_it(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",capaciteit", [
+        "A1,a,plek,52.0116,4.3571,ca. 15", "A2,b,plek,52.0116,4.3571,15-20",
+        "A3,c,plek,52.0116,4.3571,onbekend", "A4,d,plek,52.0116,4.3571,12"])
+    assert checked(path) == ([], [])
+    assert load_assets(path)["capaciteit"].fillna(-1).tolist() == [15.0, 15.0, -1, 12.0]
 
 
 def test_duplicate_id_names_both_rows(tmp_path):
@@ -116,9 +174,16 @@ def test_relation_to_missing_id(tmp_path):
 
 def test_unknown_relation_type(tmp_path):
     path = csv_file(tmp_path, HEADER + ",relaties",
-                    ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A2", "A2,Jan,persoon,52.0120,4.3580,"])
-    p = only(validate_assets(path), 2, "relaties", "onbekende soort relatie 'is verliefd op'")
-    assert "verwijst naar" in p.expected
+                    ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A2; partner van:A2",
+                     "A2,Jan,persoon,52.0120,4.3580,"])
+    only_note(path, "assets.csv, rij 2: onbekende waarde 'is verliefd op' in kolom 'relaties'; "
+                    "weggelaten; de andere relaties blijven staan.")
+    assert load_assets(path)["relaties"].tolist() == ["partner_van:A2", ""]
+
+
+def test_unknown_relation_type_to_missing_id_is_still_an_error(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",relaties", ["A1,Buurthuis,plek,52.0116,4.3571,is verliefd op:A9"])
+    only(validate_assets(path), 2, "relaties", "relatie naar id 'A9' dat niet in het bestand staat")
 
 
 def test_unreadable_relation(tmp_path):
@@ -129,7 +194,8 @@ def test_unreadable_relation(tmp_path):
 
 def test_non_numeric_capaciteit(tmp_path):
     path = csv_file(tmp_path, HEADER + ",capaciteit", ["A1,Buurthuis,plek,52.0116,4.3571,veel"])
-    only(validate_assets(path), 2, "capaciteit", "geen getal")
+    p = only(validate_assets(path), 2, "capaciteit", "geen getal")
+    assert p.expected == "een aantal, bijv. 25, ca. 25, 20-25 of onbekend"
 
 
 def test_negative_capaciteit(tmp_path):
@@ -384,7 +450,7 @@ def test_formula_without_stored_result(tmp_path):
     path = tmp_path / "formule.xlsx"
     wb.save(path)
     problems = validate_assets(path)
-    assert len(problems) == 1 and problems[0].row == 2 and problems[0].column == "kolom E"
+    assert len(problems) == 1 and problems[0].row == 2 and problems[0].column == "kolom E (lon)"
     assert "formule zonder berekende waarde" in problems[0].message
 
 
@@ -408,3 +474,166 @@ def test_rd_with_thousands_dots_gets_a_hint(tmp_path):
     problems = validate_assets(path)
     assert [p.row for p in problems] == [2, 3]
     assert "duizendtallen" in problems[0].expected and "duizendtallen" not in problems[1].expected
+
+
+# ------------------------------------------------------------------ Excel as people use it (issue 12)
+def workbook(rows, title="assets"):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    return wb, ws
+
+
+XLSX_HEADER = ["id", "naam", "soort", "lat", "lon"]
+
+
+def test_hidden_row_is_not_read(tmp_path):
+    wb, ws = workbook([XLSX_HEADER, ["A1", "Buurthuis", "plek", 52.0116, 4.3571],
+                       ["A2", "Soos OPGEHEVEN", "plek", 52.0120, 4.3580],
+                       ["A3", "Tuin", "openbare ruimte", 52.0125, 4.3590]])
+    ws.row_dimensions[3].hidden = True
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    only_note(path, "lijst.xlsx: rij 3 is verborgen of weggefilterd en niet gelezen; maak ze zichtbaar "
+                    "(of zet het filter uit) als ze mee moeten doen.")
+    assets = load_assets(path)
+    assert assets["naam"].tolist() == ["Buurthuis", "Tuin"]
+    assert assets.attrs["source_rows"] == [2, 4]
+
+
+def test_rows_filtered_out_by_an_autofilter_are_not_read(tmp_path):
+    wb, ws = workbook([XLSX_HEADER] + [[f"A{i}", f"Plek {i}", "plek", 52.01, 4.36] for i in range(1, 9)])
+    ws.auto_filter.ref = "A1:E9"
+    ws.auto_filter.add_filter_column(1, ["Plek 1", "Plek 2", "Plek 3", "Plek 4", "Plek 5", "Plek 7"])
+    for row in (7, 9):  # Excel stores the rows its filter hides as hidden rows
+        ws.row_dimensions[row].hidden = True
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    problems, notes = checked(path)
+    assert problems == []
+    assert notes == ["lijst.xlsx: rij 7, 9 zijn verborgen of weggefilterd en niet gelezen; maak ze zichtbaar "
+                     "(of zet het filter uit) als ze mee moeten doen."]
+    assert len(load_assets(path)) == 6
+
+
+def test_sheet_with_the_template_headers_is_read(tmp_path):
+    wb, ws = workbook([["Notities van het team"], ["bellen met de soos"]], title="Blad1")
+    data = wb.create_sheet("Mijn lijst")
+    for row in [XLSX_HEADER, ["A1", "Buurthuis", "plek", 52.0116, 4.3571]]:
+        data.append(row)
+    wb.create_sheet("Uitleg").append(["wordt overgeslagen"])
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    only_note(path, "lijst.xlsx: blad 'Mijn lijst' is gelezen (daar staan de kolomnamen van het sjabloon); "
+                    "blad 'Blad1' niet.")
+    assert load_assets(path)["naam"].tolist() == ["Buurthuis"]
+
+
+def test_duplicate_header_names_the_real_column(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,naam,lat,lon", ["A1,Buurthuis,plek,Soos,52.0116,4.3571"])
+    only_note(path, "assets.csv: kolom 'naam' (kolom D) staat er dubbel naast kolom 'naam' (kolom B); "
+                    "alleen kolom 'naam' (kolom B) is gelezen.")
+    assert load_assets(path)["naam"].tolist() == ["Buurthuis"]
+
+
+def test_unknown_column_is_named_with_its_letter(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,lat,lon,schoenmaat", ["A1,Buurthuis,plek,52.0116,4.3571,42"])
+    only_note(path, "assets.csv: kolom(men) 'schoenmaat' (kolom F) onbekend en daarom niet gebruikt.")
+
+
+def test_ods_says_save_as_xlsx_or_csv(tmp_path):
+    path = write(tmp_path, "PK", "lijst.ods")
+    p = only(validate_assets(path), None, None, "onbekend bestandstype '.ods'; sla op als .xlsx of .csv")
+    assert str(p).startswith("lijst.ods: onbekend bestandstype '.ods'; sla op als .xlsx of .csv")
+
+
+def test_excel_lock_file(tmp_path):
+    path = tmp_path / "~$lijst.xlsx"
+    path.write_bytes(b"\x06Ellen  " + b"\x00" * 150)
+    p = only(validate_assets(path), None, None,
+             "dit is een tijdelijk vergrendelbestand van Excel (~$lijst.xlsx); kies het echte bestand")
+    assert p.expected == "het bestand zonder '~$' ervoor, bijv. 'lijst.xlsx'"
+
+
+# ------------------------------------------------------------------ Dutch Excel ate the decimal point
+def test_one_latitude_without_decimal_separator_is_an_error_of_its_cell(tmp_path):
+    path = csv_file(tmp_path, rows=[*GOOD, "A3,Soos,plek,520062,4.3571"])
+    p = only(validate_assets(path), 4, "lat", "520062 is geen breedtegraad; bedoelde je 52,0062? "
+                                              "Controleer het decimaalteken")
+    assert str(p).startswith("assets.csv, rij 4, kolom 'lat': 520062 is geen breedtegraad; "
+                             "bedoelde je 52,0062? Controleer het decimaalteken")
+
+
+def test_both_coordinates_without_decimal_separator(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,Breedtegraad,Lengtegraad", [*GOOD, "A3,Soos,plek,520062,43571"])
+    problems = validate_assets(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (4, "Breedtegraad", "520062 is geen breedtegraad; bedoelde je 52,0062? Controleer het decimaalteken"),
+        (4, "Lengtegraad", "43571 is geen lengtegraad; bedoelde je 4,3571? Controleer het decimaalteken"),
+    ]
+
+
+def test_longitude_without_decimal_separator(tmp_path):
+    path = csv_file(tmp_path, rows=[*GOOD, "A3,Soos,plek,52.0062,43571"])
+    only(validate_assets(path), 4, "lon", "43571 is geen lengtegraad; bedoelde je 4,3571? "
+                                          "Controleer het decimaalteken")
+
+
+def test_rd_file_with_one_degrees_row_still_reads_as_rd(tmp_path):
+    path = csv_file(tmp_path, "id,naam,soort,x,y", ["A1,a,plek,84600,447100", "A2,b,plek,84700,447200",
+                                                   "A3,c,plek,52.0116,4.3571"])
+    problems, notes = checked(path)
+    assert [(p.row, p.column) for p in problems] == [(4, "y")]  # swapped degrees in x/y: as before
+
+
+# ------------------------------------------------------------------ dates
+def test_ambiguous_slash_date_is_read_day_first_with_a_note(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", ["A1,Buurthuis,plek,52.0116,4.3571,10/1/2026"])
+    only_note(path, "assets.csv, rij 2: datum '10/1/2026' gelezen als 10 januari 2026 (dag/maand/jaar); "
+                    "was het 1 oktober 2026, schrijf dan 2026-10-01 (kolom 'laatste_contact').")
+    assert load_assets(path)["laatste_contact"].tolist() == [pd.Timestamp(2026, 1, 10)]
+
+
+@pytest.mark.parametrize("text", ["10-1-2026", "13/1/2026", "1/1/2026", "2026-01-10"])
+def test_unambiguous_dates_need_no_note(tmp_path, text):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", [f"A1,Buurthuis,plek,52.0116,4.3571,{text}"])
+    assert checked(path) == ([], [])
+
+
+def test_laatste_contact_is_a_date_without_time(tmp_path):
+    path = csv_file(tmp_path, HEADER + ",laatste_contact", ["A1,Buurthuis,plek,52.0116,4.3571,2024-03-01 14:30",
+                                                           "A2,Jan,persoon,52.0120,4.3580,"])
+    dates = load_assets(path)["laatste_contact"]
+    assert str(dates.dtype) == "datetime64[ns]"
+    assert dates.iloc[0] == pd.Timestamp(2024, 3, 1) and pd.isna(dates.iloc[1])
+
+
+def test_every_coordinate_without_decimal_separator(tmp_path):
+    """A whole file typed in a Dutch Excel: as RD these points lie in the North Sea."""
+    path = csv_file(tmp_path, rows=["A1,Buurthuis,plek,520116,43571", "A2,Jan,persoon,52012,4358"])
+    problems = validate_assets(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (2, "lat", "520116 is geen breedtegraad; bedoelde je 52,0116? Controleer het decimaalteken"),
+        (2, "lon", "43571 is geen lengtegraad; bedoelde je 4,3571? Controleer het decimaalteken"),
+        (3, "lat", "52012 is geen breedtegraad; bedoelde je 52,012? Controleer het decimaalteken"),
+        (3, "lon", "4358 is geen lengtegraad; bedoelde je 4,358? Controleer het decimaalteken"),
+    ]
+
+
+def test_excel_numbers_without_decimal_separator(tmp_path):
+    wb, _ = workbook([XLSX_HEADER, ["A1", "Buurthuis", "plek", 52.0116, 4.3571],
+                      ["A2", "Tuin", "plek", 52.0120, 4.3580], ["A3", "Soos", "plek", 520062, 4.3571]])
+    path = tmp_path / "lijst.xlsx"
+    wb.save(path)
+    only(validate_assets(path), 4, "lat", "520062 is geen breedtegraad; bedoelde je 52,0062?")
+
+
+def test_same_note_on_many_rows_is_said_once(tmp_path):
+    rows = [f"A{i},Plek {i},plek,52.0116,4.3571,sport" for i in range(1, 14)]
+    path = csv_file(tmp_path, HEADER + ",categorie", rows)
+    only_note(path, "assets.csv, rij 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 en nog 3 rijen: onbekende waarde 'sport' "
+                    "in kolom 'categorie'; gebruikt: 'fysieke ruimte'.")

@@ -123,3 +123,16 @@ def test_filled_in_by_a_user_validates(written):
     assert row["laatste_contact"] == pd.Timestamp("2024-03-12")
     assert row["doelgroepen"] == "iedereen; senioren" and row["inloop"]
     assert row["relaties"] == "partner_van:A01; verwijst_naar:A04"
+
+
+def test_xlsx_header_row_is_frozen_and_columns_fit(written):
+    from abcd_map.template import EXAMPLES, MAX_WIDTH
+
+    ws = load_workbook(written[0])["assets"]
+    assert ws.freeze_panes == "C2"  # header row (and id, naam) stay in view while scrolling
+    for j, column in enumerate(template_columns(), start=1):
+        width = ws.column_dimensions[get_column_letter(j)].width
+        longest = max([len(str(row.get(column, ""))) for row in EXAMPLES if column != "laatste_contact"] + [0])
+        assert width >= len(column) + 2, column
+        assert width >= min(MAX_WIDTH, longest), column
+        assert width <= MAX_WIDTH

@@ -10,6 +10,19 @@ all problems at once. Both share one reader and one checker.
 Rows are numbered as the user sees them: in CSV and Excel the header is row 1
 and the first data row is row 2; in GeoJSON and GeoPackage the first feature
 is row 1.
+
+Rules for what people type (each said to the user, never silent):
+
+- ``soort`` is required: an unknown soort is a problem ("bedoelde je 'plek'?").
+  ``categorie``, ``fase``, ``doelgroepen`` and relation types meet people halfway
+  (``schema.parse_value``: labels, synonyms, plurals); an unknown value takes its
+  fallback (the soort's categorie, 'onbekend', or dropped) with a note per row.
+- Excel: rows hidden by hand or by a filter are not read (a note names them); of
+  several sheets the one with the most known column names is read.
+- Coordinates hold degrees or RD metres by the majority of a column pair; a cell
+  that lost its decimal separator (520062 for 52,0062) is a problem of that cell.
+- Dates are read day first (1-3-2024 is 1 March); a d/m/yyyy date that could be
+  read both ways gets a note.
 """
 
 from __future__ import annotations
@@ -19,10 +32,11 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -30,11 +44,14 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz
 
-from .. import _http, schema, settings
+from .. import _http, hours, schema, settings
 from ..errors import InputError, InputProblem, note
 from ..geo import wgs84_to_rd
 from ..hours import hours_problems
 from ..relation_text import RelationItem, format_relation_text, parse_relation_text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: PDOK Locatieserver (free-text search), used only when geocoding is asked for.
 PDOK_LOCATIESERVER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
@@ -47,6 +64,12 @@ GEO_SUFFIXES = (".geojson", ".json", ".gpkg")
 #: Sheets read first when present (case-insensitive); sheets never read.
 DATA_SHEETS = ("assets", "gegevens")
 SKIP_SHEETS = ("uitleg",)
+#: Spreadsheet formats abcd-map does not read, with what to do instead.
+OTHER_FORMAT_HINTS = {
+    ".xls": "; sla het op als .xlsx",
+    ".ods": "; sla op als .xlsx of .csv (LibreOffice: Bestand > Opslaan als)",
+    ".numbers": "; sla op als .xlsx of .csv (Numbers: Archief > Exporteer naar)",
+}
 
 #: Rough bounding boxes of the Netherlands (WGS84 degrees and RD New metres).
 NL_LAT = (50.7, 53.7)
@@ -135,8 +158,16 @@ def validate_assets(path: str | Path, *, geocode: bool = False) -> list[InputPro
         CSV, Excel (.xlsx), GeoJSON or GeoPackage file.
     geocode
         As in :func:`load_assets`.
+
+    Each opening time written in words is noted with how it was read ("'van 9 tot 5'
+    gelezen als: ma-zo 09:00-17:00 (rij 2)"), so that the user can check it.
     """
-    return _read_and_check(Path(path), geocode=geocode)[1]
+    assets, problems = _read_and_check(Path(path), geocode=geocode)
+    if assets is not None and len(assets):
+        rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
+        for line in hours.translation_notes(assets.assign(rij=list(rows)), str(Path(path).name)):
+            note(line)
+    return problems
 
 
 def geocode_addresses(df: pd.DataFrame, *, cache: bool = True) -> gpd.GeoSeries:
@@ -375,6 +406,8 @@ class _Table:
     rows: list[int]                   # user's row number of each frame row
     geometry: gpd.GeoSeries | None    # aligned with frame (positional), source CRS
     problems: list[InputProblem]      # reading problems that do not stop checking
+    #: frame column -> (the user's header text, 0-based sheet column); CSV and Excel only
+    sources: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
@@ -383,17 +416,20 @@ def _read_and_check(path: Path, *, geocode: bool) -> tuple[gpd.GeoDataFrame | No
     except _ReadFailure as failure:
         return None, failure.problems
     assets, problems = _check(table, geocode=geocode)
-    _note_template_examples(assets, path)
-    _note_unreadable_hours(assets, path)
+    if assets is not None:
+        # attrs last: pandas deep-copies attrs (here a list of every row number) at every step
+        _note_template_examples(assets, table.rows, path)
+        _note_unreadable_hours(assets, table.rows, path)
+        assets.attrs["source_rows"] = list(table.rows)
     return assets, problems
 
 
-def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
+def _note_unreadable_hours(assets: gpd.GeoDataFrame, rows: list[int], path: Path) -> None:
     """Opening times that cannot be read are no error (the place stays, hours unknown), but are said."""
-    if assets is None or not len(assets):
+    if not len(assets):
         return
-    rows = assets.attrs.get("source_rows", list(range(2, len(assets) + 2)))
-    for problem in hours_problems(assets.assign(rij=list(rows)), str(path)):
+    hours = pd.DataFrame({c: assets[c].to_numpy() for c in ("naam", "wanneer", "openingstijden")})
+    for problem in hours_problems(hours.assign(rij=list(rows)), str(path)):
         note(f"{problem}; de openingstijden tellen als onbekend.")
 
 
@@ -401,13 +437,13 @@ def _note_unreadable_hours(assets: gpd.GeoDataFrame | None, path: Path) -> None:
 TEMPLATE_EXAMPLE_MARK = "(voorbeeld)"
 
 
-def _note_template_examples(assets: gpd.GeoDataFrame | None, path: Path) -> None:
+def _note_template_examples(assets: gpd.GeoDataFrame, rows: list[int], path: Path) -> None:
     """Say so when the template's example rows are still in a user's file."""
-    if assets is None or not len(assets):
+    if not len(assets):
         return
     example = assets["naam"].astype(str).str.strip().str.endswith(TEMPLATE_EXAMPLE_MARK).to_numpy()
     if example.any():
-        rows = pd.Series(assets.attrs.get("source_rows", range(2, len(assets) + 2)))[example].tolist()
+        rows = np.asarray(rows)[example].tolist()
         note(f"{path.name}: rij {', '.join(map(str, rows))} zijn voorbeeldrijen uit het sjabloon "
              f"(naam eindigt op '{TEMPLATE_EXAMPLE_MARK}'); haal ze weg, anders staan ze op de kaart.")
 
@@ -418,9 +454,13 @@ def _read(path: Path) -> _Table:
         raise _ReadFailure([InputProblem(file, "bestand niet gevonden")])
     if path.is_dir():
         raise _ReadFailure([InputProblem(file, "dit is een map, geen bestand", expected=_EXPECTED_FILE)])
+    if path.name.startswith("~$"):
+        raise _ReadFailure([InputProblem(
+            file, f"dit is een tijdelijk vergrendelbestand van Excel ({path.name}); kies het echte "
+                  f"bestand", expected=f"het bestand zonder '~$' ervoor, bijv. '{path.name[2:]}'")])
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES + GEO_SUFFIXES:
-        hint = "; sla het op als .xlsx" if suffix == ".xls" else ""
+        hint = OTHER_FORMAT_HINTS.get(suffix, "")
         raise _ReadFailure([InputProblem(
             file, f"onbekend bestandstype '{suffix or path.name}'{hint}", expected=_EXPECTED_FILE)])
     if path.stat().st_size == 0:
@@ -455,6 +495,13 @@ def _read_csv(path: Path, file: str) -> _Table:
 
 
 def _read_excel(path: Path, file: str) -> _Table:
+    """The data sheet of a workbook; rows hidden by hand or by a filter are not read.
+
+    Rule: a row that is hidden in the sheet (by hand, by a collapsed group, or
+    because an autofilter hides it: Excel stores filtered-out rows as hidden) is
+    skipped, and a note names those rows. What the user does not see in Excel
+    does not land on the map.
+    """
     import openpyxl
 
     try:
@@ -464,14 +511,36 @@ def _read_excel(path: Path, file: str) -> _Table:
             file, "kan het Excel-bestand niet openen", value=type(exc).__name__,
             expected="een .xlsx-bestand (Excel 2007 of nieuwer)")]) from None
     sheets = [ws for ws in workbook.worksheets if ws.title.strip().lower() not in SKIP_SHEETS]
-    preferred = [ws for ws in sheets if ws.title.strip().lower() in DATA_SHEETS]
     if not sheets:
         raise _ReadFailure([InputProblem(file, "het werkboek heeft geen blad met gegevens")])
-    sheet = (preferred or sheets)[0]
+    sheet = _data_sheet(file, sheets)
     records = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+    hidden = {r - 1 for r, dim in sheet.row_dimensions.items() if dim.hidden}
     workbook.close()
     _check_formulas(path, file, sheet.title, records)
-    return _table_from_records(file, records, extra_values_are_problems=False)
+    return _table_from_records(file, records, extra_values_are_problems=False, hidden=hidden)
+
+
+def _data_sheet(file: str, sheets: list[Worksheet]) -> Worksheet:
+    """The sheet with the most known column names in its first ten rows ('assets' wins a tie).
+
+    The other sheets are named in a note.
+    """
+    known = schema.aliases("assets")
+
+    def score(ws: Worksheet) -> tuple[int, bool]:
+        rows = ws.iter_rows(min_row=1, max_row=10, values_only=True)
+        best = max((sum(1 for v in row if v is not None and schema.normalise_key(_as_text(v)) in known)
+                    for row in rows), default=0)
+        return best, ws.title.strip().lower() in DATA_SHEETS
+
+    sheet = max(sheets, key=score)  # max keeps the first of equals
+    others = [ws.title for ws in sheets if ws is not sheet]
+    if others:
+        names = ", ".join(f"'{t}'" for t in others)
+        note(f"{Path(file).name}: blad '{sheet.title}' is gelezen (daar staan de kolomnamen van het "
+             f"sjabloon); blad {names} niet.")
+    return sheet
 
 
 def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
@@ -488,20 +557,30 @@ def _check_formulas(path: Path, file: str, title: str, records: list) -> None:
     finally:
         workbook.close()
     if missing:
+        cleaned = [[_clean_cell(v) for v in rec] for rec in records[:10]]
+        head = _find_header(cleaned, [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)])
+        header = [_as_text(v) for v in cleaned[head]] if head is not None else []
+
+        def column(r: int, c: int) -> str:
+            name = header[c] if head is not None and r > head and c < len(header) else ""
+            return f"kolom {_column_letter(c)}" + (f" ({name})" if name else "")
+
         raise _ReadFailure([InputProblem(
             file, "deze cel heeft een formule zonder berekende waarde", row=r + 1,
-            column=f"kolom {_column_letter(c)}",
+            column=column(r, c),
             expected="open het bestand in Excel en sla het op (dan bewaart Excel de uitkomst), "
                      "of vul de waarde zelf in") for r, c in missing[:20]])
 
 
-def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool) -> _Table:
+def _table_from_records(file: str, records: list, *, extra_values_are_problems: bool,
+                        hidden: set[int] = frozenset()) -> _Table:
     """A table from rows of cells (CSV lines or a sheet): header found, empty rows left out.
 
     With ``extra_values_are_problems`` (CSV) a value right of the last header is a
-    problem; otherwise (Excel) such columns are kept under 'kolom F' etc.
+    problem; otherwise (Excel) such columns are kept under 'kolom F' etc. Rows in
+    ``hidden`` (0-based positions of hidden sheet rows) are skipped with a note.
     """
-    cleaned = [[_clean_cell(v) for v in rec] for rec in records]
+    cleaned = _clean_records(records)
     filled = [i for i, rec in enumerate(cleaned) if any(v is not None for v in rec)]
     if not filled:
         raise _ReadFailure([InputProblem(file, "het bestand is leeg")])
@@ -509,7 +588,7 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     header = [_as_text(v) for v in cleaned[head]]
     while header and not header[-1]:
         header.pop()
-    body_pos = [i for i in filled if i > head]
+    body_pos = _visible_body(file, filled, head, hidden)
     problems: list[InputProblem] = []
     if extra_values_are_problems:
         problems = _overfull_rows(file, cleaned, body_pos, len(header))
@@ -524,7 +603,25 @@ def _table_from_records(file: str, records: list, *, extra_values_are_problems: 
     # columns without a header and without values are not columns to the user
     unnamed_empty = [name for name, head in zip(names, header) if not head and frame[name].isna().all()]
     frame = frame.drop(columns=unnamed_empty)
-    return _Table(file, frame, [i + 1 for i in body_pos], None, problems)
+    sources = {name: (text, j) for j, (name, text) in enumerate(zip(names, header))}
+    return _Table(file, frame, [i + 1 for i in body_pos], None, problems, sources)
+
+
+def _clean_records(records: list) -> list[list]:
+    """:func:`_clean_cell` of every cell; text cells (every CSV cell) inline, as a call per cell
+    is most of the reading time of a large file."""
+    return [[(v.strip() or None) if isinstance(v, str) else _clean_cell(v) for v in rec] for rec in records]
+
+
+def _visible_body(file: str, filled: list[int], head: int, hidden: set[int]) -> list[int]:
+    """Positions of the filled rows below the header that are not hidden; hidden ones noted."""
+    body = [i for i in filled if i > head]
+    skipped = [i + 1 for i in body if i in hidden]
+    if skipped:
+        note(f"{Path(file).name}: rij {', '.join(map(str, skipped))} "
+             f"{'is' if len(skipped) == 1 else 'zijn'} verborgen of weggefilterd en niet gelezen; "
+             "maak ze zichtbaar (of zet het filter uit) als ze mee moeten doen.")
+    return [i for i in body if i not in hidden]
 
 
 def _overfull_rows(file: str, cleaned: list[list], body_pos: list[int], width: int) -> list[InputProblem]:
@@ -541,12 +638,14 @@ def _used_width(cleaned: list[list], body_pos: list[int]) -> int:
                       for i in body_pos])
 
 
-def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
-    """The header: the first filled row, unless a title sits above it.
+def _find_header(cleaned: list[list], filled: list[int]) -> int | None:
+    """The header: the first filled row, unless a title sits above it (None when nothing is filled).
 
     A row with fewer than two known column names, followed (within the first ten
     rows) by one with at least two, is a title: the header is the later row.
     """
+    if not filled:
+        return None
     known = schema.aliases("assets")
 
     def score(i: int) -> int:
@@ -556,11 +655,16 @@ def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
     if score(head) >= 2:
         return head
     better = next((i for i in filled[:10] if score(i) >= 2), None)
-    if better is None:
-        return head
-    note(f"{Path(file).name}: de kopregel staat in rij {better + 1}; wat erboven staat is overgeslagen "
-         f"(een titel?).")
-    return better
+    return head if better is None else better
+
+
+def _header_row(file: str, cleaned: list[list], filled: list[int]) -> int:
+    """:func:`_find_header`, with a note when rows above the header are skipped."""
+    head = _find_header(cleaned, filled)
+    if head != filled[0]:
+        note(f"{Path(file).name}: de kopregel staat in rij {head + 1}; wat erboven staat is overgeslagen "
+             f"(een titel?).")
+    return head
 
 
 def _unique_headers(header: list[str]) -> list[str]:
@@ -697,8 +801,34 @@ def _parse_date(value: object) -> date | None:
         raise ValueError("bestaat niet") from None
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A label per cell, equal for equal cells, and the first position of each label.
+
+    Cells are equal when type and text are ('2.125' typed is no 2.125 from Excel), so a
+    column is parsed once per distinct value instead of once per row.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        keys = values.fillna("")
+    else:
+        keys = values.map(lambda v: (type(v).__name__, _as_text(v)))
+    labels, _ = pd.factorize(keys)
+    _, first = np.unique(labels, return_index=True)
+    return labels, first
+
+
 def _parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Float array (NaN for empty or bad) and a mask of unreadable cells."""
+    """Float array (NaN for empty or bad) and a mask of unreadable cells.
+
+    Columns of text (CSV) and of numbers (Excel) are converted by pandas in one go;
+    a column that mixes kinds is read cell by cell (:func:`_parse_number`).
+    """
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "empty"):
+        return _parse_number_texts(series.fillna("").astype(str))
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values) & series.notna().to_numpy()
+        return np.where(bad, np.nan, values), bad
     values = np.full(len(series), np.nan)
     bad = np.zeros(len(series), dtype=bool)
     for i, v in enumerate(series.tolist()):
@@ -712,7 +842,29 @@ def _parse_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, bad
 
 
+def _parse_number_texts(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_parse_number` for a column of text, in one pandas pass.
+
+    '52,0116' and '52.0116' convert at once; the few cells that do not (thousands
+    separators as in '1.234,5', spaces, words) go through :func:`_parse_number`.
+    """
+    values = np.array(pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"), dtype=float)
+    filled = (text != "").to_numpy()
+    bad = np.zeros(len(text), dtype=bool)
+    cells = text.tolist()
+    for pos in np.flatnonzero(filled & ~np.isfinite(values)):
+        try:
+            values[pos] = _parse_number(cells[pos])
+        except (ValueError, TypeError):
+            values[pos], bad[pos] = np.nan, True
+    return values, bad
+
+
 # --------------------------------------------------------------------------- checking
+
+
+#: Rows named in one note before '... en nog N rijen'.
+NOTE_ROWS = 10
 
 
 class _Problems:
@@ -721,6 +873,26 @@ class _Problems:
     def __init__(self, file: str, rows: list[int], headers: dict[str, str]):
         self.file, self.rows, self.headers = file, rows, headers
         self.items: list[InputProblem] = []
+        self.notes: list[tuple[int, str]] = []
+
+    def note(self, message: str, *, pos: int) -> None:
+        """A row's note (a value repaired or dropped): no problem, said to the user as 'Let op'."""
+        self.notes.append((self.rows[pos], message))
+
+    def emit_notes(self) -> None:
+        """Say every recorded note, by first row: '<file>, rij <row>: <message>.'
+
+        Rows with the same message share one note ('rij 2, 5, 9: ...'; beyond
+        :data:`NOTE_ROWS` rows '... en nog 40 rijen'), so a long list stays readable.
+        """
+        name = Path(self.file).name
+        rows: dict[str, list[int]] = {}
+        for row, message in sorted(self.notes, key=lambda item: item[0]):
+            rows.setdefault(message, []).append(row)
+        for message, where in rows.items():
+            shown = ", ".join(map(str, where[:NOTE_ROWS]))
+            more = f" en nog {len(where) - NOTE_ROWS} rijen" if len(where) > NOTE_ROWS else ""
+            note(f"{name}, rij {shown}{more}: {message}.")
 
     def add(self, message: str, *, pos: int | None = None, column: str | None = None,
             value: object = None, expected: str | None = None) -> None:
@@ -748,6 +920,7 @@ class _Cells:
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
         self.n = len(frame)
+        self._texts: dict[str, pd.Series] = {}
 
     def has(self, column: str) -> bool:
         return column in self.frame.columns
@@ -756,7 +929,17 @@ class _Cells:
         return self.frame[column] if self.has(column) else pd.Series([None] * self.n, dtype=object)
 
     def text(self, column: str) -> pd.Series:
-        return self.raw(column).map(_as_text).astype(str)
+        """The column as text ('' when empty); computed once per column."""
+        if column not in self._texts:
+            self._texts[column] = _texts(self.raw(column))
+        return self._texts[column].copy()
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """:func:`_as_text` of every cell; a column of (stripped) text or empty cells needs no loop."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.fillna("").astype(str).reset_index(drop=True)
+    return values.map(_as_text).astype(str).reset_index(drop=True)
 
 
 def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, list[InputProblem]]:
@@ -778,6 +961,7 @@ def _check(table: _Table, *, geocode: bool) -> tuple[gpd.GeoDataFrame | None, li
     values["relaties"] = _relations(p, cells.text("relaties"), ids)
     x, y = _check_locations(p, cells, table.geometry, headers, values["soort"], geocode=geocode,
                             has_location=has_location)
+    p.emit_notes()
     problems = p.sorted()
     if problems:
         return None, problems
@@ -788,12 +972,33 @@ def _canonical_cells(table: _Table) -> tuple[_Cells, dict[str, str]]:
     """Cells under canonical column names, and canonical name -> the user's header."""
     rename = schema.rename_columns(list(table.frame.columns), "assets")
     headers = {canon: orig for orig, canon in rename.items()}
-    ignored = [c for c in table.frame.columns if c not in rename]
-    if ignored:
-        names = ", ".join(f"'{c}'" for c in ignored)
-        note(f"{Path(table.file).name}: kolom(men) {names} onbekend of dubbel en daarom niet gebruikt.")
+    _note_unused_columns(table, [c for c in table.frame.columns if c not in rename], rename)
     df = table.frame[list(rename)].rename(columns=rename).reset_index(drop=True)
     return _Cells(df), headers
+
+
+def _note_unused_columns(table: _Table, ignored: list[str], rename: dict[str, str]) -> None:
+    """Name unknown columns, and columns that say the same as an earlier one (by header and letter)."""
+    if not ignored:
+        return
+    lookup = schema.aliases("assets")
+    used = {canon: name for name, canon in rename.items()}
+
+    def where(name: str) -> str:
+        text, j = table.sources.get(name, (name, None))
+        return f"'{text}'" + (f" (kolom {_column_letter(j)})" if j is not None else "")
+
+    unknown = []
+    for name in ignored:
+        text = table.sources.get(name, (name, None))[0]
+        first = used.get(lookup.get(schema.normalise_key(text), ""))
+        if first is None:
+            unknown.append(where(name))
+        else:
+            note(f"{Path(table.file).name}: kolom {where(name)} staat er dubbel naast kolom {where(first)}; "
+                 f"alleen kolom {where(first)} is gelezen.")
+    if unknown:
+        note(f"{Path(table.file).name}: kolom(men) {', '.join(unknown)} onbekend en daarom niet gebruikt.")
 
 
 def _check_columns(p: _Problems, cells: _Cells, geometry: gpd.GeoSeries | None,
@@ -842,19 +1047,17 @@ def _check_names(p: _Problems, cells: _Cells) -> pd.Series:
 
 
 def _check_vocabularies(p: _Problems, cells: _Cells) -> dict[str, pd.Series]:
-    """soort, categorie (default per soort), fase (default 'onbekend') and doelgroepen as codes."""
-    soort = _vocab_column(p, cells.text("soort"), "soort", "soort", present=cells.has("soort"),
-                          required=True, message="onbekende soort")
+    """soort (strict), categorie (fallback: the soort's), fase (fallback 'onbekend') and doelgroepen.
+
+    Only ``soort`` is required: an unknown soort is a problem. Unknown values of the
+    other fields take their fallback (``schema.parse_or_default``) with a note per row.
+    """
+    soort = _kind_column(p, cells.text("soort"), present=cells.has("soort"))
     default_cat = soort.map(kind_defaults()["categorie"].to_dict()).fillna("").astype(str)
-    categorie = _vocab_column(p, cells.text("categorie"), "categorie", "categorie",
-                              present=cells.has("categorie"), required=False,
-                              message="onbekende categorie")
-    fase = _vocab_column(p, cells.text("fase"), "fase", "fase", present=cells.has("fase"),
-                         required=False, message="onbekende fase")
     return {
         "soort": soort,
-        "categorie": categorie.where(categorie != "", default_cat),
-        "fase": fase.where(fase != "", "onbekend"),
+        "categorie": _optional_column(p, cells.text("categorie"), "categorie", default_cat),
+        "fase": _optional_column(p, cells.text("fase"), "fase", None),
         "doelgroepen": _target_groups(p, cells.text("doelgroepen")),
     }
 
@@ -866,7 +1069,7 @@ def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, 
     booleans: dict[str, pd.Series] = {}
     for column in BOOL_COLUMNS:
         values = cells.text(column)
-        parsed = values.map(schema.parse_bool)
+        parsed = values.map({v: schema.parse_bool(v) for v in values.unique()})
         p.add_where(parsed.isna() & (values != ""), "geen ja/nee-waarde", column=column,
                     values=values, expected="ja of nee")
         default = default_meeting if column == "ontmoetingsplek" else pd.Series(False, index=cells.frame.index)
@@ -875,9 +1078,12 @@ def _check_booleans(p: _Problems, cells: _Cells, soort: pd.Series) -> dict[str, 
 
 
 def _check_capacity(p: _Problems, cells: _Cells) -> np.ndarray:
-    capacity, bad = _parse_numbers(cells.raw("capaciteit"))
+    raw = cells.raw("capaciteit")
+    labels, first = _distinct(raw)
+    numbers, unreadable = schema.parse_capacities(raw.iloc[first].tolist())
+    capacity, bad = numbers[labels], unreadable[labels]
     p.add_where(bad, "geen getal", column="capaciteit", values=cells.text("capaciteit"),
-                expected="een aantal, bijv. 25")
+                expected=schema.CAPACITY_EXPECTED)
     p.add_where(capacity < 0, "capaciteit kan niet negatief zijn", column="capaciteit",
                 values=cells.text("capaciteit"), expected="0 of meer")
     return capacity
@@ -956,64 +1162,128 @@ def _asset_table(cells: _Cells, values: dict[str, object], booleans: dict[str, p
             out[column] = out[column].astype(float)
         elif column != "laatste_contact":
             out[column] = out[column].astype(str)
-    assets = gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
-    assets.attrs["source_rows"] = list(rows)
-    return assets
+    return gpd.GeoDataFrame(out, geometry=shapely.points(x, y), crs=settings.crs)
 
 
-def _vocab_column(p: _Problems, values: pd.Series, column: str, field: str, *, present: bool,
-                  required: bool, message: str) -> pd.Series:
-    """Codes of a vocabulary column ('' where empty or wrong), problems recorded."""
-    lookup = {v: (schema.parse_value(field, v) if v else "") for v in values.unique()}
+def _kind_column(p: _Problems, values: pd.Series, *, present: bool) -> pd.Series:
+    """Codes of ``soort`` ('' where empty or unknown); empty and unknown values are problems."""
+    lookup = {v: (schema.parse_value("soort", v) if v else "") for v in values.unique()}
     codes = values.map(lookup)
     if present:
-        if required:
-            p.add_where(values == "", f"{column} is leeg", column=column, expected=_labels(field))
-        p.add_where(codes.isna(), message, column=column, values=values, expected=_labels(field))
+        p.add_where(values == "", "soort is leeg", column="soort", expected=_labels("soort"))
+        for value in values[codes.isna()].unique():
+            hint = schema.did_you_mean("soort", value)
+            p.add_where(values == value, "onbekende soort" + (f" ({hint})" if hint else ""),
+                        column="soort", values=values, expected=_labels("soort"))
     return codes.fillna("").astype(str)
 
 
-def _target_groups(p: _Problems, values: pd.Series) -> pd.Series:
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        codes: list[str] = []
-        for part in re.split(r"[;,]", value):
-            part = part.strip()
-            if not part:
-                continue
-            code = schema.parse_value("doelgroep", part)
-            if code is None:
-                p.add(f"onbekende doelgroep '{part}'", pos=pos, column="doelgroepen", value=value,
-                      expected=_labels("doelgroep"))
-            elif code not in codes:
+def _optional_column(p: _Problems, values: pd.Series, field: str, defaults: pd.Series | None) -> pd.Series:
+    """Codes of an optional vocabulary column; an unknown value takes the row's fallback with a note.
+
+    ``defaults`` is the fallback per row (the soort's categorie); None: ``schema.DEFAULTS[field]``.
+    One lookup per distinct (value, fallback) pair, not per row.
+    """
+    fallback = defaults if defaults is not None else pd.Series(schema.DEFAULTS[field], index=values.index)
+    pairs = pd.DataFrame({"value": values.to_numpy(), "fallback": fallback.to_numpy()})
+    parsed = {
+        (v, f): schema.parse_or_default(field, v, default=f, column=p.headers.get(field, field))
+        for v, f in pairs.drop_duplicates().itertuples(index=False)
+    }
+    results = [parsed[key] for key in zip(pairs["value"].tolist(), pairs["fallback"].tolist())]
+    for pos in np.flatnonzero([message is not None for _, message in results]):
+        p.note(results[pos][1], pos=int(pos))
+    return pd.Series([code for code, _ in results], dtype=str)
+
+
+#: Separators between target groups in one cell: ';' ',' '/' '&' and the word 'en'.
+_GROUP_SPLIT_RE = re.compile(r"[;,/]")
+_GROUP_AND_RE = re.compile(r"\s*&\s*|\s+en\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _parse_groups(value: str, column: str) -> tuple[str, tuple[str, ...]]:
+    """'senioren, jongeren en katten' -> ('senioren; jeugd', (note on 'katten',))."""
+    codes: list[str] = []
+    notes: list[str] = []
+    for part in _GROUP_SPLIT_RE.split(value):
+        part = part.strip()
+        whole = schema.parse_value("doelgroep", part) if part else None
+        for word in [part] if whole or not part else _GROUP_AND_RE.split(part):
+            code, message = schema.parse_or_default("doelgroep", word, column=column)
+            if message:
+                notes.append(message)
+            if code and code not in codes:
                 codes.append(code)
-        out.append("; ".join(codes))
-    return pd.Series(out, dtype=str)
+    return "; ".join(codes), tuple(notes)
+
+
+def _target_groups(p: _Problems, values: pd.Series) -> pd.Series:
+    """Doelgroep codes '; '-joined; unknown groups are dropped with a note (one parse per distinct cell)."""
+    column = p.headers.get("doelgroepen", "doelgroepen")
+    parsed = {v: _parse_groups(v, column) for v in values.unique()}
+    results = values.map(parsed)
+    for pos in np.flatnonzero(results.map(lambda r: bool(r[1])).to_numpy()):
+        for message in results.iat[pos][1]:
+            p.note(message, pos=int(pos))
+    return results.map(lambda r: r[0]).astype(str).reset_index(drop=True)
+
+
+#: Dutch month names, for the note on an ambiguous date.
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+
+
+def _read_date(value: object, today: date) -> tuple[date | None, str | None, str | None]:
+    """(day, problem, note) of one ``laatste_contact`` cell.
+
+    Rule: 'd-m-yyyy' and 'd/m/yyyy' are read day first, as in the Netherlands. A
+    'd/m/yyyy' whose day and month are both 12 or less could be an American
+    month-first date (10/1/2026: 1 October?): read day first, with a note.
+    """
+    try:
+        day = _parse_date(value)
+    except ValueError as exc:
+        return None, ("deze datum bestaat niet" if str(exc) == "bestaat niet" else "geen geldige datum"), None
+    if day is not None and day > today:
+        return None, "datum ligt in de toekomst", None
+    text = value.strip() if isinstance(value, str) else ""
+    m = _DMY_DATE_RE.match(text)
+    if day is None or not m or "/" not in text or day.day == day.month or max(day.day, day.month) > 12:
+        return day, None, None
+    other = date(day.year, day.day, day.month)
+    return day, None, (f"datum '{text}' gelezen als {day.day} {_MONTHS[day.month - 1]} {day.year} "
+                       f"(dag/maand/jaar); was het {other.day} {_MONTHS[other.month - 1]} {other.year}, "
+                       f"schrijf dan {other.isoformat()}")
 
 
 def _dates(p: _Problems, values: pd.Series) -> pd.Series:
+    """``laatste_contact`` as dates (datetime64 at midnight, NaT when empty or wrong), one parse per distinct cell."""
     today = date.today()
-    out: list[object] = []
-    for pos, value in enumerate(values.tolist()):
-        try:
-            day = _parse_date(value)
-        except ValueError as exc:
-            message = "deze datum bestaat niet" if str(exc) == "bestaat niet" else "geen geldige datum"
-            p.add(message, pos=pos, column="laatste_contact", value=_as_text(value), expected=_EXPECTED_DATE)
-            day = None
-        if day is not None and day > today:
-            p.add("datum ligt in de toekomst", pos=pos, column="laatste_contact", value=_as_text(value),
-                  expected="een datum tot en met vandaag")
-            day = None
-        out.append(pd.Timestamp(day) if day is not None else pd.NaT)
-    return pd.Series(out, dtype="datetime64[ns]")
+    labels, first = _distinct(values)
+    parsed = [_read_date(values.iat[i], today) for i in first]
+    column = p.headers.get("laatste_contact", "laatste_contact")
+    for k, (_, problem, remark) in enumerate(parsed):
+        if problem is None and remark is None:
+            continue
+        for pos in np.flatnonzero(labels == k):
+            if problem:
+                expected = "een datum tot en met vandaag" if "toekomst" in problem else _EXPECTED_DATE
+                p.add(problem, pos=int(pos), column="laatste_contact", value=_as_text(values.iat[first[k]]),
+                      expected=expected)
+            else:
+                p.note(f"{remark} (kolom '{column}')", pos=int(pos))
+    days = pd.to_datetime(pd.Series([d for d, _, _ in parsed], dtype=object)).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(days[labels], dtype="datetime64[ns]")
 
 
 def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
     """The loader's form of each ``relaties`` cell (see :mod:`abcd_map.relation_text`), problems recorded."""
-    known = {key: value for key, value in zip(ids.str.casefold(), ids) if value}
-    out = []
-    for pos, value in enumerate(values.tolist()):
+    known = {key: value for key, value in zip(ids.str.casefold().tolist(), ids.tolist()) if value}
+    out = [""] * len(values)
+    cells = values.tolist()
+    for pos in np.flatnonzero((values != "").to_numpy()):
+        pos, value = int(pos), cells[pos]
         pairs: list[tuple[str, str]] = []
         # 'verwijst naar:A12; partner van:A03, A04' -- one kind may name several ids
         for item in parse_relation_text(value):
@@ -1022,7 +1292,7 @@ def _relations(p: _Problems, values: pd.Series, ids: pd.Series) -> pd.Series:
             targets = _relation_targets(p, pos, item, known)  # checked even when the type is unknown
             if item.code:
                 pairs.extend((item.code, target) for target in targets)
-        out.append(format_relation_text(pairs))
+        out[pos] = format_relation_text(pairs)
     return pd.Series(out, dtype=str)
 
 
@@ -1033,8 +1303,8 @@ def _relation_item_readable(p: _Problems, pos: int, item: RelationItem) -> bool:
               expected="soort relatie:id, bijv. verwijst naar:A12 (meer ids met komma's)")
         return False
     if not item.code:
-        p.add(f"onbekende soort relatie '{item.kind}'", pos=pos, column="relaties", value=item.text,
-              expected=_labels("relatie"))
+        _, message = schema.parse_or_default("relatie", item.kind, column=p.headers.get("relaties", "relaties"))
+        p.note(message or f"onbekende soort relatie '{item.kind}'", pos=pos)
     return True
 
 
@@ -1105,6 +1375,8 @@ def _column_source(p: _Problems, df: pd.DataFrame, headers: dict[str, str], nort
     first, bad_first = _parse_numbers(df[north])
     second, bad_second = _parse_numbers(df[east])
     for column, bad in ((north, bad_first), (east, bad_second)):
+        if not bad.any():
+            continue
         p.add_where(bad, "geen getal", column=column, values=df[column].map(_as_text),
                     expected="een getal, bijv. 52,0116 of 52.0116")
     failed |= bad_first | bad_second
@@ -1126,6 +1398,10 @@ def _check_source(p: _Problems, df: pd.DataFrame, source: _Source,
     px, py, ok, swapped, outside, degrees = _classify(first, second)
     columns = f"kolommen '{name_first}' en '{name_second}'" if name_first else "coördinaten van de geometrie"
     column = "geometry" if kind == "geometry" else kind
+    if kind != "geometry":
+        lost = _lost_decimal_separators(p, first, second, ok & degrees, ok & ~degrees, kind)
+        ok, swapped, outside = ok & ~lost, swapped & ~lost, outside & ~lost
+        failed |= lost
     for pos in np.flatnonzero(swapped):
         what = "breedte- en lengtegraad" if degrees[pos] else "x en y"
         p.add(f"{what} lijken verwisseld ({columns})", pos=int(pos),
@@ -1143,6 +1419,61 @@ def _check_source(p: _Problems, df: pd.DataFrame, source: _Source,
         note(f"De kolommen '{name_first}' en '{name_second}' bevatten graden; ze zijn gelezen "
              "als breedte- en lengtegraad (WGS84).")
     return px, py, ok
+
+
+def _lost_decimal_separators(p: _Problems, first: np.ndarray, second: np.ndarray, in_degrees: np.ndarray,
+                             in_rd: np.ndarray, kind: str) -> np.ndarray:
+    """Rows of a degrees column pair with a cell that lost its decimal separator; each such cell recorded.
+
+    The pair holds degrees or RD metres by the majority of its plausible rows, not
+    per row: one 52.0062 that a Dutch Excel turned into 520062 would otherwise read
+    as an RD point more than a kilometre away. In a degrees majority, a cell beyond
+    90 (breedtegraad) or 180 (lengtegraad) is an error of its row and column. In
+    columns named lat/lon, a pair of numbers that both read as Dutch degrees once a
+    comma is put back (520062, 43571: in the North Sea as RD) is one too.
+    """
+    lost = np.zeros(len(first), dtype=bool)
+    if in_degrees.sum() > in_rd.sum():
+        suspect = ~in_degrees
+    elif kind == "lat":
+        suspect = np.zeros(len(first), dtype=bool)
+        for pos in np.flatnonzero(~in_degrees & ((np.abs(first) > 90) | (np.abs(second) > 180))):
+            suspect[pos] = None not in (_decimal_guess(first[pos], NL_LAT), _decimal_guess(second[pos], NL_LON))
+    else:
+        return lost
+    east = "lon" if kind == "lat" else "x"
+    for values, limit, what, column, bounds in ((first, 90, "breedtegraad", kind, NL_LAT),
+                                                (second, 180, "lengtegraad", east, NL_LON)):
+        for pos in np.flatnonzero(suspect & (np.abs(values) > limit)):
+            p.add(_decimal_message(values[pos], what, bounds), pos=int(pos), column=column,
+                  expected=f"een {what} als {_dutch(sum(bounds) / 2)}")
+            lost[pos] = True
+    return lost
+
+
+def _dutch(number: float) -> str:
+    return f"{number:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _decimal_guess(value: float, bounds: tuple[float, float]) -> str | None:
+    """'52,0062' for 520062 when a comma after the first one or two digits lands within ``bounds``."""
+    if not np.isfinite(value):
+        return None
+    digits = re.sub(r"\D", "", f"{abs(value):.12g}")
+    for k in (1, 2):
+        guess = f"{digits[:k]},{digits[k:]}"
+        if len(digits) > k + 1 and bounds[0] <= float(guess.replace(",", ".")) <= bounds[1]:
+            return guess
+    return None
+
+
+def _decimal_message(value: float, what: str, bounds: tuple[float, float]) -> str:
+    """'520062 is geen breedtegraad; bedoelde je 52,0062? Controleer het decimaalteken'."""
+    written = f"{value:.12g}"
+    guess = _decimal_guess(value, bounds)
+    if guess:
+        return f"{written} is geen {what}; bedoelde je {guess}? Controleer het decimaalteken"
+    return f"{written} is geen {what}; controleer het decimaalteken"
 
 
 def _thousands_dot_hint(df: pd.DataFrame, kind: str, pos: int) -> str:
