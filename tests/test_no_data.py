@@ -209,3 +209,22 @@ def test_no_white_spot_or_knowledge_gap_where_there_are_no_data(run):
     page = _page(out)["gaps"]
     names = {f["properties"].get("buurtnaam") for g in page.values() for f in g["geo"]["features"]}
     assert "Buiten" not in names
+
+
+def test_cli_summary_says_geen_gegevens_for_an_unknown_count(tmp_path):
+    """An areas-only run knows nothing about places: the summary says so instead of 0 assets."""
+    from typer.testing import CliRunner
+
+    from abcd_map.cli import app
+
+    cbs = gpd.GeoDataFrame({"BU_CODE": ["BU00010001"], "BU_NAAM": ["Papier"], "WK_CODE": ["WK000100"],
+                            "GM_CODE": ["GM0001"], "GM_NAAM": ["Papierdorp"], "AANT_INW": [1000]},
+                           geometry=[box(100_000, 450_000, 101_000, 450_200)], crs=settings.crs)
+    cbs.to_file(tmp_path / "buurten.geojson", driver="GeoJSON")
+    result = CliRunner().invoke(app, ["build", "--buurten", str(tmp_path / "buurten.geojson"),
+                                      "--out", str(tmp_path / "uit")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "1.000" in line)
+    assert "geen gegevens" in row and " 0 " not in row
+    b = _csv(tmp_path / "uit" / "buurten.csv").iloc[0]
+    assert _empty(b["aantal_assets"]) and _empty(b["toegang_2sfca"]) and _empty(b["dekking_500m"])
