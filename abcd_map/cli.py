@@ -139,14 +139,23 @@ def build(
     console.print(f"\nGeschreven in [bold]{out}[/]: " + ", ".join(p.name for p in result.files), markup=True)
 
 
+def _known(value) -> bool:
+    return value is not None and value == value
+
+
 def _share_text(cov, known, residents) -> str:
-    """'62%', 'geen gegevens', or '0% (van 80 inw.)' when the share rests on under half the wijk."""
-    if cov is None or cov != cov:
+    """'62%', 'geen gegevens', or '40% (van 800 inw.)' when the share rests on part of the wijk."""
+    if not _known(cov):
         return "geen gegevens"
     text = f"{cov:.0f}%"
-    if known == known and known is not None and residents and residents == residents and known < residents / 2:
-        text += f" (van {int(known):,} inw.)".replace(",", ".")
+    if _known(known) and _known(residents) and residents and known < settings.osm_extent_full_share * residents:
+        text += f" (van {int(round(known)):,} inw.)".replace(",", ".")
     return text
+
+
+def _count_text(value) -> str:
+    """A count, or 'geen gegevens' when it is unknown (no OSM data there)."""
+    return f"{int(value)}" if _known(value) else "geen gegevens"
 
 
 _BARE_WIJK = re.compile(r"^\s*wijk\s*\d+\s*$", re.IGNORECASE)
@@ -186,7 +195,7 @@ def _print_summary(result) -> None:
         cells = [str(r.get("gemeentenaam") or "")] if several else []
         cells += [_wijk_label(r, several),
                   "onbekend" if inw is None or inw != inw else f"{int(inw):,}".replace(",", "."),
-                  f"{int(r.get('aantal_assets', 0) or 0)}"]
+                  _count_text(r.get("aantal_assets", 0))]
         if has_places:
             cells.append(_share_text(r.get(cov_col), r.get("inwoners_met_gegevens"), inw))
         table.add_row(*cells)

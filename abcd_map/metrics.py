@@ -61,6 +61,14 @@ def area_within_column(distance: float) -> str:
     return f"oppervlak_binnen_{distance_text(distance)}m_ha"
 
 
+#: Residents a buurt's or wijk's figures rest on: those estimated to live inside the data.
+RESIDENTS_WITH_DATA_COLUMN = "inwoners_met_gegevens"
+#: Share (percent) of a buurt's or wijk's residents estimated to live inside the data.
+DATA_SHARE_COLUMN = "gegevens_pct"
+#: Number of the team's own assets (persons not counted) in a buurt: known everywhere,
+#: also where OpenStreetMap has no data.
+OWN_LIST_COUNT_COLUMN = "aantal_eigen_lijst"
+
 #: Columns that count people or things: written as whole numbers (empty when unknown).
 COUNT_COLUMNS = ("inwoners", "huishoudens", "personen_aantal", "rang", "inwoners_met_gegevens", "kleine_plekken")
 

@@ -53,8 +53,14 @@ osm_infer_buffer: float = 0.0
 #: Network nodes and places within this many metres outside the OSM extent are kept
 #: (an edge is kept when both its ends are), so a facility just across the edge is reachable.
 osm_clip_margin: float = 100.0
-#: Share of a buurt's area that must be covered by OSM data to count as "met gegevens".
+#: Share of a buurt's residents (estimated by area, or by own address points when given)
+#: that must live inside the OSM extent for the buurt to have figures at all; below it the
+#: buurt is "geen OSM-gegevens" and every figure of it is empty (unknown, never 0).
 osm_extent_min_share: float = 0.5
+#: From this share of its residents inside the OSM extent a buurt is "ok"; between
+#: ``osm_extent_min_share`` and this it is "gedeeltelijk": its figures are about the
+#: residents inside only (``inwoners_met_gegevens``, ``gegevens_pct``).
+osm_extent_full_share: float = 0.9
 #: Spacing (m) of the grid of points that stands in for homes where a buurt has no streets.
 resident_grid_spacing: float = 50.0
 #: Radius (m) around an uncovered home point that a white spot (witte vlek) covers.

@@ -311,9 +311,10 @@ def coverage_tables(ctx: _Context, specs: list[metrics.CoverageSpec], options: B
         parts = [run_spec(ctx, spec) for spec in specs]
     if not has_places:
         for part in parts:
-            figures = [c for c in part.columns if metrics.is_coverage_column(c) or metrics.is_within_column(c)]
+            figures = [c for c in part.columns if metrics.is_coverage_column(c) or metrics.is_within_column(c)
+                       or c in (metrics.RESIDENTS_WITH_DATA_COLUMN, metrics.DATA_SHARE_COLUMN)]
             part[figures] = np.nan
-        parts[0]["gegevens"] = "geen gegevens over plekken"
+        parts[0]["gegevens"] = NO_PLACES
         note("Alleen gebieden, geen OSM-bestand of eigen assets: de dekking is onbekend, niet 0%.")
     return parts
 
@@ -322,8 +323,9 @@ def gap_layers(ctx: _Context, assets: gpd.GeoDataFrame, welcoming_coverage: pd.D
                has_places: bool) -> dict[str, gpd.GeoDataFrame]:
     """White spots, knowledge gaps (whole buurten and parts of buurten) and the walking area.
 
-    Knowledge gaps are looked for only in buurten with data: outside the OSM extract nothing
-    is known *because the data ends* ("geen gegevens"), which is not a gap.
+    Knowledge gaps are looked for only in buurten with data (``ok`` or ``gedeeltelijk``, the
+    latter cut to its part inside the data): outside the OSM extract nothing is known *because
+    the data ends* ("geen gegevens"), which is not a gap; nor in a run without any places.
     """
     if not has_places:
         white = gaps.white_spots(ctx.areas.iloc[:0], ctx.welcoming, None, ctx.distance)
@@ -331,8 +333,8 @@ def gap_layers(ctx: _Context, assets: gpd.GeoDataFrame, welcoming_coverage: pd.D
         white = gaps.white_spots(ctx.areas, ctx.welcoming, ctx.network, ctx.distance, extent=ctx.extent,
                                  points=ctx.points)
     known = assets[~privacy.is_person(assets).to_numpy()] if options.mode == privacy.PUBLIC else assets
-    with_data = welcoming_coverage["gegevens"].reindex(ctx.areas["buurtcode"]).ne(coverage.DATA_NO_OSM)
-    unknown = gaps.knowledge_gaps(ctx.areas[with_data.to_numpy()], known, today=options.today)
+    with_data = welcoming_coverage["gegevens"].reindex(ctx.areas["buurtcode"]).isin(coverage.DATA_WITH_FIGURES)
+    unknown = gaps.knowledge_gaps(ctx.areas[with_data.to_numpy()], known, today=options.today, extent=ctx.extent)
     layers = {"witte_vlekken": white, "kennisgaten": unknown}
     if has_places:
         layers["kennisgaten"] = _unknown_parts(unknown, ctx)
@@ -361,20 +363,55 @@ def _unknown_parts(unknown: gpd.GeoDataFrame, ctx: _Context) -> gpd.GeoDataFrame
 
 def buurt_table(ctx: _Context, assets: gpd.GeoDataFrame, parts: list[pd.DataFrame],
                 options: BuildOptions) -> gpd.GeoDataFrame:
-    """The buurt table: areas joined with counts, coverage, exact person counts, access and need rank."""
-    counts = coverage.count_assets(ctx.areas, assets[~privacy.is_person(assets).to_numpy()])
+    """The buurt table: areas joined with counts, coverage, exact person counts, access and need rank.
+
+    Every figure of a buurt without data (``gegevens`` not ``ok`` or ``gedeeltelijk``) is empty,
+    never 0 (see :func:`blank_unknown`).
+    """
+    counts = coverage.count_assets(ctx.areas, assets[~privacy.is_person(assets).to_numpy()], extent=ctx.extent)
     persons, _ = privacy.person_counts(assets, ctx.areas, mode=privacy.TEAM)
-    acc = access.access_per_buurt(ctx.areas, ctx.welcoming, ctx.network, ctx.distance, points=ctx.points)
+    acc = access.access_per_buurt(ctx.areas, ctx.welcoming, ctx.network, ctx.distance, points=ctx.points,
+                                  extent=ctx.extent)
     table = ctx.areas.set_index("buurtcode")
     if ctx.extent is not None:
         table["osm_aandeel_pct"] = (100 * coverage.extent_share(ctx.areas, ctx.extent)).round(0).reindex(table.index)
     for part in (counts, *parts, persons, acc):
         table = table.join(part.drop(columns=[c for c in part.columns if c in table]), how="left")
-    table = rounded(table.reset_index())
+    table = rounded(blank_unknown(table).reset_index())
     ranked = need_ranking(table, options)
     if ranked is not None:
         table = table.join(ranked, on="buurtcode")
     return gpd.GeoDataFrame(table, geometry="geometry", crs=settings.crs)
+
+
+#: ``gegevens`` of every buurt in a run without any source of places (areas only).
+NO_PLACES = "geen gegevens over plekken"
+#: Columns of the buurt table that rest on the data, besides the coverage figures.
+DATA_FIGURES = ("toegang_2sfca", "toegang_per_1000", "per_1000_inwoners", "kleine_plekken",
+                metrics.RESIDENTS_WITH_DATA_COLUMN)
+
+
+def blank_unknown(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (by buurtcode) with every figure that rests on data empty where there is none.
+
+    A buurt whose ``gegevens`` is not ``ok`` or ``gedeeltelijk`` gets no coverage, 2SFCA,
+    per-1,000 figure or ``aantal_*`` (the team's own count ``aantal_eigen_lijst`` stays:
+    that list is known everywhere). Inside the data a zero stays a zero.
+    """
+    if "gegevens" not in table:
+        return table
+    unknown = ~table["gegevens"].isin(coverage.DATA_WITH_FIGURES)
+    if not unknown.any():
+        return table
+    figures = [c for c in table.columns if metrics.is_coverage_column(c) or metrics.is_within_column(c)
+               or c in DATA_FIGURES or (c.startswith("aantal_") and c != metrics.OWN_LIST_COUNT_COLUMN)]
+    if table["gegevens"].eq(NO_PLACES).all():
+        figures.append(metrics.DATA_SHARE_COLUMN)
+    out = table.copy()
+    for col in figures:
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~unknown)
+    return out
 
 
 def need_ranking(table: pd.DataFrame, options: BuildOptions) -> pd.DataFrame | None:
@@ -390,24 +427,29 @@ def need_ranking(table: pd.DataFrame, options: BuildOptions) -> pd.DataFrame | N
         return None
     ranked = rank_need(table.set_index("buurtcode"), need,
                        need_columns=None if need is not None else ["p_65_plus"], coverage_column=column)
-    return ranked[["behoefte_index", "rang", "duiding"]]
+    ranked = ranked[["behoefte_index", "rang", "duiding"]]
+    if "gegevens" in table:  # unknown without data: no index, rank or reading (rank_need's z-scores are unchanged)
+        unknown = ~table.set_index("buurtcode")["gegevens"].reindex(ranked.index).isin(coverage.DATA_WITH_FIGURES)
+        ranked = ranked.assign(behoefte_index=ranked["behoefte_index"].where(~unknown),
+                               rang=ranked["rang"].where(~unknown),
+                               duiding=ranked["duiding"].astype(object).where(~unknown, None))
+    return ranked
 
 
 def wijk_table(buurten: gpd.GeoDataFrame, inputs: Inputs, options: BuildOptions) -> gpd.GeoDataFrame:
     """Wijk figures joined to the wijk boundaries and names (names from the wijk file win).
 
-    ``inwoners_met_gegevens`` says on how many residents the wijk's coverage rests: buurten
-    outside the OSM extent are left out of the share, so a wijk can rest on a few people.
+    ``inwoners_met_gegevens`` says on how many residents the wijk's figures rest (its
+    buurten's residents inside the data), ``gegevens_pct`` which share of the wijk that is;
+    below ``settings.osm_extent_min_share`` the wijk's figures are empty (see
+    :func:`abcd_map.analyse.coverage.summarise_wijken`).
     The person counts are exact here; the privacy gate suppresses them.
     """
     figures = coverage.summarise_wijken(buurten, inputs.areas)
-    column = options.main_coverage_column
     shapes = inputs.wijk_areas.set_index("wijkcode")
-    if column in buurten:
-        known = buurten["inwoners"].where(buurten[column].notna())
-        figures = figures.copy()
-        figures["inwoners_met_gegevens"] = known.groupby(buurten["wijkcode"]).sum(min_count=1).reindex(
-            figures.index)
+    if not inputs.has_places:
+        figures = figures.assign(gegevens=NO_PLACES)
+        figures[metrics.DATA_SHARE_COLUMN] = np.nan
     table = figures.drop(columns=[c for c in ("wijknaam",) if c in figures and c in shapes]).join(
         shapes[[c for c in ("wijknaam", "gemeentecode", "gemeentenaam", "geometry") if c in shapes]], how="left")
     persons = buurten.groupby("wijkcode")["personen_aantal"].sum() if "personen_aantal" in buurten else None
@@ -419,12 +461,17 @@ def wijk_table(buurten: gpd.GeoDataFrame, inputs: Inputs, options: BuildOptions)
 
 
 def rounded(table: pd.DataFrame) -> pd.DataFrame:
-    """Round figures for reading: shares and rates to 1 decimal, access scores to 6 decimals."""
+    """Round figures for reading: shares and rates to 1 decimal, access scores to 6 decimals.
+
+    ``gegevens_pct`` is rounded down, so that a ``gedeeltelijk`` buurt never reads 90.0.
+    """
     out = table.copy()
     for col in out.columns:
         if not pd.api.types.is_float_dtype(out[col]):
             continue
-        if "dekking" in col or col.startswith("per_1000") or col.endswith("_ha") or "inwoners" in col \
+        if col == metrics.DATA_SHARE_COLUMN:
+            out[col] = np.floor(out[col] * 10 + 1e-6) / 10
+        elif "dekking" in col or col.startswith("per_1000") or col.endswith(("_ha", "_pct")) or "inwoners" in col \
                 or "binnen" in col:
             out[col] = out[col].round(1)
         elif col.startswith(("toegang", "behoefte")):

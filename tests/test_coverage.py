@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from abcd_map.analyse.coverage import (count_assets, coverage, coverage_for_spec, data_status, lens_info, lenses,
+from abcd_map.analyse.coverage import (count_assets, coverage, coverage_for_spec, data_share, data_status, lens_info, lenses,
                                        prefix_columns, resident_points, select_assets, selection_mask,
                                        summarise_wijken)
 from abcd_map.analyse.network import Network
@@ -150,8 +150,67 @@ def test_outside_extent_gets_no_coverage():
     assert np.isnan(table.loc["BU02", "dekking_500m"])
     assert table.loc["BU01", "dekking_500m"] == pytest.approx(100)
     wijk = summarise_wijken(table, toy_buurten())
-    assert wijk.loc["WK1", "dekking_500m"] == pytest.approx(100)  # only buurten with data
-    assert wijk.loc["WK1", "inwoners"] == 400
+    # the wijk's figures would rest on 100 of its 400 residents: under half, so unknown
+    assert wijk.loc["WK1", "inwoners"] == 400 and wijk.loc["WK1", "inwoners_met_gegevens"] == 100
+    assert np.isnan(wijk.loc["WK1", "dekking_500m"]) and wijk.loc["WK1", "gegevens"] == "geen OSM-gegevens"
+    # with 3/4 of the residents inside, the wijk's share rests on those only
+    table = coverage(toy_buurten(), assets([(50, 200)]), toy_network(), distances=[500],
+                     extent=box(400, -10, 810, 410))
+    wijk = summarise_wijken(table, toy_buurten())
+    assert wijk.loc["WK1", "gegevens"] == "gedeeltelijk" and wijk.loc["WK1", "gegevens_pct"] == pytest.approx(75)
+    assert wijk.loc["WK1", "dekking_500m"] == pytest.approx(table.loc["BU02", "dekking_500m"])
+
+
+def test_partial_buurt_keeps_its_residents_on_its_own_part():
+    """B lies 75% inside the extent (x 400-700): its points carry 75% of its residents, none of them
+    moved onto the mapped part; A is fully inside and unchanged; a buurt 12.5% inside gets no points."""
+    extent = box(-10, -10, 700, 410)
+    pts = resident_points(toy_buurten(), toy_network(), extent=extent)
+    per = pts.groupby("buurtcode")["inwoners"].sum()
+    assert per["BU01"] == pytest.approx(100) and per["BU02"] == pytest.approx(0.75 * 300)
+    assert pts.loc[pts["buurtcode"] == "BU02"].geometry.x.max() < 700
+    assert data_status(toy_buurten(), extent).to_dict() == {"BU01": "ok", "BU02": "gedeeltelijk"}
+    table = coverage(toy_buurten(), assets([(750, 200)]), toy_network(), distances=[250], extent=extent)
+    b = table.loc["BU02"]
+    assert b["gegevens"] == "gedeeltelijk" and b["gegevens_pct"] == pytest.approx(75)
+    assert b["inwoners_met_gegevens"] == pytest.approx(225) and b["inwoners"] == 300
+    # nodes x=450..650 inside (weights 100 each = 300): 550, 650 within 250 m of x=750 -> 200/300
+    assert b["dekking_250m"] == pytest.approx(100 * 200 / 300)
+    assert b["inwoners_binnen_250m"] == pytest.approx(225 * 200 / 300)
+    assert table.loc["BU01", "gegevens"] == "ok" and table.loc["BU01", "inwoners_met_gegevens"] == 100
+    assert not len(resident_points(toy_buurten(), toy_network(), extent=box(700, 0, 800, 400)))
+
+
+def test_ok_buurt_from_ninety_percent_is_taken_whole():
+    """B lies 95% inside (x 400-780): 'ok', all its residents and points as without an extent."""
+    extent = box(-10, -10, 780, 410)
+    pts = resident_points(toy_buurten(), toy_network(), extent=extent)
+    assert pts.groupby("buurtcode")["inwoners"].sum()["BU02"] == pytest.approx(300)
+    assert len(pts) == len(resident_points(toy_buurten(), toy_network()))
+    table = coverage(toy_buurten(), assets([(750, 200)]), toy_network(), distances=[250], extent=extent)
+    plain = coverage(toy_buurten(), assets([(750, 200)]), toy_network(), distances=[250])
+    assert table.loc["BU02", "gegevens"] == "ok" and table.loc["BU02", "gegevens_pct"] == pytest.approx(95)
+    assert table.loc["BU02", "inwoners_met_gegevens"] == 300
+    assert table.loc["BU02", "dekking_250m"] == pytest.approx(plain.loc["BU02", "dekking_250m"])
+
+
+def test_partial_buurt_share_by_address_points():
+    addr = gpd.GeoDataFrame({"gewicht": [1.0, 1.0, 2.0]}, geometry=[Point(100, 100), Point(300, 300),
+                            Point(350, 100)], crs="EPSG:28992")
+    extent = box(-10, -10, 320, 410)  # 80% of A's area, but only half of its address weight
+    assert data_share(toy_buurten(), extent, addr)["BU01"] == pytest.approx(0.5)
+    assert data_share(toy_buurten(), extent)["BU01"] == pytest.approx(0.8)
+    pts = resident_points(toy_buurten(), toy_network(), addresses=addr, extent=extent)
+    a = pts[pts["buurtcode"] == "BU01"]
+    assert set(a["bron"]) == {"adres"} and sorted(a["inwoners"]) == pytest.approx([25, 25])
+
+
+def test_counts_are_unknown_without_data():
+    a = assets([(100, 200), (500, 200)], herkomst=["handmatig", "OpenStreetMap"])
+    counts = count_assets(toy_buurten(), a, extent=box(-10, -10, 450, 410))
+    assert counts.loc["BU01", "aantal_assets"] == 1 and np.isnan(counts.loc["BU02", "aantal_assets"])
+    assert np.isnan(counts.loc["BU02", "per_1000_inwoners"])
+    assert counts["aantal_eigen_lijst"].to_dict() == {"BU01": 1, "BU02": 0}  # the team's list: known everywhere
 
 
 def test_zero_residents_is_nan_and_straight_line_without_network():

@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import metrics, schema, settings
 from ..errors import InputError, InputProblem
-from .coverage import resident_points, select_assets
+from .coverage import DATA_WITH_FIGURES, data_status, resident_points, select_assets
 from .network import Network, pair_costs
 
 WeightSpec = Callable[[np.ndarray], np.ndarray] | Sequence[tuple[float, float]] | dict | None
@@ -185,17 +185,20 @@ def enhanced_two_stage_fca(demand: pd.Series, supply: pd.Series, cost, max_cost:
 
 def access_per_buurt(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None = None,
                      distance: float | None = None, capacity_column: str = "capaciteit", *, selection=None,
-                     weights: WeightSpec = None, points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+                     weights: WeightSpec = None, points: gpd.GeoDataFrame | None = None,
+                     extent=None) -> pd.DataFrame:
     """2SFCA accessibility of the selected assets, per buurt.
 
-    Demand is every resident point (:func:`resident_points`), supply every selected
+    Demand is every resident point (:func:`resident_points`: inside the data only, so the
+    residents of a buurt without data ask nothing of any place), supply every selected
     asset with its capacity (1 where missing), cost the walking distance. The buurt
     value ``toegang_2sfca`` is the residents-weighted mean over its points, where a
-    point with nothing within reach counts as 0; ``toegang_per_1000`` is the same
-    times 1,000 (places per 1,000 residents).
+    point with nothing within reach counts as 0 (a known zero); ``toegang_per_1000`` is
+    the same times 1,000 (places per 1,000 residents). Both are empty (unknown) for a
+    buurt without points or, with an ``extent``, without data (``geen OSM-gegevens``).
     """
     distance = settings.default_distance if distance is None else float(distance)
-    pts = points if points is not None else resident_points(buurten, network)
+    pts = points if points is not None else resident_points(buurten, network, extent=extent)
     w = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
     sel = select_assets(assets, selection)
     cap = pd.to_numeric(sel[capacity_column], errors="coerce") if capacity_column in sel.columns \
@@ -214,7 +217,8 @@ def access_per_buurt(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, networ
     g = g.reindex(codes)
     out = pd.DataFrame(index=codes)
     out.index.name = "buurtcode"
-    out["toegang_2sfca"] = g["wa"] / g["w"].where(g["w"] > 0)
+    known = data_status(buurten, extent).reindex(codes).isin(DATA_WITH_FIGURES)
+    out["toegang_2sfca"] = (g["wa"] / g["w"].where(g["w"] > 0)).where(known)
     out["toegang_per_1000"] = 1000.0 * out["toegang_2sfca"]
     out.attrs.update({"afstand": distance, "aantal_assets": len(sel)})
     return out

@@ -31,10 +31,26 @@ Coverage
 A resident point is *covered* at distance d when the walking distance to the
 nearest selected asset is at most d metres (inclusive); see
 :mod:`abcd_map.analyse.network` for how walks are measured. ``dekking_{d}m`` is the
-covered share of the buurt's residents in percent. Buurten for which the
-OpenStreetMap extract has too little data (less than
-``settings.osm_extent_min_share`` of their area inside the extent) get no coverage
-(``gegevens`` = ``geen OSM-gegevens``): they are unknown, never gaps.
+covered share of the buurt's residents in percent.
+
+Where the data ends
+-------------------
+An OpenStreetMap extract has data inside its *extent* only. The share of a buurt's
+residents inside it is estimated by the share of the buurt's area inside the extent,
+or, when own address points are given, by the share of their weight inside it
+(:func:`data_share`); where the streets happen to be mapped plays no part.
+
+* ``ok``: at least ``settings.osm_extent_full_share`` (90%) inside: taken as wholly
+  inside (all its residents, its whole area), as before partial data existed;
+* ``gedeeltelijk``: at least ``settings.osm_extent_min_share`` (50%): its figures are
+  about the residents inside only (``inwoners_met_gegevens``, ``gegevens_pct``);
+* ``geen OSM-gegevens``: less: every figure of the buurt is empty (unknown, never 0 and
+  never a gap).
+
+Residents of a ``gedeeltelijk`` buurt are never moved from the part without data onto the
+part with data: its resident points lie inside the extent only and carry together its
+residents times its share inside (:func:`figure_share`); coverage shares are taken of
+those residents.
 
 Lenses
 ------
@@ -58,13 +74,16 @@ import shapely
 
 from .. import hours, metrics, schema, settings
 from ..errors import InputError, InputProblem, note
-from ..geo import assign_areas, share_inside, to_working_crs, with_geometry
+from ..geo import assign_areas, has_geometry, share_inside, to_working_crs, with_geometry
 from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, point_distances
 
 #: Values of the ``gegevens`` column.
 DATA_OK = "ok"
+DATA_PARTIAL = "gedeeltelijk"
 DATA_NO_OSM = "geen OSM-gegevens"
 DATA_NO_GEOMETRY = "geen geometrie"
+#: The ``gegevens`` values of buurten that have figures (about their residents inside the data).
+DATA_WITH_FIGURES = (DATA_OK, DATA_PARTIAL)
 #: Values of ``dekking_basis``.
 BASIS_RESIDENTS = "inwoners"
 BASIS_AREA = "oppervlakte"
@@ -251,17 +270,20 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
     grid_spacing : float
         Grid spacing (m) of the fallback; default ``settings.resident_grid_spacing``.
     extent : geometry, optional
-        Where the OSM data ends; buurten outside it are not mentioned in the note
-        about buurten without streets (they are "geen OSM-gegevens" anyway).
+        Where the OSM data ends. A buurt with less than ``settings.osm_extent_min_share``
+        of its residents inside gets no points; the points of a ``gedeeltelijk`` buurt lie
+        inside the extent and carry its residents times its share inside
+        (:func:`figure_share`), never the residents of the part outside.
 
     Returns
     -------
     GeoDataFrame with ``buurtcode``, ``inwoners`` (weights adding up to the buurt's
-    residents; NaN when the buurt's residents are unknown), ``bron`` (``adres``,
-    ``netwerk``, ``raster`` or ``middelpunt``) and Point geometry (EPSG:28992).
+    residents inside the data; NaN when the buurt's residents are unknown), ``bron``
+    (``adres``, ``netwerk``, ``raster`` or ``middelpunt``) and Point geometry (EPSG:28992).
     """
     spacing = settings.resident_grid_spacing if grid_spacing is None else grid_spacing
-    b = with_geometry(buurten)
+    share = data_share(buurten, extent, addresses)
+    b = areas_with_data(buurten, extent, share=share)
     frames: list[pd.DataFrame] = []
     done: set = set()
     if addresses is not None and len(addresses):
@@ -276,7 +298,7 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
             frames.append(frame)
             done |= set(frame["buurtcode"])
         rest = rest[~rest["buurtcode"].isin(done).to_numpy()]
-        _note_streetless(rest, extent, spacing)
+        _note_streetless(rest, spacing)
     if len(rest):
         g = _grid_points(rest, spacing)
         g["w"] = 1.0
@@ -286,6 +308,7 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
     else:
         pts = pd.DataFrame({"buurtcode": [], "x": [], "y": [], "bron": [], "w": []})
     inw = _residents(b)
+    inw = inw * figure_share(share).reindex(inw.index).fillna(1.0)
     total = pts.groupby("buurtcode")["w"].transform("sum")
     share = np.where(total > 0, pts["w"] / total.where(total > 0, 1), 0.0)
     pts["inwoners"] = share * pts["buurtcode"].map(inw).to_numpy(dtype=float)
@@ -319,12 +342,9 @@ def _street_points(network: Network, buurten: gpd.GeoDataFrame) -> pd.DataFrame 
                          "y": network.y[idx][keep], "bron": "netwerk", "w": w[idx][keep]})
 
 
-def _note_streetless(rest: gpd.GeoDataFrame, extent, spacing: float) -> None:
-    """Say how many inhabited buurten (inside the OSM extent) have no street of the network."""
+def _note_streetless(rest: gpd.GeoDataFrame, spacing: float) -> None:
+    """Say how many inhabited buurten (with data) have no street of the network."""
     inhabited = pd.to_numeric(rest["inwoners"], errors="coerce").fillna(0) > 0
-    if extent is not None and inhabited.any():
-        inside = extent_share(rest, extent).to_numpy() >= settings.osm_extent_min_share
-        inhabited &= inside
     if inhabited.any():
         note(f"{int(inhabited.sum())} buurt(en) met inwoners hebben geen straat in het loopnetwerk; "
              f"hun inwoners zijn verdeeld over een raster van {metrics.distance_text(spacing)} m.")
@@ -332,25 +352,119 @@ def _note_streetless(rest: gpd.GeoDataFrame, extent, spacing: float) -> None:
 
 # --------------------------------------------------------------------- extent
 def extent_share(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
-    """Share (0-1) of each buurt's area inside the OSM extent, by buurtcode (1 if no extent)."""
+    """Share (0-1) of each buurt's area inside the OSM extent, by buurtcode (1 if no extent).
+
+    Exactly 1 for a buurt that lies wholly inside the extent.
+    """
     b = with_geometry(buurten)
     if extent is None:
         return pd.Series(1.0, index=b["buurtcode"].to_numpy())
-    return pd.Series(share_inside(b, extent).fillna(0.0).to_numpy(), index=b["buurtcode"].to_numpy())
+    share = share_inside(b, extent).fillna(0.0).to_numpy()
+    whole = shapely.covered_by(b.geometry.to_numpy(), extent) if not extent.is_empty else False
+    return pd.Series(np.where(whole, 1.0, share), index=b["buurtcode"].to_numpy())
 
 
-def data_status(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
+def data_share(buurten: gpd.GeoDataFrame, extent, addresses: gpd.GeoDataFrame | None = None) -> pd.Series:
+    """Share (0-1) of each buurt's residents estimated to live inside the OSM extent, by buurtcode.
+
+    Parameters
+    ----------
+    buurten : GeoDataFrame
+        Area table (rows without geometry are left out).
+    extent : geometry or None
+        Where the OSM data ends (EPSG:28992); None: everything is inside (share 1).
+    addresses : GeoDataFrame, optional
+        Own address points (weight column as in :func:`resident_points`). A buurt with
+        address points of positive weight gets the share of that weight inside the
+        extent; any other buurt the share of its area (:func:`extent_share`).
+
+    Returns
+    -------
+    Series of float indexed by buurtcode (one row per code).
+    """
+    share = extent_share(buurten, extent)
+    share = share[~share.index.duplicated()]
+    if extent is None or addresses is None or not len(addresses):
+        return share
+    b = with_geometry(buurten)
+    addr = with_geometry(addresses)
+    weight = _weight_column(addr).to_numpy()
+    inside = shapely.intersects(addr.geometry.to_numpy(), extent)
+    per = pd.DataFrame({"buurtcode": assign_areas(addr, b).to_numpy(), "w": weight, "inside": weight * inside})
+    per = per.dropna(subset=["buurtcode"]).groupby("buurtcode")[["w", "inside"]].sum()
+    per = per[per["w"] > 0]
+    share.loc[per.index] = (per["inside"] / per["w"]).to_numpy()
+    return share
+
+
+def status_of_share(share: pd.Series) -> pd.Series:
+    """The ``gegevens`` value of a share (0-1) of residents inside the data.
+
+    ``ok`` from ``settings.osm_extent_full_share``, ``gedeeltelijk`` from
+    ``settings.osm_extent_min_share``, ``geen OSM-gegevens`` below (and for NaN).
+    """
+    values = np.select([share >= settings.osm_extent_full_share, share >= settings.osm_extent_min_share],
+                       [DATA_OK, DATA_PARTIAL], DATA_NO_OSM)
+    return pd.Series(values, index=share.index, dtype=object)
+
+
+def figure_share(share: pd.Series) -> pd.Series:
+    """The share (0-1) of a buurt's residents its figures are about, from its share inside the data.
+
+    1 for an ``ok`` buurt (taken as wholly inside), the share itself for a ``gedeeltelijk``
+    one, 0 below ``settings.osm_extent_min_share``.
+    """
+    return share.where(share < settings.osm_extent_full_share, 1.0).where(
+        share >= settings.osm_extent_min_share, 0.0)
+
+
+def data_status(buurten: gpd.GeoDataFrame, extent, addresses: gpd.GeoDataFrame | None = None) -> pd.Series:
     """The ``gegevens`` value of each buurt, by buurtcode (first row of a repeated code).
 
-    ``ok`` (:data:`DATA_OK`) when at least ``settings.osm_extent_min_share`` of the buurt
-    lies inside the OSM ``extent`` (or there is no extent), ``geen OSM-gegevens``
-    (:data:`DATA_NO_OSM`) when less, ``geen geometrie`` (:data:`DATA_NO_GEOMETRY`) for a
-    buurt without polygon. Analyses leave out every buurt that is not ``ok``.
+    ``ok`` (:data:`DATA_OK`), ``gedeeltelijk`` (:data:`DATA_PARTIAL`) or ``geen
+    OSM-gegevens`` (:data:`DATA_NO_OSM`) by the share of the buurt's residents inside the
+    OSM ``extent`` (:func:`data_share`, :func:`status_of_share`; ``ok`` without extent),
+    ``geen geometrie`` (:data:`DATA_NO_GEOMETRY`) for a buurt without polygon. Analyses
+    give figures only for :data:`DATA_WITH_FIGURES`.
     """
-    status = pd.Series(DATA_NO_GEOMETRY, index=buurten["buurtcode"].to_numpy(), dtype=object)
-    share = extent_share(buurten, extent)
-    status.loc[share.index] = np.where(share >= settings.osm_extent_min_share, DATA_OK, DATA_NO_OSM)
-    return status[~status.index.duplicated()]
+    codes = pd.Index(buurten["buurtcode"]).drop_duplicates()
+    status = status_of_share(data_share(buurten, extent, addresses)).reindex(codes)
+    return status.fillna(DATA_NO_GEOMETRY).astype(object)
+
+
+def areas_with_data(buurten: gpd.GeoDataFrame, extent, *, share: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """The buurten that have figures, each cut to the part inside the OSM extent.
+
+    Parameters
+    ----------
+    buurten : GeoDataFrame
+        Area table; rows without geometry are left out.
+    extent : geometry or None
+        Where the OSM data ends; None: every buurt, uncut.
+    share : Series, optional
+        Share of residents inside by buurtcode (default :func:`data_share` by area).
+
+    Returns
+    -------
+    GeoDataFrame with the rows of ``buurten`` whose share is at least
+    ``settings.osm_extent_min_share``; the geometry of a ``gedeeltelijk`` buurt cut to the
+    extent (an ``ok`` buurt keeps its own geometry).
+    """
+    b = with_geometry(buurten)
+    if extent is None:
+        return b
+    share = data_share(b, extent) if share is None else share
+    own = share.reindex(b["buurtcode"]).to_numpy()
+    b, own = b[own >= settings.osm_extent_min_share], own[own >= settings.osm_extent_min_share]
+    if b.empty:
+        return b
+    geoms = b.geometry.to_numpy()
+    whole = own >= settings.osm_extent_full_share
+    cut = geoms.copy()
+    cut[~whole] = shapely.intersection(geoms[~whole], extent)
+    b = b.copy()
+    b[b.geometry.name] = gpd.GeoSeries(cut, index=b.index, crs=b.crs)
+    return b[has_geometry(b)]
 
 
 # ------------------------------------------------------------------- coverage
@@ -374,16 +488,19 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     lens : str, optional
         A lens code from ``data/lenses.csv``.
     extent : shapely geometry, optional
-        Where the OSM extract has data (EPSG:28992).
+        Where the OSM extract has data (EPSG:28992); see "Where the data ends" above.
     points : GeoDataFrame, optional
-        Resident points from :func:`resident_points` (computed when not given).
+        Resident points from :func:`resident_points`, made with the same ``extent``
+        (computed when not given).
 
     Returns
     -------
     DataFrame indexed by ``buurtcode`` with ``inwoners``, ``inwoners_binnen_{d}m`` and
-    ``dekking_{d}m`` (percent 0-100) for every d — with a lens ``{lens}_inwoners``,
-    ``{lens}_binnen_{d}m``, ``{lens}_dekking_{d}m`` — plus ``afstand_methode``,
-    ``gegevens`` and ``dekking_basis``.
+    ``dekking_{d}m`` (percent 0-100 of the residents inside the data) for every d — with
+    a lens ``{lens}_inwoners``, ``{lens}_binnen_{d}m``, ``{lens}_dekking_{d}m`` — plus
+    ``inwoners_met_gegevens`` (residents inside the data; empty for a buurt without
+    figures), ``afstand_methode``, ``gegevens``, ``gegevens_pct`` and ``dekking_basis``.
+    The figures of a buurt whose ``gegevens`` is not ``ok`` or ``gedeeltelijk`` are empty.
     """
     info = lens_info(lens) if lens is not None else None
     distances = _distance_list(distances, info)
@@ -391,34 +508,27 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
     inw = _residents(b_all, codes)
     area_mode = not (inw.fillna(0) > 0).any()
-    # residents (or area) per point, and the lens's share of them
-    pts = _area_points(with_geometry(b_all)) if area_mode \
-        else points if points is not None else resident_points(b_all, network)
-    weight = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
-    group_factor = pd.Series(1.0, index=codes)
-    if info is not None:
-        if not area_mode:
-            group_factor = _lens_factor(b_all, codes, inw, info, lens)
-        weight = weight * pts["buurtcode"].map(group_factor).to_numpy(dtype=float)
+    # residents (or area) per point inside the data, and the lens's share of them
+    pts = _area_points(areas_with_data(b_all, extent)) if area_mode \
+        else points if points is not None else resident_points(b_all, network, extent=extent)
+    raw, weight, group_factor = _point_weights(pts, b_all, codes, inw, info, lens, area_mode)
     # walk from every point to the nearest selected asset, then sum per buurt
     sel = select_assets(assets, selection, lens)
     px, py = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
     dist, method = point_distances(px, py, sel.geometry.x.to_numpy(), sel.geometry.y.to_numpy(),
                                    max(distances), network)
-    df = pd.DataFrame({"buurtcode": pts["buurtcode"].to_numpy(), "w": weight,
+    df = pd.DataFrame({"buurtcode": pts["buurtcode"].to_numpy(), "w": weight, "raw": raw,
                        "net": method == METHOD_NETWORK})
     valid = np.isfinite(weight)
     denom = df[valid].groupby("buurtcode")["w"].sum().reindex(codes)
     out = _names(b_all, codes)
-    status = data_status(b_all, extent).reindex(codes)
-    usable = (status == DATA_OK) & (denom > 0)
+    on_points = df.groupby("buurtcode")["raw"].sum().reindex(codes)
+    on_points = on_points.mask((on_points - inw).abs() <= 1e-9 * inw, inw)  # a sum of weights: rounding
+    status, share = _data_columns(b_all, codes, extent, inw, on_points, area_mode)
+    usable = status.isin(DATA_WITH_FIGURES) & (denom > 0)
     prefix = lens or ""
-    if area_mode:
-        out[metrics.AREA_TOTAL_COLUMN] = denom
-    else:
-        out[metrics.residents_column()] = inw
-        if info is not None:
-            out[metrics.residents_column(prefix)] = inw * group_factor
+    _base_columns(out, inw, denom if area_mode else on_points, status.isin(DATA_WITH_FIGURES), area_mode,
+                  inw * group_factor if info is not None else None, prefix)
     for d in distances:
         within = np.where(valid & (dist <= d), weight, 0.0)
         covered = pd.Series(within).groupby(df["buurtcode"]).sum().reindex(codes).fillna(0.0).where(usable)
@@ -426,12 +536,56 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
         out[metrics.coverage_column(d, prefix)] = 100.0 * covered / denom.where(usable)
     _add_distance_method(out, df, codes)
     out["gegevens"] = status
+    out[metrics.DATA_SHARE_COLUMN] = 100.0 * share
     out["dekking_basis"] = BASIS_AREA if area_mode else BASIS_RESIDENTS
     out.attrs.update({"afstanden": distances, "lens": lens, "dekking_basis": out["dekking_basis"].iloc[0]
                       if len(out) else BASIS_RESIDENTS, "aantal_assets": len(sel)})
     if network is None:
         note("Geen loopnetwerk: afstanden zijn hemelsbreed gemeten.")
     return out
+
+
+def _point_weights(pts: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame, codes: pd.Index, inw: pd.Series,
+                   info: dict | None, lens: str | None, area_mode: bool) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Residents (or ha) per point, the same for the lens's group, and the group's share per buurt."""
+    raw = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
+    group_factor = pd.Series(1.0, index=codes)
+    if info is None:
+        return raw, raw, group_factor
+    if not area_mode:
+        group_factor = _lens_factor(buurten, codes, inw, info, lens)
+    return raw, raw * pts["buurtcode"].map(group_factor).to_numpy(dtype=float), group_factor
+
+
+def _base_columns(out: pd.DataFrame, inw: pd.Series, with_data: pd.Series, known: pd.Series, area_mode: bool,
+                  group: pd.Series | None, prefix: str) -> None:
+    """What the shares of ``out`` are taken of: ``oppervlak_ha`` in area mode, else ``inwoners``,
+    ``inwoners_met_gegevens`` (empty where not ``known``) and a lens's ``<lens>_inwoners``."""
+    if area_mode:
+        out[metrics.AREA_TOTAL_COLUMN] = with_data.where(known)
+        return
+    out[metrics.residents_column()] = inw
+    if group is not None:
+        out[metrics.residents_column(prefix)] = group
+    out[metrics.RESIDENTS_WITH_DATA_COLUMN] = with_data.where(known)
+
+
+def _data_columns(buurten: gpd.GeoDataFrame, codes: pd.Index, extent, inw: pd.Series, on_points: pd.Series,
+                  area_mode: bool) -> tuple[pd.Series, pd.Series]:
+    """``gegevens`` and the share (0-1) of residents inside the data, by buurtcode.
+
+    The share of the buurt's area inside the extent; for a ``gedeeltelijk`` buurt the share
+    of its residents its resident points carry (so own address points count when the points
+    were made from them).
+    """
+    share = data_share(buurten, extent).reindex(codes)
+    if not area_mode:
+        carried = (on_points.reindex(codes) / inw.where(inw > 0)).clip(0.0, 1.0)
+        share = carried.where(carried < settings.osm_extent_full_share - 1e-9).fillna(share)
+    status = data_status(buurten, extent).reindex(codes)
+    has_geom = status != DATA_NO_GEOMETRY
+    status[has_geom] = status_of_share(share[has_geom])
+    return status, share.where(has_geom)
 
 
 def _names(buurten: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
@@ -590,47 +744,96 @@ def _wijk_sum(values: pd.Series, wijk: pd.Series, index: pd.Index) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").groupby(wijk).sum(min_count=1).reindex(index)
 
 
-def _wijk_counts(table: pd.DataFrame, ref: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame) -> None:
-    """Residents and ``aantal_*`` columns per wijk, and assets per 1,000 residents."""
-    inw = table["inwoners"] if "inwoners" in table.columns \
-        else ref["inwoners"].reindex(table.index) if "inwoners" in ref.columns else None
-    if inw is not None:
-        out["inwoners"] = _wijk_sum(inw, wijk, out.index)
+def _numeric(table: pd.DataFrame, column: str) -> pd.Series | None:
+    return pd.to_numeric(table[column], errors="coerce") if column in table.columns else None
+
+
+def _data_base(table: pd.DataFrame, areas_ha: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per buurt: what a wijk's figures could rest on, and the part they do rest on.
+
+    Residents and ``inwoners_met_gegevens``; in a table without residents the area (ha)
+    and the part of it inside the data (``gegevens_pct``). A table from before partial
+    data (without those columns) counts a buurt with any coverage whole.
+    """
+    has_figures = table[metrics.coverage_columns(table.columns)].notna().any(axis=1)
+    inw = _numeric(table, metrics.residents_column())
+    if inw is not None and (inw.fillna(0) > 0).any():
+        inside = _numeric(table, metrics.RESIDENTS_WITH_DATA_COLUMN)
+        return inw, inside if inside is not None else inw.where(has_figures)
+    base = areas_ha.reindex(table.index)
+    pct = _numeric(table, metrics.DATA_SHARE_COLUMN)
+    inside = base * pct / 100.0 if pct is not None else base
+    return base, inside.where(has_figures)
+
+
+def _wijk_counts(table: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame, enough: pd.Series) -> None:
+    """``aantal_*`` columns per wijk, and assets per 1,000 residents with data.
+
+    Counts that rest on OSM are summed over the buurten with data and left empty in a
+    wijk with too little data (``enough`` False); the team's own list counts everywhere.
+    """
     for col in table.columns:
-        if col.startswith("aantal_"):
-            out[col] = pd.to_numeric(table[col], errors="coerce").groupby(wijk).sum().reindex(out.index)
-    if "aantal_assets" in out.columns and "inwoners" in out.columns:
-        out["per_1000_inwoners"] = 1000 * out["aantal_assets"] / out["inwoners"].where(out["inwoners"] > 0)
+        if not col.startswith("aantal_"):
+            continue
+        total = _wijk_sum(table[col], wijk, out.index)
+        out[col] = total if col == metrics.OWN_LIST_COUNT_COLUMN else total.where(enough)
+    with_data = metrics.RESIDENTS_WITH_DATA_COLUMN
+    if "aantal_assets" in out.columns and with_data in out.columns:
+        out["per_1000_inwoners"] = 1000 * out["aantal_assets"] / out[with_data].where(out[with_data] > 0)
 
 
 def summarise_wijken(buurt_table: pd.DataFrame, buurten: gpd.GeoDataFrame) -> pd.DataFrame:
     """Coverage and counts per wijk, weighted by residents.
 
-    A wijk's coverage is the sum of covered residents over the sum of residents of
-    its buurten *that have a coverage* (buurten without OSM data or residents are
-    left out of both). ``aantal_*`` columns are summed.
+    A wijk's coverage is the sum of covered residents over the sum of the residents inside
+    the data of its buurten *that have a coverage* (buurten without OSM data or residents
+    are left out of both; of a ``gedeeltelijk`` buurt only its residents inside count).
+    ``inwoners_met_gegevens`` says how many residents that is, ``gegevens_pct`` which
+    share of the wijk, ``gegevens`` the status by the same thresholds as a buurt's: below
+    ``settings.osm_extent_min_share`` every figure of the wijk that rests on OSM is empty.
+    ``aantal_*`` columns are summed.
     """
     table = buurt_table if buurt_table.index.name == "buurtcode" else buurt_table.set_index("buurtcode")
     ref = pd.DataFrame(buurten.drop(columns="geometry", errors="ignore")).drop_duplicates("buurtcode")
     ref = ref.set_index("buurtcode")
+    if "inwoners" not in table.columns and "inwoners" in ref.columns:
+        table = table.assign(inwoners=ref["inwoners"].reindex(table.index))
     wijk = ref["wijkcode"].reindex(table.index)
     out = pd.DataFrame(index=pd.Index(wijk.dropna().unique(), name="wijkcode"))
     if "wijknaam" in ref.columns:
         out["wijknaam"] = ref.dropna(subset=["wijkcode"]).drop_duplicates("wijkcode").set_index("wijkcode")[
             "wijknaam"].reindex(out.index)
-    _wijk_counts(table, ref, wijk, out)
+    geo = with_geometry(buurten).drop_duplicates("buurtcode").set_index("buurtcode").geometry
+    base, inside = _data_base(table, geo.area / 10_000.0)
+    share = _wijk_sum(inside, wijk, out.index).fillna(0.0) / _wijk_sum(base, wijk, out.index)
+    enough = share >= settings.osm_extent_min_share
+    if "inwoners" in table.columns:
+        out["inwoners"] = _wijk_sum(table["inwoners"], wijk, out.index)
+        if (pd.to_numeric(table["inwoners"], errors="coerce").fillna(0) > 0).any():
+            out[metrics.RESIDENTS_WITH_DATA_COLUMN] = _wijk_sum(inside, wijk, out.index)
+    _wijk_counts(table, wijk, out, enough)
+    _wijk_coverage(table, wijk, out, (inside / base).where(base > 0, 1.0), enough)
+    out["gegevens"] = status_of_share(share)
+    out[metrics.DATA_SHARE_COLUMN] = 100.0 * share
+    return out
+
+
+def _wijk_coverage(table: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame, fraction: pd.Series,
+                   enough: pd.Series) -> None:
+    """Coverage shares per wijk: covered over the residents inside the data of buurten with a coverage."""
     for col in metrics.coverage_columns(table.columns):
         covered_col, total_col = _covered_and_total(table.columns, *metrics.parse_coverage_column(col))
         if covered_col not in table.columns or total_col not in table.columns:
             continue
         has = table[col].notna()
+        # the area behind an area share is already the part inside the data
+        part = 1.0 if total_col == metrics.AREA_TOTAL_COLUMN else fraction
         cov_w = _wijk_sum(table[covered_col].where(has), wijk, out.index)
-        tot_w = _wijk_sum(table[total_col].where(has), wijk, out.index)
-        out[covered_col] = cov_w
+        tot_w = _wijk_sum((pd.to_numeric(table[total_col], errors="coerce") * part).where(has), wijk, out.index)
+        out[covered_col] = cov_w.where(enough)
         if total_col not in out.columns:
             out[total_col] = _wijk_sum(table[total_col], wijk, out.index)
-        out[col] = 100.0 * cov_w / tot_w.where(tot_w > 0)
-    return out
+        out[col] = (100.0 * cov_w / tot_w.where(tot_w > 0)).where(enough)
 
 
 def _small_places(assets: pd.DataFrame) -> np.ndarray:
@@ -640,28 +843,20 @@ def _small_places(assets: pd.DataFrame) -> np.ndarray:
     return assets["kleine_plek"].astype(object).where(assets["kleine_plek"].notna(), False).astype(bool).to_numpy()
 
 
-def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Number of assets per buurt and ABCD category (point in polygon).
+def _category_counts(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, codes: pd.Index) -> pd.DataFrame:
+    """``aantal_<categorie>``, ``aantal_assets`` and ``kleine_plekken`` of the assets in ``areas`` (0 where none).
 
-    Returns ``aantal_<categorie>`` for every category, ``aantal_assets``,
-    ``per_1000_inwoners`` (all assets per 1,000 residents; NaN without residents)
-    and ``kleine_plekken``: street furniture (rows with ``kleine_plek`` True:
-    benches, picnic tables, drinking water ...), counted apart and left out of
-    every other column, so that a campus full of benches does not look rich in assets.
-    Persons are counted too; :mod:`abcd_map.privacy` suppresses small counts later.
+    Street furniture (``kleine_plek``) is counted in ``kleine_plekken`` only.
     """
-    b = with_geometry(buurten)
-    codes = pd.Index(buurten["buurtcode"]).drop_duplicates()
-    a = with_geometry(assets)
     cats = list(schema.codes("categorie"))
     out = pd.DataFrame(0, index=codes, columns=[f"aantal_{c}" for c in cats], dtype=np.int64)
     out.index.name = "buurtcode"
-    small = pd.Series(0, index=codes, dtype=np.int64)
-    if len(a) and len(b):
-        code = assign_areas(a, b)
-        cat = a["categorie"] if "categorie" in a.columns else pd.Series("", index=a.index)
+    total = small = pd.Series(0, index=codes, dtype=np.int64)
+    if len(assets) and len(areas):
+        code = assign_areas(assets, areas)
+        cat = assets["categorie"] if "categorie" in assets.columns else pd.Series("", index=assets.index)
         found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy(),
-                              "klein": _small_places(a)}).dropna(subset=["buurtcode"])
+                              "klein": _small_places(assets)}).dropna(subset=["buurtcode"])
         small = found[found["klein"]].groupby("buurtcode").size().reindex(codes).fillna(0).astype(np.int64)
         found = found[~found["klein"]]
         counts = pd.crosstab(found["buurtcode"], found["categorie"])
@@ -669,10 +864,49 @@ def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> pd.Data
             if c in counts.columns:
                 out[f"aantal_{c}"] = counts[c].reindex(codes).fillna(0).astype(np.int64)
         total = found.groupby("buurtcode").size().reindex(codes).fillna(0).astype(np.int64)
-    else:
-        total = pd.Series(0, index=codes, dtype=np.int64)
     out["aantal_assets"] = total
-    inw = _residents(buurten, codes)
-    out["per_1000_inwoners"] = 1000.0 * out["aantal_assets"] / inw.where(inw > 0)
     out["kleine_plekken"] = small
     return out
+
+def count_assets(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, extent=None) -> pd.DataFrame:
+    """Number of assets per buurt and ABCD category (point in polygon).
+
+    Parameters
+    ----------
+    buurten, assets : GeoDataFrame
+        Area and asset tables. Persons are counted too; :mod:`abcd_map.privacy`
+        suppresses small counts later.
+    extent : geometry, optional
+        Where the OSM data ends. OpenStreetMap is known inside it only, so the counts of
+        all sources are too: they are empty for a buurt without data
+        (``geen OSM-gegevens``, or without geometry), and count the part inside the data
+        of a ``gedeeltelijk`` buurt.
+
+    Returns
+    -------
+    DataFrame by buurtcode with ``aantal_<categorie>`` for every category,
+    ``aantal_assets``, ``per_1000_inwoners`` (all assets per 1,000 residents inside the
+    data; NaN without residents), ``kleine_plekken``: street furniture (rows with
+    ``kleine_plek`` True: benches, picnic tables, drinking water ...), counted apart and
+    left out of every other column, so that a campus full of benches does not look rich in
+    assets; and, when any asset comes from the team's own list, ``aantal_eigen_lijst``:
+    the team's own assets in the whole buurt, known everywhere.
+    """
+    codes = pd.Index(buurten["buurtcode"]).drop_duplicates()
+    a = with_geometry(assets)
+    share = data_share(buurten, extent)
+    inside = areas_with_data(buurten, extent, share=share)
+    out = _category_counts(inside, a, codes)
+    known = codes.isin(inside["buurtcode"])
+    if not known.all():
+        out = out.astype(float).where(pd.Series(known, index=codes), axis=0)
+    hand = (a["herkomst"] == schema.ORIGIN_HAND).to_numpy() if "herkomst" in a.columns else np.zeros(len(a), bool)
+    if hand.any():
+        own = _category_counts(with_geometry(buurten), a[hand], codes)["aantal_assets"]
+        drawn = codes.isin(with_geometry(buurten)["buurtcode"])
+        out[metrics.OWN_LIST_COUNT_COLUMN] = own if drawn.all() else own.astype(float).where(drawn)
+    inw = _residents(buurten, codes) * figure_share(share).reindex(codes)
+    out["per_1000_inwoners"] = 1000.0 * out["aantal_assets"] / inw.where(inw > 0)
+    out["kleine_plekken"] = out.pop("kleine_plekken")
+    return out
+

@@ -8,7 +8,9 @@ is *uncovered*. Each uncovered point is given a disc of ``settings.white_spot_bu
 metres (about half the spacing of street nodes), the discs are merged per buurt,
 clipped to the buurt (and to the OSM extent), and split into separate polygons.
 The residents of a polygon are estimated as the sum of the weights of the
-uncovered points inside it. Buurten without OSM data are never white spots.
+uncovered points inside it. Buurten without OSM data are never white spots; in a
+``gedeeltelijk`` buurt only the part inside the data can be one (its resident points
+lie there, see :mod:`abcd_map.analyse.coverage`).
 
 Walking areas (loopgebied)
 --------------------------
@@ -23,7 +25,9 @@ Knowledge gaps
 A buurt is a knowledge gap when no asset from any source lies in it
 (``niets bekend``), or when it has hand-collected assets but none of them has had
 contact in the last ``settings.stale_contact_months`` months (``contact
-verouderd``; an unknown contact date counts as not recent).
+verouderd``; an unknown contact date counts as not recent). With an OSM extent,
+buurten without data are never knowledge gaps (nothing is known *because the data
+ends*), and the gap of a ``gedeeltelijk`` buurt is its part inside the data.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import shapely
 from .. import schema, settings
 from ..welcoming import stale_contact
 from ..geo import assign_areas, with_geometry
-from .coverage import DATA_OK, data_status, resident_points, select_assets
+from .coverage import DATA_WITH_FIGURES, areas_with_data, data_status, resident_points, select_assets
 from .network import Network, point_distances
 
 #: Values of ``reden`` in :func:`knowledge_gaps`.
@@ -74,14 +78,14 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
     buffer = settings.white_spot_buffer if buffer is None else float(buffer)
     b = with_geometry(buurten).drop_duplicates("buurtcode")
     status = data_status(b, extent)
-    b = b[(status.reindex(b["buurtcode"]) == DATA_OK).to_numpy()]
+    b = b[status.reindex(b["buurtcode"]).isin(DATA_WITH_FIGURES).to_numpy()]
     empty = gpd.GeoDataFrame({"buurtcode": pd.Series(dtype=object), "buurtnaam": pd.Series(dtype=object),
                               "inwoners_geschat": pd.Series(dtype=float),
                               "oppervlakte_ha": pd.Series(dtype=float)},
                              geometry=gpd.GeoSeries([], crs=settings.crs), crs=settings.crs)
     if b.empty:
         return empty
-    pts = points if points is not None else resident_points(b, network)
+    pts = points if points is not None else resident_points(b, network, extent=extent)
     pts = pts[pts["buurtcode"].isin(b["buurtcode"]).to_numpy()]
     w = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
     pts = pts[np.isfinite(w) & (w > 0)]
@@ -120,11 +124,14 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
 
 
 def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, months: int | None = None,
-                   today=None) -> gpd.GeoDataFrame:
+                   today=None, extent=None) -> gpd.GeoDataFrame:
     """Buurten where nothing is known, or where every hand-collected contact is stale.
 
     Parameters
     ----------
+    extent : geometry, optional
+        Where the OSM data ends: buurten without data are left out, the geometry of a
+        ``gedeeltelijk`` buurt is cut to it (its assets are counted in the whole buurt).
     months : int
         A contact older than this is stale (default ``settings.stale_contact_months``).
     today : date-like, optional
@@ -155,6 +162,10 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
                        [REASON_NOTHING, REASON_STALE], "")
     out = b.assign(reden=reason, aantal_assets=per["n"].astype(np.int64).to_numpy())
     out = out[out["reden"] != ""]
+    if extent is not None:
+        cut = areas_with_data(out, extent).set_index("buurtcode").geometry
+        out = out[out["buurtcode"].isin(cut.index).to_numpy()]
+        out = out.assign(geometry=cut.reindex(out["buurtcode"]).to_numpy())
     cols = ["buurtcode"] + (["buurtnaam"] if "buurtnaam" in out.columns else []) + \
         ["reden", "aantal_assets", "geometry"]
     out = gpd.GeoDataFrame(out[cols].reset_index(drop=True), geometry="geometry", crs=settings.crs)

@@ -21,7 +21,7 @@ import shapely
 
 from .. import hours, schema, settings
 from ..geo import assign_areas
-from ..metrics import map_metric_columns
+from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, map_metric_columns
 from ..welcoming import stale_contact
 from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, category_info, count_label, has_no_data, labels,
                      metric_label, safe_colour, shown_by_default)
@@ -389,8 +389,8 @@ def _buurt_data(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | Non
     if "wijknaam" not in b.columns and wijken is not None and "wijknaam" in wijken.columns and "wijkcode" in b.columns:
         b["wijknaam"] = b["wijkcode"].map(dict(zip(wijken["wijkcode"], wijken["wijknaam"])))
     geo = simplify_areas(b)
-    cols = ["buurtcode", "buurtnaam", "wijkcode", "wijknaam", "inwoners", "gegevens", "personen",
-            *metric_keys, *_count_keys(b)]
+    cols = ["buurtcode", "buurtnaam", "wijkcode", "wijknaam", "inwoners", "gegevens", RESIDENTS_WITH_DATA_COLUMN,
+            DATA_SHARE_COLUMN, "personen", *metric_keys, *_count_keys(b)]
     return ({"geo": _feature_collection(geo.values, [{"i": i} for i in range(len(b))]),
              "table": _table(b, cols, keep_empty=True)}, geo.total_bounds)
 
@@ -405,7 +405,7 @@ def _wijk_data(wijken: gpd.GeoDataFrame | None, metric_keys: list[str]) -> tuple
     props = [{"wijkcode": None if pd.isna(code) else str(code), "label": [round(p.y, 5), round(p.x, 5)]}
              for code, p in zip(wijken["wijkcode"], label_pts)]
     table = _table(wijken.assign(wijkcode=wijken["wijkcode"].astype(str)),
-                   ["wijkcode", "wijknaam", "inwoners", *metric_keys], keep_empty=True)
+                   ["wijkcode", "wijknaam", "inwoners", RESIDENTS_WITH_DATA_COLUMN, *metric_keys], keep_empty=True)
     return {"geo": _feature_collection(geo.values, props), "table": table}, geo.total_bounds
 
 
