@@ -281,8 +281,13 @@ class _Context:
 
 def analyse(inputs: Inputs, assets: gpd.GeoDataFrame, options: BuildOptions,
             merged: pd.DataFrame | None = None) -> Analysis:
-    """Coverage, counts, gaps, walking areas and access per buurt and wijk."""
+    """Coverage, counts, gaps, walking areas and access per buurt and wijk.
+
+    Street furniture (``kleine_plek``: benches, picnic tables) is counted apart and
+    feeds no coverage, gap or access figure: a bench does not make a buurt "known".
+    """
     located = privacy.location_assets(assets, options.mode)
+    located = located[~coverage.small_places(located)]
     ctx = _Context(areas=inputs.areas, located=located, welcoming=located[located["ontmoetingsplek"].astype(bool)],
                    network=inputs.network, extent=inputs.extent, distance=options.main_distance,
                    points=coverage.resident_points(inputs.areas, inputs.network, extent=inputs.extent))
@@ -333,6 +338,7 @@ def gap_layers(ctx: _Context, assets: gpd.GeoDataFrame, welcoming_coverage: pd.D
         white = gaps.white_spots(ctx.areas, ctx.welcoming, ctx.network, ctx.distance, extent=ctx.extent,
                                  points=ctx.points)
     known = assets[~privacy.is_person(assets).to_numpy()] if options.mode == privacy.PUBLIC else assets
+    known = known[~coverage.small_places(known)]
     with_data = welcoming_coverage["gegevens"].reindex(ctx.areas["buurtcode"]).isin(coverage.DATA_WITH_FIGURES)
     unknown = gaps.knowledge_gaps(ctx.areas[with_data.to_numpy()], known, today=options.today, extent=ctx.extent)
     layers = {"witte_vlekken": white, "kennisgaten": unknown}

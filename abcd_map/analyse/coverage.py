@@ -836,7 +836,7 @@ def _wijk_coverage(table: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame, frac
         out[col] = (100.0 * cov_w / tot_w.where(tot_w > 0)).where(enough)
 
 
-def _small_places(assets: pd.DataFrame) -> np.ndarray:
+def small_places(assets: pd.DataFrame) -> np.ndarray:
     """True for street furniture (``kleine_plek``: benches, picnic tables ...), counted apart from assets."""
     if "kleine_plek" not in assets.columns:
         return np.zeros(len(assets), dtype=bool)
@@ -856,7 +856,7 @@ def _category_counts(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, codes: p
         code = assign_areas(assets, areas)
         cat = assets["categorie"] if "categorie" in assets.columns else pd.Series("", index=assets.index)
         found = pd.DataFrame({"buurtcode": code.to_numpy(), "categorie": cat.to_numpy(),
-                              "klein": _small_places(assets)}).dropna(subset=["buurtcode"])
+                              "klein": small_places(assets)}).dropna(subset=["buurtcode"])
         small = found[found["klein"]].groupby("buurtcode").size().reindex(codes).fillna(0).astype(np.int64)
         found = found[~found["klein"]]
         counts = pd.crosstab(found["buurtcode"], found["categorie"])
