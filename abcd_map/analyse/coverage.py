@@ -767,13 +767,13 @@ def _data_base(table: pd.DataFrame, areas_ha: pd.Series) -> tuple[pd.Series, pd.
 
 
 def _wijk_counts(table: pd.DataFrame, wijk: pd.Series, out: pd.DataFrame, enough: pd.Series) -> None:
-    """``aantal_*`` columns per wijk, and assets per 1,000 residents with data.
+    """``aantal_*`` and ``kleine_plekken`` per wijk, and assets per 1,000 residents with data.
 
     Counts that rest on OSM are summed over the buurten with data and left empty in a
     wijk with too little data (``enough`` False); the team's own list counts everywhere.
     """
     for col in table.columns:
-        if not col.startswith("aantal_"):
+        if not (col.startswith("aantal_") or col == "kleine_plekken"):
             continue
         total = _wijk_sum(table[col], wijk, out.index)
         out[col] = total if col == metrics.OWN_LIST_COUNT_COLUMN else total.where(enough)
