@@ -61,6 +61,11 @@ osm_extent_min_share: float = 0.5
 #: ``osm_extent_min_share`` and this it is "gedeeltelijk": its figures are about the
 #: residents inside only (``inwoners_met_gegevens``, ``gegevens_pct``).
 osm_extent_full_share: float = 0.9
+#: CBS kerncijfers used as need indicators when ``--cbs-kerncijfers`` is given (higher = more
+#: need); the share of single-person households is derived from the counts. ``--behoefte``
+#: wins for the indicators it names.
+kwb_need_indicators: tuple[str, ...] = ("cbs_pct_laag_inkomen", "cbs_pct_huishoudens_laag_inkomen",
+                                         "cbs_wmo_per_1000", "cbs_pct_65_plus")
 #: Spacing (m) of the grid of points that stands in for homes where a buurt has no streets.
 resident_grid_spacing: float = 50.0
 #: Radius (m) around an uncovered home point that a white spot (witte vlek) covers.

@@ -420,15 +420,17 @@ def blank_unknown(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def need_ranking(table: pd.DataFrame, options: BuildOptions) -> pd.DataFrame | None:
+def need_ranking(table: pd.DataFrame, options: BuildOptions, need: pd.DataFrame | None = None) -> pd.DataFrame | None:
     """Rank buurten by high need with low coverage; None when there is nothing to rank.
 
-    Need comes from ``--behoefte`` or, without it, the CBS share of 65+.
+    Need comes from ``need`` (e.g. :func:`need_indicators` of the CBS kerncijfers), else
+    ``--behoefte``, else the CBS share of 65+.
     """
     column = options.main_coverage_column
-    if options.behoefte is None and "p_65_plus" not in table:
+    if need is None and options.behoefte is None and "p_65_plus" not in table:
         return None
-    need = load_need(options.behoefte) if options.behoefte is not None else None
+    if need is None and options.behoefte is not None:
+        need = load_need(options.behoefte)
     if column not in table or table[column].notna().sum() < 3:
         return None
     ranked = rank_need(table.set_index("buurtcode"), need,
@@ -507,9 +509,42 @@ def compare_facilities(analysis: Analysis, inputs: Inputs) -> Analysis:
         if inputs.has_places:
             note_correlation(correlation(buurten.set_index("buurtcode"), buurten.set_index("buurtcode")))
             buurten = with_cbs_difference(buurten)
+            buurten = rerank_with(buurten, need_indicators(buurten, analysis.options), analysis.options)
     analysis.buurten, analysis.wijken = buurten, wijken
     analysis.gemeenten = gemeente_table(buurten, inputs, analysis.options)
     return analysis
+
+
+def need_indicators(buurten: pd.DataFrame, options: BuildOptions) -> pd.DataFrame | None:
+    """Need indicators per buurt from the CBS kerncijfers (``settings.kwb_need_indicators``).
+
+    The share of single-person households is derived from the counts. A ``--behoefte``
+    file wins for the indicators it names and adds its others.
+    """
+    table = buurten.set_index("buurtcode")
+    need = pd.DataFrame(index=table.index)
+    if {"cbs_eenpersoonshuishoudens", "cbs_huishoudens"} <= set(table.columns):
+        households = table["cbs_huishoudens"].where(table["cbs_huishoudens"] > 0)
+        need["cbs_pct_eenpersoonshuishoudens"] = 100 * table["cbs_eenpersoonshuishoudens"] / households
+    for col in settings.kwb_need_indicators:
+        if col in table.columns:
+            need[col] = table[col]
+    if options.behoefte is not None:
+        own = load_need(options.behoefte)
+        need = need.drop(columns=[c for c in own.columns if c in need.columns]).join(own, how="outer")
+    need = need.dropna(axis=1, how="all")
+    return need if len(need.columns) else None
+
+
+def rerank_with(buurten: gpd.GeoDataFrame, need: pd.DataFrame | None, options: BuildOptions) -> gpd.GeoDataFrame:
+    """The need ranking again, with ``need`` as indicators (unchanged when there are none)."""
+    ranked = need_ranking(buurten, options, need) if need is not None else None
+    if ranked is None:
+        return buurten
+    note("Behoefte-index uit de CBS-kerncijfers: " + ", ".join(need.columns)
+         + (" (met --behoefte voor de kolommen die dat bestand noemt)." if options.behoefte else "."))
+    kept = buurten.drop(columns=[c for c in ranked.columns if c in buurten.columns])
+    return kept.join(ranked, on="buurtcode")
 
 
 def with_cbs_difference(buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -54,6 +54,8 @@ def test_cbs_kerncijfers_appear_beside_our_distances(shared_data, tmp_path):
     assert any("BU05032810" in n for n in result.notes)
     assert any("onze looproute tegenover CBS" in n for n in result.notes)
     assert any("Kerncijfers" in s for s in result.meta["bronnen"])
+    assert any(n.startswith("Behoefte-index uit de CBS-kerncijfers") for n in result.notes)
+    assert b["rang"].notna().sum() >= 3
 
 
 def test_difference_with_cbs_is_ours_minus_theirs_and_a_map_metric():
@@ -73,3 +75,19 @@ def test_difference_with_cbs_is_ours_minus_theirs_and_a_map_metric():
     data = page_data(out, None, None)
     metric = {m["key"]: m for m in data["metrics"]}["verschil_cbs_huisarts_km"]
     assert metric["unit"] == "km" and len(metric["classes"]) == 5
+
+
+def test_need_indicators_from_kerncijfers_and_behoefte_wins(tmp_path):
+    from abcd_map.options import BuildOptions
+
+    buurten = pd.DataFrame({"buurtcode": ["B1", "B2"], "cbs_huishoudens": [100.0, 0.0],
+                            "cbs_eenpersoonshuishoudens": [40.0, 0.0], "cbs_wmo_per_1000": [50.0, 80.0],
+                            "cbs_pct_laag_inkomen": [None, None]})
+    need = stages.need_indicators(buurten, BuildOptions.create())
+    assert list(need.columns) == ["cbs_pct_eenpersoonshuishoudens", "cbs_wmo_per_1000"]  # all-empty dropped
+    assert need.loc["B1", "cbs_pct_eenpersoonshuishoudens"] == 40.0
+    assert pd.isna(need.loc["B2", "cbs_pct_eenpersoonshuishoudens"])  # no households: unknown, not 0
+    own = tmp_path / "behoefte.csv"
+    own.write_text("buurtcode;cbs_wmo_per_1000;eenzaamheid\nB1;10;3\nB2;20;4\n", encoding="utf-8")
+    mixed = stages.need_indicators(buurten, BuildOptions.create(behoefte=own))
+    assert mixed.loc["B1", "cbs_wmo_per_1000"] == 10 and mixed.loc["B2", "eenzaamheid"] == 4
