@@ -88,8 +88,12 @@ class Browser:
         self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for method in ("Page.enable", "Runtime.enable", "Log.enable"):
             self.send(method, session=self.session)
+        # below 700 px wide the page is a phone: touch, and the viewport meta tag counts
         self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=self.session)
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700},
+                  session=self.session)
+        if width < 700:
+            self.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5}, session=self.session)
 
     # ------------------------------------------------------------ protocol
     def _read(self) -> dict:
@@ -173,6 +177,30 @@ class Browser:
 
     def type_text(self, text: str) -> None:
         self.cmd("Input.insertText", {"text": text})
+
+    _KEYS = {"Enter": 13, "Escape": 27, "ArrowDown": 40, "ArrowUp": 38, "Tab": 9}
+
+    def key(self, key: str) -> None:
+        """Press and release one key ('Enter', 'Escape', 'ArrowDown', or a letter such as 'p')."""
+        code = self._KEYS.get(key, ord(key.upper()) if len(key) == 1 else 0)
+        down = {"type": "keyDown", "key": key, "windowsVirtualKeyCode": code}
+        if len(key) == 1:
+            down.update(text=key, code="Key" + key.upper())
+        elif key == "Enter":
+            down["text"] = "\r"
+        self.cmd("Input.dispatchKeyEvent", down)
+        self.cmd("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "windowsVirtualKeyCode": code})
+
+    def emulate_media(self, media: str = "") -> None:
+        """Lay the page out for ``media`` ('print', 'screen'; '' = back to normal)."""
+        self.cmd("Emulation.setEmulatedMedia", {"media": media})
+
+    def print_pdf(self, path: str | os.PathLike) -> Path:
+        """Print the page to PDF as Chromium's print dialog would (the page's @page size: A4 landscape)."""
+        data = self.cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})["data"]
+        path = Path(path)
+        path.write_bytes(base64.b64decode(data))
+        return path
 
     def screenshot(self, path: str | os.PathLike) -> Path:
         data = self.cmd("Page.captureScreenshot", {"format": "png"})["data"]

@@ -235,7 +235,7 @@ def test_metrics_and_labels(html):
     assert metric_label("dekking_500m")["label"] == "Ontmoetingsplekken binnen 500 m"
     assert metric_label("instellingen_dekking_500m")["label"] == "Instellingen binnen 500 m"
     assert metric_label("senioren_dekking_300m")["label"].startswith("Senioren (65+): ")
-    assert metric_label("open_zondag_middag_dekking_500m")["label"] == "Open op zondag middag: binnen 500 m"
+    assert metric_label("open_zondag_middag_dekking_500m")["label"] == "Open op zondagmiddag: binnen 500 m"
     assert data["classes"][0]["label"].startswith("0–25%: weinig inwoners")
     b = data["buurten"]["table"]
     row4 = next(r for r in b["rows"] if r[b["cols"].index("buurtcode")] == "BU04")
@@ -254,7 +254,7 @@ def test_metric_labels_read_the_names_metrics_writes():
     assert metric_label(metrics.coverage_column(500, metrics.open_prefix("Zondag")))["label"] == \
         "Open op zondag: binnen 500 m"
     assert metric_label(metrics.coverage_column(500, metrics.open_prefix("zondag", "avond")))["question"] == \
-        "Aandeel inwoners met een ontmoetingsplek die op zondag avond open is, binnen 500 m"
+        "Aandeel inwoners met een ontmoetingsplek die op zondagavond open is, binnen 500 m"
     assert metric_label("dekking_toelichting") == {"label": "dekking toelichting", "short": "",
                                                    "question": "Aandeel inwoners: dekking toelichting"}
 
