@@ -291,3 +291,40 @@ def save_screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike,
         b.open(html_path)
         time.sleep(wait_ms / 1000)
         return b.screenshot(png_path)
+
+
+def save_layout_screenshots(html_path: str | os.PathLike, folder: str | os.PathLike) -> list[Path]:
+    """The map as a phone (390x844), a projector in presentation mode (1280x720) and on A4 paper.
+
+    Writes ``kaart-telefoon.png``, ``kaart-beamer.png`` and ``kaart-print.png`` into ``folder``
+    (for docs/). The print picture is Chromium's own print-to-PDF, rendered by ``pdftoppm``
+    when poppler is installed; otherwise a screenshot with print media emulated.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    with Browser(width=390, height=844) as b:
+        b.open(html_path)
+        time.sleep(0.5)
+        out.append(b.screenshot(folder / "kaart-telefoon.png"))
+    with Browser(width=1280, height=720) as b:
+        b.open(html_path)
+        b.eval("ABCD.present(true)")
+        time.sleep(0.5)
+        out.append(b.screenshot(folder / "kaart-beamer.png"))
+    # A4 landscape less 8 mm margins at 96 dpi
+    with Browser(width=1062, height=726) as b:
+        b.open(html_path)
+        png = folder / "kaart-print.png"
+        pdftoppm = shutil.which("pdftoppm")
+        if pdftoppm:
+            with tempfile.TemporaryDirectory() as tmp:
+                pdf = b.print_pdf(Path(tmp) / "kaart.pdf")
+                subprocess.run([pdftoppm, "-png", "-r", "90", "-singlefile", str(pdf), str(png.with_suffix(""))],
+                               check=True)
+        else:
+            b.emulate_media("print")
+            time.sleep(0.5)
+            b.screenshot(png)
+        out.append(png)
+    return out

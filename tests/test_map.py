@@ -657,3 +657,15 @@ def test_background_tiles_are_offered_but_off(html):
     layer = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", html)
     assert layer, "tile layer missing"
     assert f"{layer.group(1)}.remove()" in html  # folium's way of starting a layer hidden
+
+
+def test_page_is_dutch_zoomable_and_metric(html):
+    """Issue 13: lang="nl", pinch-zoom allowed (folium's viewport forbids it), scale bar in metres only."""
+    assert '<html lang="nl">' in html
+    viewport = re.findall(r'<meta name="viewport"[^>]*>', html)
+    assert viewport == ['<meta name="viewport" content="width=device-width, initial-scale=1.0" />']
+    assert "L.control.scale()" not in html              # folium's: feet and miles
+    assert "imperial: false" in html
+    assert "@media print" in html and "@page" in html
+    data = page_data(html)
+    assert "veilig om te delen" not in data["meta"]["modus_uitleg"]  # the label already says it

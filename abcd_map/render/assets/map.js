@@ -355,6 +355,14 @@
     if (t) { box.appendChild(el('div', null, t)); }
     return box;
   }
+  // a screen reader's name for a marker (its icon is a focusable button without text)
+  function markerName() {
+    var a = this._abcd;
+    if (this._icon && a) {
+      var c = CATEGORY[a.categorie] || D.category_fallback;
+      this._icon.setAttribute('aria-label', (a.naam || 'Zonder naam') + ' (' + c.label + ')');
+    }
+  }
   function fillAssets(cluster, key) {
     cluster.options.iconCreateFunction = clusterIcon(key.categorie);
     var list = [];
@@ -362,6 +370,7 @@
       if (a._group !== key.group) { return; }
       var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie), keyboard: true, riseOnHover: true });
       m._abcd = a;
+      m.on('add', markerName);
       a._marker = m; a._cluster = cluster;
       list.push({ marker: m, asset: a, unknown: false });
     });
@@ -450,8 +459,8 @@
     } else if (beforePresent) {
       Object.keys(beforePresent).forEach(function (k) { setPanel(k, beforePresent[k]); });
     }
-    if (MAP) { MAP.invalidateSize(); }
     fitControls();
+    if (on && !SHEET) { fitBetweenPanels(); }
   }
   function onKey(e) {
     var t = e.target || {};
@@ -467,7 +476,10 @@
   function fitForPrint() {
     if (!MAP) { return; }
     MAP.invalidateSize({ animate: false });
-    if (!D.bounds) { return; }
+    fitBetweenPanels();
+  }
+  function fitBetweenPanels() {
+    if (!MAP || !D.bounds) { return; }
     // keep the areas clear of the title (left) and the layer list and legend (right)
     var c = MAP.getContainer().getBoundingClientRect();
     var title = document.querySelector('.abcd-title'), right = [PANELS.layers, PANELS.legend];
@@ -475,7 +487,10 @@
     var rightEdge = c.width;
     right.forEach(function (p) { if (p && p.box.offsetParent) { rightEdge = Math.min(rightEdge, p.box.getBoundingClientRect().left - c.left); } });
     var padL = Math.min(left + 8, c.width * 0.35), padR = Math.min(c.width - rightEdge + 8, c.width * 0.35);
+    var snap = MAP.options.zoomSnap;
+    MAP.options.zoomSnap = 0.1;  // paper: as large as fits, not the next half zoom level down
     MAP.fitBounds(D.bounds, { paddingTopLeft: [padL, 8], paddingBottomRight: [padR, 8], animate: false });
+    MAP.options.zoomSnap = snap;
   }
   function afterPrint() {
     if (!MAP) { return; }
@@ -732,6 +747,7 @@
             e.preventDefault();
           } else if (e.key === 'Escape' && hits.length + list.childNodes.length) {
             close();
+            e.preventDefault();   // keep the text (a search box would clear it)
             e.stopPropagation();  // the first Esc closes the list, the next one a popup
           }
         });
