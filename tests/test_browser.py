@@ -200,6 +200,10 @@ def test_unknown_hours_in_popup(demo):
 
 
 def test_welcoming_stage_layer(demo):
+    # the whole area in view again (a search in an earlier test zoomed in to one place)
+    demo.eval(MAP_JS + ".closePopup(); " + MAP_JS + ".fitBounds(ABCD_DATA.bounds, "
+              "{paddingTopLeft: [340, 10], paddingBottomRight: [340, 10], animate: false}); 0")
+    time.sleep(0.3)
     assert demo.eval("document.querySelectorAll('.leaflet-abcdStages-pane path').length") == 0  # off by default
     assert demo.eval("getComputedStyle(document.getElementById('abcd-stage-legend')).display") == "none"
     _toggle_layer(demo, "Gastvrijheid (kwartiermaken)")

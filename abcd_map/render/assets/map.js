@@ -31,6 +31,7 @@
   var PHONE = window.matchMedia ? window.matchMedia('(max-width: 699px)') : { matches: false };
   var SEARCH = [];       // search index: wijken, buurten, places (see buildSearchIndex)
   var presenting = false;
+  var laidOut = false;   // layout() ran once
   var beforePresent = null;  // panel states to restore after presentation mode
 
   // ---------------------------------------------------------------- helpers
@@ -420,7 +421,8 @@
     if (!MAP) { return; }
     var phone = !!PHONE.matches;
     var root = document.documentElement;
-    if (phone === root.classList.contains('abcd-phone') && (phone === !!SHEET)) { return; }
+    if (laidOut && phone === root.classList.contains('abcd-phone')) { return; }
+    laidOut = true;
     root.classList.toggle('abcd-phone', phone);
     var layers = PANELS.layers && PANELS.layers.box, legend = PANELS.legend && PANELS.legend.box;
     var filters = PANELS.filters && PANELS.filters.box;
@@ -440,7 +442,9 @@
       if (legend) { corner('bottomright').insertBefore(legend, corner('bottomright').firstChild); }
       if (SHEET && SHEET.parentNode) { SHEET.parentNode.removeChild(SHEET); }
       SHEET = null;
-      Object.keys(PANELS).forEach(function (k) { setPanel(k, k !== 'filters' && !presenting); });
+      // a small window (or a browser zoomed to 150%) starts with only the legend open
+      var size = MAP.getSize(), roomy = size.x >= 1000 && size.y >= 600;
+      Object.keys(PANELS).forEach(function (k) { setPanel(k, !presenting && (k === 'legend' || (roomy && k !== 'filters'))); });
       if (presenting) { setPanel('legend', true); }
     }
     fitControls();
@@ -763,7 +767,17 @@
       if (!a._marker) { return; }
       if (!MAP.hasLayer(a._cluster)) { MAP.addLayer(a._cluster); }
       if (!a._cluster.hasLayer(a._marker)) { a._cluster.addLayer(a._marker); }
-      a._cluster.zoomToShowLayer(a._marker, function () { a._marker.fire('click', { latlng: a._marker.getLatLng() }, true); });
+      // markercluster's zoomToShowLayer loses its way at half zoom levels (zoomSnap 0.5): zoom in past
+      // clustering (disableClusteringAtZoom 17) and open the popup once the marker is on the map
+      // (only after the zoom: markercluster re-adds its markers then, which would close the popup)
+      var ll = a._marker.getLatLng(), tries = 0, moved = false;
+      MAP.once('moveend', function () { moved = true; });
+      MAP.setView(ll, Math.max(MAP.getZoom(), 17));
+      (function open() {
+        var ready = (moved || tries > 40) && !a._cluster._inZoomAnimation && MAP.hasLayer(a._marker);
+        if (ready) { a._marker.fire('click', { latlng: ll }, true); return; }
+        if (++tries < 100) { setTimeout(open, 50); }
+      }());
     } else if (hit.kind === 'buurt') {
       var f = D.buurten.geo.features.filter(function (x) { return x.properties.i === hit.buurt; })[0];
       if (f && f.properties._layer) {
