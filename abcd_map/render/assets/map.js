@@ -113,6 +113,11 @@
     map.attributionControl.setPrefix('Leaflet');
     // metric only (folium's scale bar adds feet and miles)
     L.control.scale({ imperial: false, position: 'bottomleft', maxWidth: 140 }).addTo(map);
+    if (PHONE.matches) {
+      // popups open clear of the title and search on top and the folded panels below
+      L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(5, 110);
+      L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(5, 60);
+    }
     map.getContainer().setAttribute('aria-label', 'Kaart: ' + D.meta.title);
     var skip = el('a', 'abcd-skip', 'Naar zoeken op de kaart');
     skip.href = '#abcd-search';
