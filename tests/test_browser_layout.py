@@ -201,3 +201,24 @@ def test_accessibility_basics(test_map):
         assert b.eval("document.querySelectorAll('.leaflet-control-scale-line').length") == 1
         assert "veilig om te delen: veilig" not in b.eval("document.querySelector('.abcd-mode').textContent")
         assert b.errors() == []
+
+
+def test_hostile_names_on_a_phone(tmp_path):
+    """The phone layout moves panels around; hostile names must stay text there too."""
+    from test_map import HOSTILE
+
+    path = _save(tmp_path, True, "vijandig.html")
+    with Browser(390, 844) as b:
+        b.open(path)
+        for name in ("layers", "legend", "filters", "info"):
+            b.eval(f"ABCD.panel({json.dumps(name)}, true)")
+        for q in ["window", "Blommetje", "Gravenhage", "7*7"]:
+            b.eval("document.getElementById('abcd-search').focus(); document.getElementById('abcd-search').value = ''")
+            b.type_text(q)
+            b.key("ArrowDown")
+            b.key("Enter")
+        b.key("p")
+        assert b.eval("typeof window.__xss") == "undefined"
+        assert HOSTILE[1] in b.eval("document.documentElement.textContent")
+        assert b.eval("document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
+        assert [e for e in b.errors() if "exception" in e] == []
