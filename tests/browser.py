@@ -88,8 +88,12 @@ class Browser:
         self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for method in ("Page.enable", "Runtime.enable", "Log.enable"):
             self.send(method, session=self.session)
+        # below 700 px wide the page is a phone: touch, and the viewport meta tag counts
         self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=self.session)
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700},
+                  session=self.session)
+        if width < 700:
+            self.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5}, session=self.session)
 
     # ------------------------------------------------------------ protocol
     def _read(self) -> dict:
@@ -173,6 +177,30 @@ class Browser:
 
     def type_text(self, text: str) -> None:
         self.cmd("Input.insertText", {"text": text})
+
+    _KEYS = {"Enter": 13, "Escape": 27, "ArrowDown": 40, "ArrowUp": 38, "Tab": 9}
+
+    def key(self, key: str) -> None:
+        """Press and release one key ('Enter', 'Escape', 'ArrowDown', or a letter such as 'p')."""
+        code = self._KEYS.get(key, ord(key.upper()) if len(key) == 1 else 0)
+        down = {"type": "keyDown", "key": key, "windowsVirtualKeyCode": code}
+        if len(key) == 1:
+            down.update(text=key, code="Key" + key.upper())
+        elif key == "Enter":
+            down["text"] = "\r"
+        self.cmd("Input.dispatchKeyEvent", down)
+        self.cmd("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "windowsVirtualKeyCode": code})
+
+    def emulate_media(self, media: str = "") -> None:
+        """Lay the page out for ``media`` ('print', 'screen'; '' = back to normal)."""
+        self.cmd("Emulation.setEmulatedMedia", {"media": media})
+
+    def print_pdf(self, path: str | os.PathLike) -> Path:
+        """Print the page to PDF as Chromium's print dialog would (the page's @page size: A4 landscape)."""
+        data = self.cmd("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True})["data"]
+        path = Path(path)
+        path.write_bytes(base64.b64decode(data))
+        return path
 
     def screenshot(self, path: str | os.PathLike) -> Path:
         data = self.cmd("Page.captureScreenshot", {"format": "png"})["data"]
@@ -263,3 +291,40 @@ def save_screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike,
         b.open(html_path)
         time.sleep(wait_ms / 1000)
         return b.screenshot(png_path)
+
+
+def save_layout_screenshots(html_path: str | os.PathLike, folder: str | os.PathLike) -> list[Path]:
+    """The map as a phone (390x844), a projector in presentation mode (1280x720) and on A4 paper.
+
+    Writes ``kaart-telefoon.png``, ``kaart-beamer.png`` and ``kaart-print.png`` into ``folder``
+    (for docs/). The print picture is Chromium's own print-to-PDF, rendered by ``pdftoppm``
+    when poppler is installed; otherwise a screenshot with print media emulated.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    with Browser(width=390, height=844) as b:
+        b.open(html_path)
+        time.sleep(0.5)
+        out.append(b.screenshot(folder / "kaart-telefoon.png"))
+    with Browser(width=1280, height=720) as b:
+        b.open(html_path)
+        b.eval("ABCD.present(true)")
+        time.sleep(0.5)
+        out.append(b.screenshot(folder / "kaart-beamer.png"))
+    # A4 landscape less 8 mm margins at 96 dpi
+    with Browser(width=1062, height=726) as b:
+        b.open(html_path)
+        png = folder / "kaart-print.png"
+        pdftoppm = shutil.which("pdftoppm")
+        if pdftoppm:
+            with tempfile.TemporaryDirectory() as tmp:
+                pdf = b.print_pdf(Path(tmp) / "kaart.pdf")
+                subprocess.run([pdftoppm, "-png", "-r", "90", "-singlefile", str(pdf), str(png.with_suffix(""))],
+                               check=True)
+        else:
+            b.emulate_media("print")
+            time.sleep(0.5)
+            b.screenshot(png)
+        out.append(png)
+    return out

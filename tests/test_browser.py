@@ -76,6 +76,12 @@ def _search(b: Browser, text: str) -> list[str]:
     return b.eval("Array.from(document.querySelectorAll('#abcd-results li')).map(function(x){return x.textContent;})")
 
 
+def _pick(b: Browser, text: str) -> None:
+    """Click the first search hit whose text contains ``text``."""
+    b.eval("Array.from(document.querySelectorAll('#abcd-results [role=option]')).filter(function(x){"
+           f"return x.textContent.indexOf({json.dumps(text)}) >= 0;}})[0].click()")
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = _save(tmp_path_factory.mktemp("kaart"), False, "kaart.html")
@@ -126,7 +132,7 @@ def test_metric_switch_restyles(demo):
 def test_search_finds_asset_and_opens_popup(demo):
     hits = _search(demo, "linde")
     assert any("Buurthuis De Linde" in h for h in hits)
-    demo.eval("document.querySelector('#abcd-results button').click()")
+    _pick(demo, "Buurthuis De Linde")
     popup = demo.wait_until(
         "(function(){var p = document.querySelector('.leaflet-popup-content'); "
         "return p && p.textContent.indexOf('Buurthuis De Linde') >= 0 ? p.textContent : null;})()")
@@ -135,7 +141,7 @@ def test_search_finds_asset_and_opens_popup(demo):
 
 
 def test_filters_hide_markers(demo):
-    demo.eval("document.querySelector('.abcd-filters details').open = true")
+    demo.eval("ABCD.panel('filters', true)")
     total = _status(demo)
     assert total.startswith("7 ")  # includes the bench in the (hidden) 'kleine plekken' layer
     demo.eval("var c = document.getElementById('abcd-filter-inloop'); c.click()")
@@ -150,7 +156,7 @@ def test_filters_hide_markers(demo):
 
 def test_time_filter_keeps_unknown_hours_visible(demo):
     """Unknown opening hours are never silently hidden: shown grey unless the user unticks them."""
-    demo.eval("document.querySelector('.abcd-filters details').open = true")
+    demo.eval("ABCD.panel('filters', true)")
     assert demo.eval("document.getElementById('abcd-filter-onbekend').checked") is True
     assert demo.eval("getComputedStyle(document.querySelector('.abcd-filter-key')).display") == "none"
     _select(demo, "abcd-filter-dag", "5")  # zaterdag: Klimrek (24/7), Jan (za); unknown: bakkerij, bankje
@@ -186,7 +192,7 @@ def test_time_filter_keeps_unknown_hours_visible(demo):
 def test_unknown_hours_in_popup(demo):
     hits = _search(demo, "bakkerij")
     assert any("Bakkerij" in h for h in hits)
-    demo.eval("document.querySelector('#abcd-results button').click()")
+    _pick(demo, "Bakkerij")
     popup = demo.wait_until(
         "(function(){var p = document.querySelector('.leaflet-popup-content'); "
         "return p && p.textContent.indexOf('Bakkerij') >= 0 ? p.textContent : null;})()")
@@ -194,6 +200,10 @@ def test_unknown_hours_in_popup(demo):
 
 
 def test_welcoming_stage_layer(demo):
+    # the whole area in view again (a search in an earlier test zoomed in to one place)
+    demo.eval(MAP_JS + ".closePopup(); " + MAP_JS + ".fitBounds(ABCD_DATA.bounds, "
+              "{paddingTopLeft: [340, 10], paddingBottomRight: [340, 10], animate: false}); 0")
+    time.sleep(0.3)
     assert demo.eval("document.querySelectorAll('.leaflet-abcdStages-pane path').length") == 0  # off by default
     assert demo.eval("getComputedStyle(document.getElementById('abcd-stage-legend')).display") == "none"
     _toggle_layer(demo, "Gastvrijheid (kwartiermaken)")
@@ -241,11 +251,11 @@ def test_hostile_names_do_not_run(tmp_path):
             time.sleep(0.05)
         for q in ["window", "Blommetje", "Gravenhage", "7*7"]:
             _search(b, q)
-            b.eval("Array.from(document.querySelectorAll('#abcd-results button')).forEach(function(x){x.click();})")
+            b.eval("Array.from(document.querySelectorAll('#abcd-results [role=option]')).forEach(function(x){x.click();})")
             time.sleep(0.3)
         b.eval("Array.from(document.getElementById('abcd-metric').options).forEach(function(o){"
                "var s = document.getElementById('abcd-metric'); s.value = o.value; s.dispatchEvent(new Event('change'));})")
-        b.eval("document.querySelector('.abcd-filters details').open = true")
+        b.eval("ABCD.panel('filters', true)")
         # the welcoming-stage layer: hover and click every dot
         _toggle_layer(b, "Gastvrijheid")
         dots = b.eval("(function(){var m = " + MAP_JS + "; var t = ABCD_DATA.welcoming.table;"

@@ -235,7 +235,7 @@ def test_metrics_and_labels(html):
     assert metric_label("dekking_500m")["label"] == "Ontmoetingsplekken binnen 500 m"
     assert metric_label("instellingen_dekking_500m")["label"] == "Instellingen binnen 500 m"
     assert metric_label("senioren_dekking_300m")["label"].startswith("Senioren (65+): ")
-    assert metric_label("open_zondag_middag_dekking_500m")["label"] == "Open op zondag middag: binnen 500 m"
+    assert metric_label("open_zondag_middag_dekking_500m")["label"] == "Open op zondagmiddag: binnen 500 m"
     assert data["classes"][0]["label"].startswith("0–25%: weinig inwoners")
     b = data["buurten"]["table"]
     row4 = next(r for r in b["rows"] if r[b["cols"].index("buurtcode")] == "BU04")
@@ -254,7 +254,7 @@ def test_metric_labels_read_the_names_metrics_writes():
     assert metric_label(metrics.coverage_column(500, metrics.open_prefix("Zondag")))["label"] == \
         "Open op zondag: binnen 500 m"
     assert metric_label(metrics.coverage_column(500, metrics.open_prefix("zondag", "avond")))["question"] == \
-        "Aandeel inwoners met een ontmoetingsplek die op zondag avond open is, binnen 500 m"
+        "Aandeel inwoners met een ontmoetingsplek die op zondagavond open is, binnen 500 m"
     assert metric_label("dekking_toelichting") == {"label": "dekking toelichting", "short": "",
                                                    "question": "Aandeel inwoners: dekking toelichting"}
 
@@ -657,3 +657,15 @@ def test_background_tiles_are_offered_but_off(html):
     layer = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", html)
     assert layer, "tile layer missing"
     assert f"{layer.group(1)}.remove()" in html  # folium's way of starting a layer hidden
+
+
+def test_page_is_dutch_zoomable_and_metric(html):
+    """Issue 13: lang="nl", pinch-zoom allowed (folium's viewport forbids it), scale bar in metres only."""
+    assert '<html lang="nl">' in html
+    viewport = re.findall(r'<meta name="viewport"[^>]*>', html)
+    assert viewport == ['<meta name="viewport" content="width=device-width, initial-scale=1.0" />']
+    assert "L.control.scale()" not in html              # folium's: feet and miles
+    assert "imperial: false" in html
+    assert "@media print" in html and "@page" in html
+    data = page_data(html)
+    assert "veilig om te delen" not in data["meta"]["modus_uitleg"]  # the label already says it

@@ -52,9 +52,10 @@ GAP_LAYERS: dict[str, dict[str, Any]] = {
 }
 
 MODE_TEXT = {
-    "publiek": "veilig om te delen. Personen staan er alleen op met hun toestemming; "
+    # shown after the mode's label ("Publiek (veilig om te delen)"), so it does not repeat it
+    "publiek": "personen staan er alleen op met hun toestemming; "
     "verder tellen ze alleen mee in aantallen per buurt.",
-    "team": "alleen voor eigen gebruik, niet delen. Met personen en contactgegevens.",
+    "team": "niet delen. Met personen en contactgegevens.",
 }
 
 #: Lines of the relation layer, by relation type (colour-blind safe).

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import offlinefolium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from offlinefolium.map import Layer
 from offlinefolium.plugins import MarkerCluster
 from offlinefolium.template import Template
@@ -35,8 +35,16 @@ class AbcdMap(offlinefolium.Map):
         self.page_title = page_title
 
     def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            figure._template = _DUTCH_PAGE  # <html lang="nl">: screen readers speak Dutch
         super().render(**kwargs)
-        header = self.get_root().header
+        header = figure.header
+        # folium's viewport forbids pinch-zoom (maximum-scale=1, user-scalable=no): allow it
+        own = header._children.get(self.get_name())
+        if own is not None:
+            text = own.render()
+            header.add_child(_Raw(_VIEWPORT_RE.sub(_VIEWPORT, text)), name=self.get_name())
         # After Leaflet and plugins (added while rendering), so our CSS wins and L exists.
         header.add_child(_Raw(f"<title>{escape_html(self.page_title)}</title>"), name="abcd_title")
         header.add_child(_Raw(f"<style>{asset_text('map.css')}</style>"), name="abcd_css")
@@ -44,6 +52,26 @@ class AbcdMap(offlinefolium.Map):
         header.add_child(_Raw(f'<script type="application/json" id="abcd-data">{to_js(self.abcd_data)}</script>'),
                          name="abcd_data")
         header.add_child(_Raw(f"<script>{asset_text('map.js')}</script>"), name="abcd_js")
+
+
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+_VIEWPORT_RE = re.compile(r'<meta name="viewport"[^>]*>')
+# branca's Figure page, with the page language
+_DUTCH_PAGE = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="nl">\n'
+    "<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{this.html.render(**kwargs)}}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{this.script.render(**kwargs)}}\n"
+    "</script>\n"
+    "</html>\n",
+)
 
 
 class _Raw(Element):

@@ -114,7 +114,8 @@ def metric_label(column: str) -> dict[str, str]:
                 "question": f"Aandeel {group.lower()} met een ontmoetingsplek voor hen binnen {dist} m lopen"}
     opening = metrics.parse_open_prefix(prefix)
     if opening is not None:
-        when = " ".join(w.replace("_", " ") for w in opening if w)
+        # one Dutch word: "zondagmiddag", not "zondag middag"
+        when = "".join(w.replace("_", " ") for w in opening if w)
         return {"label": f"Open op {when}: binnen {dist} m", "short": short,
                 "question": f"Aandeel inwoners met een ontmoetingsplek die op {when} open is, binnen {dist} m"}
     return {"label": f"Ontmoetingsplekken binnen {dist} m", "short": short,

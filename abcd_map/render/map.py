@@ -73,8 +73,8 @@ def draw_map(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,
     """
     data = page_data(buurten, wijken, assets, **layers)
     m = AbcdMap(data, data["meta"]["title"], location=_centre(data["bounds"]), zoom_start=13,
-                zoom_control="bottomleft", control_scale=True, **{"maxZoom": 19, "minZoom": 7, "zoomSnap": 0.5})
-    m.add_child(Call("start"))
+                zoom_control="bottomleft", control_scale=False, **{"maxZoom": 19, "minZoom": 7, "zoomSnap": 0.5})
+    m.add_child(Call("start"))  # also adds the scale bar: metric only (folium's has feet and miles)
     _add_layer_control(m, _add_layers(m, data, online_background))
     m.add_child(Call("finish"))
     return m

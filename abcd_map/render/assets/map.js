@@ -26,6 +26,13 @@
   // legend parts of overlays that are off by default: shown only while their layer is on
   var overlayLegend = { stages: { box: null, on: false }, relations: { box: null, on: false } };
   var DAYS = [];         // weekday names, Monday first (from abcd_map.hours)
+  var PANELS = {};       // collapsible panels by name: {box, button, body, name}
+  var SHEET = null;      // phone: the bottom sheet that holds layers, legend and filters
+  var PHONE = window.matchMedia ? window.matchMedia('(max-width: 699px)') : { matches: false };
+  var SEARCH = [];       // search index: wijken, buurten, places (see buildSearchIndex)
+  var presenting = false;
+  var laidOut = false;   // layout() ran once
+  var beforePresent = null;  // panel states to restore after presentation mode
 
   // ---------------------------------------------------------------- helpers
   function el(tag, cls, text) {
@@ -104,6 +111,23 @@
     map.createPane('abcdStages').style.zIndex = 640;
     map.createPane('abcdLines').style.zIndex = 560;
     map.attributionControl.setPrefix('Leaflet');
+    // metric only (folium's scale bar adds feet and miles)
+    L.control.scale({ imperial: false, position: 'bottomleft', maxWidth: 140 }).addTo(map);
+    if (PHONE.matches) {
+      // popups open clear of the title and search on top and the folded panels below
+      L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(5, 110);
+      L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(5, 60);
+    }
+    map.getContainer().setAttribute('aria-label', 'Kaart: ' + D.meta.title);
+    var skip = el('a', 'abcd-skip', 'Naar zoeken op de kaart');
+    skip.href = '#abcd-search';
+    skip.addEventListener('click', function (e) {
+      e.preventDefault();
+      var s = document.getElementById('abcd-search');
+      if (s) { s.focus(); }
+    });
+    document.body.insertBefore(skip, document.body.firstChild);
+    document.addEventListener('keydown', onKey);
 
     // hatch pattern for "geen gegevens", referenced as fill="url(#abcd-hatch)"
     var ns = 'http://www.w3.org/2000/svg';
@@ -127,7 +151,9 @@
     if (D.bounds) {
       // keep the areas clear of the title box (left) and the layer list / legend (right)
       var wide = map.getSize().x > 1000;
-      map.fitBounds(D.bounds, { paddingTopLeft: [wide ? 340 : 10, 10], paddingBottomRight: [wide ? 340 : 10, 10], animate: false });
+      // phone: clear of the title and search on top and the folded panels below
+      var top = PHONE.matches ? 110 : 10, bottom = PHONE.matches ? 60 : 10;
+      map.fitBounds(D.bounds, { paddingTopLeft: [wide ? 340 : 10, top], paddingBottomRight: [wide ? 340 : 10, bottom], animate: false });
     }
   }
 
@@ -335,6 +361,14 @@
     if (t) { box.appendChild(el('div', null, t)); }
     return box;
   }
+  // a screen reader's name for a marker (its icon is a focusable button without text)
+  function markerName() {
+    var a = this._abcd;
+    if (this._icon && a) {
+      var c = CATEGORY[a.categorie] || D.category_fallback;
+      this._icon.setAttribute('aria-label', (a.naam || 'Zonder naam') + ' (' + c.label + ')');
+    }
+  }
   function fillAssets(cluster, key) {
     cluster.options.iconCreateFunction = clusterIcon(key.categorie);
     var list = [];
@@ -342,6 +376,7 @@
       if (a._group !== key.group) { return; }
       var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie), keyboard: true, riseOnHover: true });
       m._abcd = a;
+      m.on('add', markerName);
       a._marker = m; a._cluster = cluster;
       list.push({ marker: m, asset: a, unknown: false });
     });
@@ -349,6 +384,127 @@
     cluster.bindPopup(function (m) { return assetPopup(m._abcd); }, { maxWidth: 380 });
     CLUSTERS.push({ layer: cluster, markers: list });
     cluster.addLayers(list.map(function (x) { return x.marker; }));
+  }
+
+  // ---------------------------------------------------------------- panels (fold open and shut)
+  // A panel is a box with a head button (aria-expanded) and a body; folded, only the button shows.
+  function panel(name, box, button, body, open) {
+    body.id = 'abcd-body-' + name;
+    body.classList.add('abcd-body');
+    box.classList.add('abcd-panel');
+    box.setAttribute('data-panel', name);
+    button.type = 'button';
+    button.classList.add('abcd-toggle');
+    button.setAttribute('aria-controls', body.id);
+    var p = { name: name, box: box, button: button, body: body };
+    button.addEventListener('click', function () { setPanel(name, !isOpen(name)); });
+    PANELS[name] = p;
+    setPanel(name, open);
+    return p;
+  }
+  function isOpen(name) { var p = PANELS[name]; return !!p && !p.box.classList.contains('abcd-collapsed'); }
+  function setPanel(name, open) {
+    var p = PANELS[name];
+    if (!p) { return; }
+    p.box.classList.toggle('abcd-collapsed', !open);
+    p.button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    // in the phone's bottom sheet only one panel is open at a time
+    if (open && SHEET && p.box.parentNode === SHEET) {
+      Object.keys(PANELS).forEach(function (k) { if (k !== name && PANELS[k].box.parentNode === SHEET) { setPanel(k, false); } });
+    }
+    fitControls();
+  }
+  function panelStates() {
+    var out = {};
+    Object.keys(PANELS).forEach(function (k) { out[k] = isOpen(k); });
+    return out;
+  }
+  function corner(pos) { return MAP._controlCorners[pos]; }
+  // Phone (< 700 px wide): layers, legend and filters move into a bottom sheet, all folded,
+  // so the map stays visible and the search box stays tappable. Wider: back to their corners.
+  function layout() {
+    if (!MAP) { return; }
+    var phone = !!PHONE.matches;
+    var root = document.documentElement;
+    if (laidOut && phone === root.classList.contains('abcd-phone')) { return; }
+    laidOut = true;
+    root.classList.toggle('abcd-phone', phone);
+    var layers = PANELS.layers && PANELS.layers.box, legend = PANELS.legend && PANELS.legend.box;
+    var filters = PANELS.filters && PANELS.filters.box;
+    if (phone) {
+      if (!SHEET) {
+        SHEET = el('div', 'abcd-sheet');
+        SHEET.setAttribute('role', 'region');
+        SHEET.setAttribute('aria-label', 'Lagen, legenda en filters');
+        L.DomEvent.disableClickPropagation(SHEET); L.DomEvent.disableScrollPropagation(SHEET);
+      }
+      MAP.getContainer().querySelector('.leaflet-control-container').appendChild(SHEET);
+      [layers, legend, filters].forEach(function (b) { if (b) { SHEET.appendChild(b); } });
+      Object.keys(PANELS).forEach(function (k) { setPanel(k, false); });
+    } else {
+      if (filters) { corner('topleft').appendChild(filters); }
+      if (layers) { corner('topright').appendChild(layers); }
+      if (legend) { corner('bottomright').insertBefore(legend, corner('bottomright').firstChild); }
+      if (SHEET && SHEET.parentNode) { SHEET.parentNode.removeChild(SHEET); }
+      SHEET = null;
+      // a small window (or a browser zoomed to 150%) starts with only the legend open
+      var size = MAP.getSize(), roomy = size.x >= 1000 && size.y >= 600;
+      Object.keys(PANELS).forEach(function (k) { setPanel(k, !presenting && (k === 'legend' || (roomy && k !== 'filters'))); });
+      if (presenting) { setPanel('legend', true); }
+    }
+    fitControls();
+  }
+  // Presentation mode (button, key "p"): large type, panels folded, the legend open and small.
+  function setPresent(on) {
+    on = !!on;
+    if (on === presenting) { return; }
+    presenting = on;
+    document.documentElement.classList.toggle('abcd-present', on);
+    var btn = document.getElementById('abcd-present');
+    if (btn) { btn.setAttribute('aria-pressed', on ? 'true' : 'false'); }
+    if (on) {
+      beforePresent = panelStates();
+      Object.keys(PANELS).forEach(function (k) { setPanel(k, k === 'legend' && !SHEET); });
+    } else if (beforePresent) {
+      Object.keys(beforePresent).forEach(function (k) { setPanel(k, beforePresent[k]); });
+    }
+    fitControls();
+    if (on && !SHEET) { fitBetweenPanels(); }
+  }
+  function onKey(e) {
+    var t = e.target || {};
+    var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName || '') || t.isContentEditable;
+    if (e.key === 'Escape') {
+      if (MAP) { MAP.closePopup(); }
+      return;
+    }
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    if (e.key === 'p' || e.key === 'P') { setPresent(!presenting); }
+  }
+  // Print: fit the areas to the paper (the page is laid out anew by the print stylesheet).
+  function fitForPrint() {
+    if (!MAP) { return; }
+    MAP.invalidateSize({ animate: false });
+    fitBetweenPanels();
+  }
+  function fitBetweenPanels() {
+    if (!MAP || !D.bounds) { return; }
+    // keep the areas clear of the title (left) and the layer list and legend (right)
+    var c = MAP.getContainer().getBoundingClientRect();
+    var title = document.querySelector('.abcd-title'), right = [PANELS.layers, PANELS.legend];
+    var left = title ? title.getBoundingClientRect().right - c.left : 0;
+    var rightEdge = c.width;
+    right.forEach(function (p) { if (p && p.box.offsetParent) { rightEdge = Math.min(rightEdge, p.box.getBoundingClientRect().left - c.left); } });
+    var padL = Math.min(left + 8, c.width * 0.35), padR = Math.min(c.width - rightEdge + 8, c.width * 0.35);
+    var snap = MAP.options.zoomSnap;
+    MAP.options.zoomSnap = 0.1;  // paper: as large as fits, not the next half zoom level down
+    MAP.fitBounds(D.bounds, { paddingTopLeft: [padL, 8], paddingBottomRight: [padR, 8], animate: false });
+    MAP.options.zoomSnap = snap;
+  }
+  function afterPrint() {
+    if (!MAP) { return; }
+    MAP.invalidateSize({ animate: false });
+    fitControls();
   }
 
   // ---------------------------------------------------------------- filters
@@ -414,8 +570,9 @@
       onAdd: function () {
         var box = el('div', 'abcd-box abcd-filters');
         L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
-        var det = el('details'); det.open = false;
-        det.appendChild(el('summary', null, 'Filters'));
+        var head = el('button', 'abcd-panel-head', 'Filters');
+        var det = el('div');
+        box.appendChild(head);
         var f1 = el('label', 'abcd-field', 'Voor wie');
         var sel = el('select'); sel.id = 'abcd-filter-doelgroep';
         sel.appendChild(new Option('iedereen (geen filter)', ''));
@@ -455,6 +612,7 @@
         filterStatus = el('div', 'abcd-status');
         det.appendChild(filterStatus);
         box.appendChild(det);
+        panel('filters', box, head, det, false);
         return box;
       }
     });
@@ -462,43 +620,147 @@
   }
 
   // ---------------------------------------------------------------- search
-  function makeSearchControl() {
-    var index = [];
-    ASSETS.forEach(function (a) {
-      if (!empty(a.naam)) { index.push({ text: a.naam, key: normalise(a.naam + ' ' + (a.label || '')), kind: 'plek', asset: a }); }
-    });
-    BUURT.forEach(function (b, i) {
-      if (!empty(b.buurtnaam)) { index.push({ text: b.buurtnaam, key: normalise(b.buurtnaam), kind: 'buurt', buurt: i }); }
-    });
+  // Names are compared without accents, case and punctuation ("Sint-Jan" = "sint jan").
+  function searchKey(s) { return normalise(s).replace(/[^a-z0-9]+/g, ' ').trim(); }
+  function buildSearchIndex() {
+    SEARCH = [];
     Object.keys(WIJK).forEach(function (k) {
       var w = WIJK[k];
-      if (!empty(w.wijknaam)) { index.push({ text: w.wijknaam, key: normalise(w.wijknaam), kind: 'wijk', wijk: w }); }
+      if (empty(w.wijknaam)) { return; }
+      SEARCH.push({ text: String(w.wijknaam), key: searchKey(w.wijknaam), kind: 'wijk', order: 0, label: 'Wijk',
+                    context: empty(w.inwoners) ? '' : fmtNumber(w.inwoners) + ' inwoners', wijk: w });
     });
+    BUURT.forEach(function (b, i) {
+      if (empty(b.buurtnaam)) { return; }
+      var w = WIJK[b.wijkcode];
+      var wn = b.wijknaam || (w && w.wijknaam);
+      SEARCH.push({ text: String(b.buurtnaam), key: searchKey(b.buurtnaam), kind: 'buurt', order: 1, label: 'Buurt',
+                    context: empty(wn) ? '' : 'in wijk ' + wn, buurt: i });
+    });
+    ASSETS.forEach(function (a) {
+      if (empty(a.naam)) { return; }
+      var c = CATEGORY[a.categorie] || D.category_fallback;
+      var ctx = [];
+      if (!empty(a.label)) { ctx.push(a.label); }
+      if (!empty(a.adres)) { ctx.push(a.adres); }
+      if (!empty(a.buurt)) { ctx.push('buurt ' + a.buurt); }
+      SEARCH.push({ text: String(a.naam), key: searchKey(a.naam), extra: searchKey(a.label || ''), kind: 'plek',
+                    order: 2, label: c.label, context: ctx.join(' · '), asset: a });
+    });
+  }
+  // 0 exact name, 1 name starts with it, 2 a word of the name does, 3 somewhere in the name,
+  // 4 only in the kind of place ("school"); -1 no match.
+  function searchRank(h, q) {
+    if (h.key === q) { return 0; }
+    var i = h.key.indexOf(q);
+    if (i === 0) { return 1; }
+    if (i > 0) { return h.key.charAt(i - 1) === ' ' ? 2 : 3; }
+    if (h.extra && h.extra.indexOf(q) >= 0) { return 4; }
+    return -1;
+  }
+  // Ranked hits: exact, then prefix, then contains; areas before places at equal rank.
+  // The best `limit` (default 20) are shown, and every exact match however many there are.
+  function search(query, limit) {
+    var q = searchKey(query);
+    if (!q) { return { hits: [], more: 0 }; }
+    var found = [];
+    SEARCH.forEach(function (h) {
+      var r = searchRank(h, q);
+      if (r >= 0 && (q.length >= 2 || r === 0)) { found.push({ h: h, r: r }); }
+    });
+    found.sort(function (x, y) {
+      return x.r - y.r || x.h.order - y.h.order || (x.h.key < y.h.key ? -1 : (x.h.key > y.h.key ? 1 : 0));
+    });
+    limit = limit || 20;
+    var shown = found.filter(function (x, i) { return i < limit || x.r === 0; });
+    return { hits: shown.map(function (x) { return x.h; }), more: found.length - shown.length };
+  }
+  function makeSearchControl() {
+    buildSearchIndex();
     var Ctl = L.Control.extend({
       options: { position: 'topleft' },
       onAdd: function () {
         var box = el('div', 'abcd-box abcd-search');
+        box.setAttribute('role', 'search');
         L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
         var input = el('input'); input.type = 'search'; input.id = 'abcd-search';
         input.placeholder = 'Zoek een plek, buurt of wijk';
-        input.setAttribute('aria-label', 'Zoeken op naam');
+        input.setAttribute('aria-label', 'Zoek een plek, buurt of wijk op naam');
+        input.setAttribute('role', 'combobox');
+        input.setAttribute('aria-autocomplete', 'list');
+        input.setAttribute('aria-controls', 'abcd-results');
+        input.setAttribute('aria-expanded', 'false');
+        input.autocomplete = 'off';
         var list = el('ul', 'abcd-results'); list.id = 'abcd-results';
-        box.appendChild(input); box.appendChild(list);
-        input.addEventListener('input', function () {
-          list.textContent = '';
-          var q = normalise(input.value).trim();
-          if (q.length < 2) { return; }
-          var hits = index.filter(function (x) { return x.key.indexOf(q) >= 0; }).slice(0, 12);
-          if (!hits.length) { list.appendChild(el('li', 'abcd-none', 'Niets gevonden')); return; }
-          hits.forEach(function (h) {
-            var li = el('li');
-            var btn = el('button', 'abcd-hit'); btn.type = 'button';
-            btn.appendChild(el('span', 'abcd-kind', h.kind));
-            btn.appendChild(document.createTextNode(' ' + h.text));
-            btn.addEventListener('click', function () { goTo(h); });
-            li.appendChild(btn); list.appendChild(li);
+        list.setAttribute('role', 'listbox');
+        list.setAttribute('aria-label', 'Zoekresultaten');
+        var count = el('div', 'abcd-search-count');
+        count.setAttribute('aria-live', 'polite');
+        box.appendChild(input); box.appendChild(list); box.appendChild(count);
+        var hits = [], active = -1;
+        function close() {
+          list.textContent = ''; hits = []; active = -1;
+          input.setAttribute('aria-expanded', 'false');
+          input.removeAttribute('aria-activedescendant');
+        }
+        function mark(i) {
+          var opts = list.querySelectorAll('[role=option]');
+          if (!opts.length) { return; }
+          active = (i + opts.length) % opts.length;
+          for (var j = 0; j < opts.length; j++) { opts[j].setAttribute('aria-selected', j === active ? 'true' : 'false'); }
+          input.setAttribute('aria-activedescendant', opts[active].id);
+          opts[active].scrollIntoView({ block: 'nearest' });
+        }
+        function pick(h) {
+          close();
+          input.value = h.text;
+          count.textContent = '';
+          goTo(h);
+        }
+        function show() {
+          close();
+          count.textContent = '';
+          if (!searchKey(input.value)) { return; }
+          var res = search(input.value);
+          hits = res.hits;
+          input.setAttribute('aria-expanded', 'true');
+          if (!hits.length) {
+            if (searchKey(input.value).length >= 2) { list.appendChild(el('li', 'abcd-none', 'Niets gevonden')); }
+            return;
+          }
+          hits.forEach(function (h, i) {
+            var li = el('li', 'abcd-hit abcd-hit-' + h.kind);
+            li.id = 'abcd-hit-' + i;
+            li.setAttribute('role', 'option');
+            li.setAttribute('aria-selected', 'false');
+            li.appendChild(el('span', 'abcd-hit-name', h.text));
+            var sub = el('span', 'abcd-hit-context', h.label + (h.context ? ' · ' + h.context : ''));
+            li.appendChild(sub);
+            li.addEventListener('click', function () { pick(h); });
+            list.appendChild(li);
           });
+          if (res.more) { list.appendChild(el('li', 'abcd-none', 'en ' + res.more + ' meer: typ verder')); }
+          count.textContent = hits.length + (res.more ? '+' : '') + ' gevonden';
+        }
+        // a click on a hit must not blur the input first
+        list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+        input.addEventListener('input', show);
+        input.addEventListener('keydown', function (e) {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            if (!hits.length) { show(); }
+            if (hits.length) { mark(active < 0 && e.key === 'ArrowUp' ? -1 : active + (e.key === 'ArrowDown' ? 1 : -1)); }
+            e.preventDefault();
+          } else if (e.key === 'Enter') {
+            if (!hits.length && searchKey(input.value)) { show(); }
+            if (hits.length) { pick(hits[active >= 0 ? active : 0]); }
+            e.preventDefault();
+          } else if (e.key === 'Escape' && hits.length + list.childNodes.length) {
+            close();
+            e.preventDefault();   // keep the text (a search box would clear it)
+            e.stopPropagation();  // the first Esc closes the list, the next one a popup
+          }
         });
+        input.addEventListener('blur', function () { setTimeout(close, 150); });
         return box;
       }
     });
@@ -510,7 +772,17 @@
       if (!a._marker) { return; }
       if (!MAP.hasLayer(a._cluster)) { MAP.addLayer(a._cluster); }
       if (!a._cluster.hasLayer(a._marker)) { a._cluster.addLayer(a._marker); }
-      a._cluster.zoomToShowLayer(a._marker, function () { a._marker.fire('click', { latlng: a._marker.getLatLng() }, true); });
+      // markercluster's zoomToShowLayer loses its way at half zoom levels (zoomSnap 0.5): zoom in past
+      // clustering (disableClusteringAtZoom 17) and open the popup once the marker is on the map
+      // (only after the zoom: markercluster re-adds its markers then, which would close the popup)
+      var ll = a._marker.getLatLng(), tries = 0, moved = false;
+      MAP.once('moveend', function () { moved = true; });
+      MAP.setView(ll, Math.max(MAP.getZoom(), 17));
+      (function open() {
+        var ready = (moved || tries > 40) && !a._cluster._inZoomAnimation && MAP.hasLayer(a._marker);
+        if (ready) { a._marker.fire('click', { latlng: ll }, true); return; }
+        if (++tries < 100) { setTimeout(open, 50); }
+      }());
     } else if (hit.kind === 'buurt') {
       var f = D.buurten.geo.features.filter(function (x) { return x.properties.i === hit.buurt; })[0];
       if (f && f.properties._layer) {
@@ -538,35 +810,51 @@
       onAdd: function () {
         var box = el('div', 'abcd-box abcd-title');
         L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var head = el('div', 'abcd-title-head');
         if (D.meta.fictief) {
           var badge = el('div', 'abcd-fictief', 'FICTIEF');
           badge.id = 'abcd-fictief';
           badge.title = 'Verzonnen voorbeeldgegevens: geen echte mensen of plekken';
-          box.appendChild(badge);
+          head.appendChild(badge);
         }
-        box.appendChild(el('h1', null, D.meta.title));
+        head.appendChild(el('h1', null, D.meta.title));
+        var tools = el('div', 'abcd-title-tools');
+        var info = el('button', null, 'Info');
+        info.setAttribute('aria-label', 'Uitleg bij de kaart tonen of verbergen');
+        var present = el('button', 'abcd-present-button', 'Beamer');
+        present.type = 'button'; present.id = 'abcd-present';
+        present.title = 'Presentatie: grote letters, panelen ingeklapt (toets p)';
+        present.setAttribute('aria-pressed', 'false');
+        present.setAttribute('aria-keyshortcuts', 'p');
+        present.addEventListener('click', function () { setPresent(!presenting); });
+        tools.appendChild(info); tools.appendChild(present);
+        head.appendChild(tools);
+        box.appendChild(head);
+        var body = el('div');
+        box.appendChild(body);
         var line = [];
         if (!empty(D.meta.gebied)) { line.push(D.meta.gebied); }
         if (!empty(D.meta.datum)) { line.push('kaart gemaakt op ' + D.meta.datum); }
-        if (line.length) { box.appendChild(el('div', 'abcd-sub', line.join(' · '))); }
+        if (line.length) { body.appendChild(el('div', 'abcd-sub', line.join(' · '))); }
         var mode = el('div', 'abcd-mode abcd-mode-' + D.meta.modus);
         mode.appendChild(el('strong', null, D.meta.modus_label));
         mode.appendChild(document.createTextNode(': ' + D.meta.modus_uitleg));
-        box.appendChild(mode);
-        if (!empty(D.meta.afstand)) { box.appendChild(el('div', 'abcd-small', 'Loopafstand: ' + D.meta.afstand)); }
+        body.appendChild(mode);
+        if (!empty(D.meta.afstand)) { body.appendChild(el('div', 'abcd-small', 'Loopafstand: ' + D.meta.afstand)); }
         if (D.meta.fictief) {
-          box.appendChild(el('div', 'abcd-small abcd-fictief-text', 'Alle namen en plekken op deze kaart zijn verzonnen.'));
+          body.appendChild(el('div', 'abcd-small abcd-fictief-text', 'Alle namen en plekken op deze kaart zijn verzonnen.'));
         }
         if (D.meta.bronnen.length) {
-          box.appendChild(el('div', 'abcd-small abcd-sources', 'Bronnen: ' + D.meta.bronnen.join('; ')));
+          body.appendChild(el('div', 'abcd-small abcd-sources', 'Bronnen: ' + D.meta.bronnen.join('; ')));
         }
         if (D.meta.notes.length) {
           var det = el('details', 'abcd-small');
           det.appendChild(el('summary', null, 'Toelichting'));
           var ul = el('ul');
           D.meta.notes.forEach(function (n) { ul.appendChild(el('li', null, n)); });
-          det.appendChild(ul); box.appendChild(det);
+          det.appendChild(ul); body.appendChild(det);
         }
+        panel('info', box, info, body, true);
         return box;
       }
     });
@@ -603,10 +891,14 @@
     var Ctl = L.Control.extend({
       options: { position: 'bottomright' },
       onAdd: function () {
-        var box = el('div', 'abcd-box abcd-legend');
-        box.id = 'abcd-legend';
-        legendBox = box;
-        L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+        var outer = el('div', 'abcd-box abcd-legend');
+        outer.id = 'abcd-legend';
+        legendBox = outer;
+        L.DomEvent.disableClickPropagation(outer); L.DomEvent.disableScrollPropagation(outer);
+        var head = el('button', 'abcd-panel-head', 'Legenda');
+        outer.appendChild(head);
+        var box = el('div');
+        outer.appendChild(box);
         var lab = el('label', 'abcd-field', 'Kleur buurten naar');
         var sel = el('select'); sel.id = 'abcd-metric';
         D.metrics.forEach(function (mm) { sel.appendChild(new Option(mm.label, mm.key)); });
@@ -655,7 +947,8 @@
           if (part.box) { part.box.style.display = part.on ? '' : 'none'; }
         });
         renderLegend();
-        return box;
+        panel('legend', outer, head, box, true);
+        return outer;
       }
     });
     return new Ctl();
@@ -717,6 +1010,7 @@
     var attribution = MAP.getContainer().querySelector('.leaflet-control-attribution');
     var room = MAP.getSize().y - 10 - 10 - 10 - (attribution ? attribution.offsetHeight : 0);
     legendBox.style.maxHeight = ''; if (layers) { layers.style.maxHeight = ''; }
+    if (SHEET) { return; }  // phone: the bottom sheet limits its own height
     var lh = layers ? layers.scrollHeight + 2 : 0;
     var gh = legendBox.scrollHeight + 2;
     var g = (lh + gh <= room) ? gh : Math.max(Math.min(gh, room * 0.5), room - lh);
@@ -772,11 +1066,54 @@
     return group;
   }
 
+  // The grouped layer list (made by folium) gets a head button like the other panels.
+  function layersPanel(map) {
+    var box = map.getContainer().querySelector('.leaflet-control-layers');
+    var list = box && box.querySelector('.leaflet-control-layers-list');
+    if (!list) { return; }
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    var head = el('button', 'abcd-panel-head', 'Lagen');
+    box.insertBefore(head, box.firstChild);
+    panel('layers', box, head, list, true);
+  }
+  function dutchZoom(map) {
+    [['.leaflet-control-zoom-in', 'Inzoomen'], ['.leaflet-control-zoom-out', 'Uitzoomen']].forEach(function (z) {
+      var b = map.getContainer().querySelector(z[0]);
+      if (b) { b.title = z[1]; b.setAttribute('aria-label', z[1]); }
+    });
+  }
+  // The OpenStreetMap background needs internet: say so when its tiles fail, once.
+  function watchBackground(map) {
+    var told = false;
+    map.on('layeradd', function (e) {
+      if (!(e.layer instanceof L.TileLayer)) { return; }
+      e.layer.on('tileerror', function () {
+        if (told) { return; }
+        told = true;
+        var note = el('div', 'abcd-box abcd-offline', 'Achtergrondkaart niet geladen: geen internet? De kaart werkt zonder.');
+        note.setAttribute('role', 'status');
+        map.getContainer().appendChild(note);
+        setTimeout(function () { if (note.parentNode) { note.parentNode.removeChild(note); } told = false; }, 8000);
+      });
+    });
+  }
   function finish(map) {
     makeTitleControl().addTo(map);
     makeSearchControl().addTo(map);
     makeFilterControl().addTo(map);
     makeLegendControl().addTo(map);
+    layersPanel(map);
+    dutchZoom(map);
+    watchBackground(map);
+    layout();
+    if (PHONE.addEventListener) { PHONE.addEventListener('change', layout); }
+    else if (PHONE.addListener) { PHONE.addListener(layout); }
+    window.addEventListener('beforeprint', fitForPrint);
+    window.addEventListener('afterprint', afterPrint);
+    var printing = window.matchMedia ? window.matchMedia('print') : null;
+    if (printing && printing.addEventListener) {
+      printing.addEventListener('change', function (e) { if (e.matches) { fitForPrint(); } else { afterPrint(); } });
+    }
     applyFilters(true);
     fitControls();
     map.on('resize', fitControls);
@@ -789,6 +1126,7 @@
   window.ABCD = {
     start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, fillAssets: fillAssets,
     gapLayer: gapLayer, relationLayer: relationLayer, stageLayer: stageLayer, finish: finish, setMetric: setMetric,
-    applyFilters: applyFilters, state: state
+    applyFilters: applyFilters, state: state, panel: setPanel, panels: panelStates, present: setPresent,
+    search: function (q, limit) { return search(q, limit).hits.map(function (h) { return { text: h.text, kind: h.kind, label: h.label, context: h.context }; }); }
   };
 }());
