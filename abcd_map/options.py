@@ -114,6 +114,7 @@ class BuildOptions:
     geocode: bool = False
     out: Path | None = None
     per_wijk: bool = False
+    rapport: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     demo: bool = False
 
@@ -141,6 +142,7 @@ class BuildOptions:
         out: PathLike | None = None,
         per_wijk: bool = False,
         today: dt.date | None = None,
+        rapport: bool = False,
     ) -> BuildOptions:
         """Check the arguments of :func:`abcd_map.build` (Dutch names) and return the options.
 
@@ -162,7 +164,7 @@ class BuildOptions:
             threshold=check_threshold(drempel), lens=str(lens).strip().lower() if lens else None,
             day=day, part_of_day=part, online=bool(online),
             geocode=bool(online) if geocode is None else bool(geocode and online),
-            out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(),
+            out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(), rapport=bool(rapport),
         )
         if options.out is not None:
             check_out_spares_inputs(options.out, options.input_files)
