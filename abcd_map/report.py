@@ -376,12 +376,13 @@ def _coverage_section(doc: Document, publication: Publication, area: Area) -> No
 def _coverage_reading(area: Area, column: str, distance: float) -> str:
     """'In X woont 31,0% van de inwoners binnen 500 m van een ontmoetingsplek; in de gemeente is dat 58,0%.'"""
     d = metrics.distance_text(distance)
-    subject = area.totals[0] if area.totals else None
-    text = (f"In {area.name} woont {fmt(subject[1], column)} van de inwoners binnen {d} m van een ontmoetingsplek"
-            if subject and area.row_kind == "buurt" else f"Per {area.row_kind}: zie de tabel")
-    ref = area.totals[-1] if len(area.totals) > 1 or (area.totals and area.row_kind == "wijk") else None
-    if ref is not None:
-        text += f"; in de {_lower_first(ref[0])} is dat {fmt(ref[1], column)}"
+    if not area.totals:
+        return f"Per {area.row_kind} het aandeel inwoners binnen {d} m van een ontmoetingsplek: zie de tabel."
+    label, subject = area.totals[0]
+    where = area.name if area.row_kind == "buurt" else f"de {_lower_first(label)}"
+    text = f"In {where} woont {fmt(subject, column)} van de inwoners binnen {d} m van een ontmoetingsplek"
+    if len(area.totals) > 1:
+        text += f"; in de {_lower_first(area.totals[-1][0])} is dat {fmt(area.totals[-1][1], column)}"
     values = pd.to_numeric(area.rows[column], errors="coerce")
     if values.notna().any():
         low = int(values.idxmin())
@@ -408,17 +409,26 @@ def _distance_section(doc: Document, publication: Publication, area: Area) -> No
         if f"cbs_afstand_{v}_km" in area.rows:
             cols.append(f"cbs_afstand_{v}_km")
             heads.append(f"{v} (CBS)")
-    subject = area.totals[0][1] if area.totals else None
-    first = facilities[0]
-    reading = f"Gemiddeld wonen de inwoners van {area.name} op {fmt(subject, f'afstand_{first}_km')} lopen van de " \
-              f"dichtstbijzijnde {first}"
-    if f"cbs_afstand_{first}_km" in area.rows:
-        reading += "; de CBS-cijfers (over de weg) staan per buurt ernaast"
-    doc.add("p", reading + ".")
+    doc.add("p", _distance_reading(area, facilities))
     doc.blocks.append(_area_table(area, cols, heads))
     doc.add("note", "Wij: gemiddelde loopafstand in km over het netwerk volgens OpenStreetMap. CBS: afstand over de "
                     "weg volgens CBS Kerncijfers wijken en buurten. 'onbekend': geen gegevens of door CBS "
                     "geheimgehouden.")
+
+
+def _distance_reading(area: Area, facilities: list[str]) -> str:
+    """One line: the mean distance to the first facility the area knows, and where CBS's figures are."""
+    subject = area.totals[0][1] if area.totals else None
+    known = [v for v in facilities if fmt(subject, f"afstand_{v}_km") != UNKNOWN]
+    if not known:
+        text = f"Voor {area.name} als geheel is de gemiddelde afstand onbekend (te weinig buurten met gegevens)"
+    else:
+        v = known[0]
+        text = (f"Gemiddeld wonen de inwoners van {area.name} op {fmt(subject, f'afstand_{v}_km')} lopen van de "
+                f"dichtstbijzijnde {v}")
+    if any(f"cbs_afstand_{v}_km" in area.rows for v in facilities):
+        text += f"; de CBS-cijfers (over de weg) staan per {area.row_kind} ernaast"
+    return text + "."
 
 
 def _need_section(doc: Document, publication: Publication, area: Area) -> None:
@@ -482,6 +492,7 @@ def _place_rows(places: pd.DataFrame) -> pd.DataFrame:
         return places[name] if name in places else pd.Series(index=places.index, dtype=object)
 
     times = col("openingstijden").where(col("openingstijden").map(lambda v: not is_missing(v)), col("wanneer"))
+    times = times.map(lambda v: UNKNOWN if is_missing(v) else str(v))
     inloop = col("inloop").map(lambda v: UNKNOWN if is_missing(v) else ("ja" if bool(v) else "nee"))
     return pd.DataFrame({"naam": col("naam"), "categorie": col("categorie").map(
         lambda c: UNKNOWN if is_missing(c) else schema.label("categorie", str(c))),
