@@ -69,7 +69,7 @@ class Area:
 
 def decimals(column: str) -> int:
     """Decimals a column is printed with: counts none, distances in km two, everything else one."""
-    if metrics.is_count_column(column):
+    if metrics.is_count_column(column) or column == "personen":
         return 0
     return 2 if str(column).endswith("_km") else 1
 
@@ -334,18 +334,29 @@ def _assets_section(doc: Document, publication: Publication, area: Area) -> None
     doc.add("figure", "Assets per 1.000 inwoners", draw=draw, height=max(1.6, 0.22 * len(names) + 0.8))
     cols = cats + [c for c in ("aantal_assets", "per_1000_inwoners") if c in area.rows]
     heads = [labels.get(c, "assets" if c == "aantal_assets" else "per 1.000 inw.") for c in cols]
-    doc.blocks.append(_area_table(area, cols, heads))
+    doc.blocks += (_area_table(area, cols, heads))
     doc.add("note", "Rijen 'Wijk' en 'Gemeente' komen uit wijken.csv en gemeenten.csv. Personen tellen hier niet mee.")
 
 
-def _area_table(area: Area, cols: list[str], heads: list[str], with_totals: bool = True):
-    """A table of ``cols`` per row (numbered as on the map), with the area and gemeente rows below."""
-    records = [[nr, name, *[fmt(r, c) for c in cols]]
-               for nr, name, (_, r) in zip(_numbered(area), area.row_names, area.rows.iterrows())]
-    if with_totals:
-        records += [["", label, *[fmt(r, c) for c in cols]] for label, r in area.totals]
-    frame = pd.DataFrame(records, columns=["nr", area.row_kind, *heads])
-    return text_table(frame, ("r", "l") + ("r",) * len(cols))
+#: At most this many figures side by side in a table; wider tables are split (so headers never overlap).
+MAX_COLUMNS = 6
+
+
+def _area_table(area: Area, cols: list[str], heads: list[str], with_totals: bool = True) -> list[Block]:
+    """Tables of ``cols`` per row (numbered as on the map), with the area and gemeente rows below.
+
+    More than :data:`MAX_COLUMNS` figures are split over several tables with the same rows.
+    """
+    blocks = []
+    for start in range(0, len(cols), MAX_COLUMNS):
+        part, names = cols[start:start + MAX_COLUMNS], heads[start:start + MAX_COLUMNS]
+        records = [[nr, name, *[fmt(r, c) for c in part]]
+                   for nr, name, (_, r) in zip(_numbered(area), area.row_names, area.rows.iterrows())]
+        if with_totals:
+            records += [["", label, *[fmt(r, c) for c in part]] for label, r in area.totals]
+        frame = pd.DataFrame(records, columns=["nr", area.row_kind, *names])
+        blocks.append(text_table(frame, ("r", "l") + ("r",) * len(part)))
+    return blocks
 
 
 def _coverage_section(doc: Document, publication: Publication, area: Area) -> None:
@@ -357,6 +368,11 @@ def _coverage_section(doc: Document, publication: Publication, area: Area) -> No
         doc.add("p", "Geen dekkingscijfers: er zijn geen ontmoetingsplekken of geen inwonersaantallen bekend.")
         return
     doc.add("p", _coverage_reading(area, main, publication.main_distance))
+    missing = _without_data(area)
+    if missing:
+        doc.add("p", f"Let op: voor {len(missing)} van de {len(area.rows)} {area.row_kind}en zijn er geen gegevens over "
+                     f"plekken ({', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''}), bijvoorbeeld omdat ze "
+                     "buiten het OpenStreetMap-bestand vallen. Daar staat 'onbekend' of 'geen gegevens', niet 0.")
     values = pd.to_numeric(area.rows[main], errors="coerce").to_numpy()
     ref = area.totals[-1] if area.totals else None
     ref_value = pd.to_numeric(pd.Series([ref[1].get(main)]), errors="coerce").iloc[0] if ref else None
@@ -368,9 +384,17 @@ def _coverage_section(doc: Document, publication: Publication, area: Area) -> No
 
     doc.add("figure", metric_label(main)["label"], draw=draw, height=max(1.5, 0.22 * len(names) + 0.8))
     heads = [metric_label(c)["label"].replace(" binnen ", " ≤ ") for c in cols]
-    doc.blocks.append(_area_table(area, cols, heads))
+    doc.blocks += (_area_table(area, cols, heads))
     doc.add("note", "Aandeel inwoners (%) binnen zoveel meter lopen over het straten- en padennetwerk. Een "
                     "categorie of lens telt alleen assets uit die categorie of voor die doelgroep.")
+
+
+def _without_data(area: Area) -> list[str]:
+    """Names of the rows whose figures rest on no data about places (``gegevens`` is not ``ok``)."""
+    if "gegevens" not in area.rows:
+        return []
+    flags = area.rows["gegevens"].astype(str).str.strip()
+    return [n for n, f in zip(area.row_names, flags) if f not in ("ok", "", "nan", "None")]
 
 
 def _coverage_reading(area: Area, column: str, distance: float) -> str:
@@ -381,6 +405,9 @@ def _coverage_reading(area: Area, column: str, distance: float) -> str:
     label, subject = area.totals[0]
     where = area.name if area.row_kind == "buurt" else f"de {_lower_first(label)}"
     text = f"In {where} woont {fmt(subject, column)} van de inwoners binnen {d} m van een ontmoetingsplek"
+    known, residents = subject.get("inwoners_met_gegevens"), subject.get("inwoners")
+    if not is_missing(known) and not is_missing(residents) and float(known) < float(residents):
+        text += f" (gemeten over {fmt(subject, 'inwoners_met_gegevens')} van de {fmt(subject, 'inwoners')} inwoners)"
     if len(area.totals) > 1:
         text += f"; in de {_lower_first(area.totals[-1][0])} is dat {fmt(area.totals[-1][1], column)}"
     values = pd.to_numeric(area.rows[column], errors="coerce")
@@ -410,7 +437,7 @@ def _distance_section(doc: Document, publication: Publication, area: Area) -> No
             cols.append(f"cbs_afstand_{v}_km")
             heads.append(f"{v} (CBS)")
     doc.add("p", _distance_reading(area, facilities))
-    doc.blocks.append(_area_table(area, cols, heads))
+    doc.blocks += (_area_table(area, cols, heads))
     doc.add("note", "Wij: gemiddelde loopafstand in km over het netwerk volgens OpenStreetMap. CBS: afstand over de "
                     "weg volgens CBS Kerncijfers wijken en buurten. 'onbekend': geen gegevens of door CBS "
                     "geheimgehouden.")
@@ -436,7 +463,7 @@ def _need_section(doc: Document, publication: Publication, area: Area) -> None:
     doc.add("h2", "Behoefte tegenover aanbod")
     need = [c for c in NEED_LABELS if c in area.rows]
     if need:
-        doc.blocks.append(_area_table(area, need, [NEED_LABELS[c] for c in need], with_totals=False))
+        doc.blocks += (_area_table(area, need, [NEED_LABELS[c] for c in need], with_totals=False))
         doc.add("note", "Behoefte-indicatoren uit CBS Kerncijfers wijken en buurten (--cbs-kerncijfers).")
     if "rang" not in area.rows or pd.to_numeric(area.rows["rang"], errors="coerce").isna().all():
         doc.add("p", f"Geen rangorde per {area.row_kind}: die wordt per buurt gemaakt (uit de behoefte-indicatoren of "

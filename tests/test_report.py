@@ -166,3 +166,24 @@ def test_publiek_reports_leak_nothing_and_explain_empty_sections(tmp_path):
     assert publication.TEAM_MARK not in text
     assert "Geen afstanden" in text  # no OSM in this town: the section says why it is empty
     assert "onbekend" in text
+
+
+def test_table_headers_fit_their_columns():
+    from abcd_map.render import report_pdf
+
+    cells = pd.DataFrame([["1", "Bedrijventerrein Wateringseweg", *["0,70 km"] * 6]],
+                         columns=["nr", "buurt", "huisarts (wij)", "huisarts (CBS)", "supermarkt (wij)",
+                                  "supermarkt (CBS)", "ontmoetingsplek (wij)", "kinderopvang (CBS)"])
+    widths, header = report_pdf.column_layout(cells)
+    assert sum(widths) <= report_pdf.WIDTH + 1e-9
+    for width, lines in zip(widths, header):
+        assert all(len(line) * report_pdf._CHAR_W <= width for line in lines), lines
+
+
+def test_wide_tables_are_split_so_columns_stay_readable():
+    areas, _assets = _town()
+    area = report.Area("WK1", "Wijk Een", areas, "buurt", [], areas)
+    cols = [f"afstand_{v}_km" for v in "abcdefghij"]
+    blocks = report._area_table(area, cols, cols)
+    assert [len(b.table.columns) for b in blocks] == [2 + report.MAX_COLUMNS, 2 + 10 - report.MAX_COLUMNS]
+    assert (blocks[0].table.iloc[:, 2] == "onbekend").all()  # unknown, never 0
