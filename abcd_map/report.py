@@ -13,6 +13,7 @@ shows no more of a person than the mode allows; in team mode every page says
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,17 +32,17 @@ from .render.report_pdf import render_pdf
 #: Need indicators from CBS Kerncijfers (``--cbs-kerncijfers``), with their Dutch labels.
 NEED_LABELS = {
     "cbs_pct_65_plus": "65 jaar of ouder (%)",
-    "cbs_eenpersoonshuishoudens": "Eenpersoonshuishoudens",
     "cbs_pct_laag_inkomen": "Inwoners met laag inkomen (%)",
     "cbs_pct_huishoudens_laag_inkomen": "Huishoudens met laag inkomen (%)",
-    "cbs_bijstand": "Bijstandsuitkeringen",
+    "cbs_bijstand": "Bijstand (uitkeringen)",
     "cbs_pct_jeugdzorg": "Jongeren met jeugdzorg (%)",
     "cbs_wmo_per_1000": "Wmo-voorzieningen per 1.000 inwoners",
+    "cbs_eenpersoonshuishoudens": "Eenpersoonshuishoudens",
 }
 AGE_LABELS = {"p_00_14": "0-14 jaar", "p_15_24": "15-24 jaar", "p_25_44": "25-44 jaar", "p_45_64": "45-64 jaar",
               "p_65_plus": "65 jaar of ouder"}
 #: How many welcoming and hand-collected places the main part lists (the rest: appendix).
-MAX_LISTED = 30
+MAX_LISTED = 20
 
 
 @dataclass
@@ -295,7 +296,7 @@ def _map_section(doc: Document, publication: Publication, area: Area) -> None:
                              places=places, numbers=_numbered(area), metric_title=metric_label(cov)["label"],
                              source=source)
 
-    doc.add("figure", f"Kaart van {area.name}", draw=draw, height=4.6)
+    doc.add("figure", f"Kaart van {area.name}", draw=draw, height=4.2)
     doc.add("note", f"Kleur: aandeel inwoners binnen {metrics.distance_text(publication.main_distance)} m lopen van "
                     "een ontmoetingsplek. Rood gearceerd: witte vlek (woningen buiten loopafstand). Paars gestippeld: "
                     f"kennisgat (we weten er niets). Ster: ontmoetingsplek. Nummers: de {area.row_kind}en in de "
@@ -331,10 +332,14 @@ def _assets_section(doc: Document, publication: Publication, area: Area) -> None
         charts.draw_stacked_bars(ax, names, parts, colours, ref_value, ref[0] if ref else "",
                                  "assets per 1.000 inwoners")
 
-    doc.add("figure", "Assets per 1.000 inwoners", draw=draw, height=max(1.6, 0.22 * len(names) + 0.8))
+    if any(np.nansum(v) > 0 for v in parts.values()):
+        doc.add("figure", "Assets per 1.000 inwoners", draw=draw, height=max(1.5, 0.17 * len(names) + 0.7))
+    else:
+        doc.add("note", f"Geen grafiek: geen enkele {area.row_kind} heeft assets en een bekend aantal inwoners.")
     cols = cats + [c for c in ("aantal_assets", "per_1000_inwoners") if c in area.rows]
-    heads = [labels.get(c, "assets" if c == "aantal_assets" else "per 1.000 inw.") for c in cols]
-    doc.blocks += (_area_table(area, cols, heads))
+    short = {c: c.removeprefix("aantal_").replace("_", " ") for c in cats}
+    heads = [short.get(c, "assets totaal" if c == "aantal_assets" else "per 1.000 inw.") for c in cols]
+    doc.blocks += _area_table(area, cols, heads, max_columns=8)
     doc.add("note", "Rijen 'Wijk' en 'Gemeente' komen uit wijken.csv en gemeenten.csv. Personen tellen hier niet mee.")
 
 
@@ -342,18 +347,19 @@ def _assets_section(doc: Document, publication: Publication, area: Area) -> None
 MAX_COLUMNS = 6
 
 
-def _area_table(area: Area, cols: list[str], heads: list[str], with_totals: bool = True) -> list[Block]:
+def _area_table(area: Area, cols: list[str], heads: list[str], with_totals: bool = True,
+                cell: Callable[[pd.Series, str], str] = fmt, max_columns: int | None = None) -> list[Block]:
     """Tables of ``cols`` per row (numbered as on the map), with the area and gemeente rows below.
 
     More than :data:`MAX_COLUMNS` figures are split over several tables with the same rows.
     """
-    blocks = []
-    for start in range(0, len(cols), MAX_COLUMNS):
-        part, names = cols[start:start + MAX_COLUMNS], heads[start:start + MAX_COLUMNS]
-        records = [[nr, name, *[fmt(r, c) for c in part]]
+    blocks, step = [], max_columns or MAX_COLUMNS
+    for start in range(0, len(cols), step):
+        part, names = cols[start:start + step], heads[start:start + step]
+        records = [[nr, name, *[cell(r, c) for c in part]]
                    for nr, name, (_, r) in zip(_numbered(area), area.row_names, area.rows.iterrows())]
         if with_totals:
-            records += [["", label, *[fmt(r, c) for c in part]] for label, r in area.totals]
+            records += [["", label, *[cell(r, c) for c in part]] for label, r in area.totals]
         frame = pd.DataFrame(records, columns=["nr", area.row_kind, *names])
         blocks.append(text_table(frame, ("r", "l") + ("r",) * len(part)))
     return blocks
@@ -382,7 +388,8 @@ def _coverage_section(doc: Document, publication: Publication, area: Area) -> No
         charts.draw_bars(ax, names, values, ref_value, ref[0] if ref else "", metric_label(main)["question"] + " (%)",
                          xmax=105)
 
-    doc.add("figure", metric_label(main)["label"], draw=draw, height=max(1.5, 0.22 * len(names) + 0.8))
+    if np.isfinite(values).any():
+        doc.add("figure", metric_label(main)["label"], draw=draw, height=max(1.5, 0.17 * len(names) + 0.7))
     heads = [metric_label(c)["label"].replace(" binnen ", " ≤ ") for c in cols]
     doc.blocks += (_area_table(area, cols, heads))
     doc.add("note", "Aandeel inwoners (%) binnen zoveel meter lopen over het straten- en padennetwerk. Een "
@@ -429,15 +436,15 @@ def _distance_section(doc: Document, publication: Publication, area: Area) -> No
     if not facilities:
         doc.add("p", "Geen afstanden: deze run heeft geen voorzieningen uit OpenStreetMap gemeten.")
         return
-    cols, heads = [], []
-    for v in facilities:
-        cols.append(f"afstand_{v}_km")
-        heads.append(f"{v} (wij)")
-        if f"cbs_afstand_{v}_km" in area.rows:
-            cols.append(f"cbs_afstand_{v}_km")
-            heads.append(f"{v} (CBS)")
+    with_cbs = {v for v in facilities if f"cbs_afstand_{v}_km" in area.rows}
+    heads = [f"{v} (wij / CBS)" if v in with_cbs else f"{v} (wij)" for v in facilities]
+
+    def pair(row: pd.Series, v: str) -> str:
+        ours = fmt(row, f"afstand_{v}_km")
+        return f"{ours} / {fmt(row, f'cbs_afstand_{v}_km')}".replace(" km /", " /") if v in with_cbs else ours
+
     doc.add("p", _distance_reading(area, facilities))
-    doc.blocks += (_area_table(area, cols, heads))
+    doc.blocks += _area_table(area, facilities, heads, cell=pair)
     doc.add("note", "Wij: gemiddelde loopafstand in km over het netwerk volgens OpenStreetMap. CBS: afstand over de "
                     "weg volgens CBS Kerncijfers wijken en buurten. 'onbekend': geen gegevens of door CBS "
                     "geheimgehouden.")
@@ -461,10 +468,11 @@ def _distance_reading(area: Area, facilities: list[str]) -> str:
 def _need_section(doc: Document, publication: Publication, area: Area) -> None:
     """Need indicators (CBS) per row and the rows that combine high need with low supply."""
     doc.add("h2", "Behoefte tegenover aanbod")
-    need = [c for c in NEED_LABELS if c in area.rows]
+    need = [c for c in NEED_LABELS if c in area.rows][:MAX_COLUMNS]
     if need:
-        doc.blocks += (_area_table(area, need, [NEED_LABELS[c] for c in need], with_totals=False))
-        doc.add("note", "Behoefte-indicatoren uit CBS Kerncijfers wijken en buurten (--cbs-kerncijfers).")
+        doc.blocks += _area_table(area, need, [NEED_LABELS[c] for c in need], with_totals=False)
+        doc.add("note", "Behoefte-indicatoren uit CBS Kerncijfers wijken en buurten (--cbs-kerncijfers); alle cbs_-kolommen "
+                        "staan in buurten.csv.")
     if "rang" not in area.rows or pd.to_numeric(area.rows["rang"], errors="coerce").isna().all():
         doc.add("p", f"Geen rangorde per {area.row_kind}: die wordt per buurt gemaakt (uit de behoefte-indicatoren of "
                      "het aandeel 65+ tegenover de dekking); zie de wijkrapporten.")

@@ -31,7 +31,7 @@ WIDTH = PAGE_W - LEFT - RIGHT
 _INK, _GREY, _RED = "#1a1a1a", "#555555", "#b2182b"
 #: Font size (pt), line height (in) and characters per line of each text block kind.
 _TEXT = {"title": (17, 0.34, 55), "h2": (12, 0.30, 80), "p": (9, 0.155, 108), "note": (7.5, 0.13, 130)}
-_TABLE_FONT, _ROW_H = 7.2, 0.165
+_TABLE_FONT, _ROW_H = 7.2, 0.155
 _CHAR_W = _TABLE_FONT * 0.56 / 72  # inches per character in a table cell (DejaVu Sans, generous)
 
 
@@ -129,14 +129,15 @@ def wrap(text: str, chars: int) -> list[str]:
 
 def column_layout(cells: Any) -> tuple[list[float], list[list[str]]]:
     """Column widths (inches, together at most the text width) and wrapped header lines."""
-    need = []
+    need, floor = [], []
     for col in cells.columns:
         body = max((len(str(v)) for v in cells[col]), default=0)
-        longest_word = max((len(w) for w in str(col).split()), default=0)
-        need.append(max(body, min(longest_word + 1, 16), 3) + 2)
+        floor.append(min(max((len(w) for w in str(col).split()), default=0), 22) + 2)  # the header's longest word
+        need.append(max(body + 2, floor[-1], 5))
     budget = int(WIDTH / _CHAR_W)
-    while sum(need) > budget:  # shrink the widest column until it fits
-        i = need.index(max(need))
+    while sum(need) > budget:  # shrink the widest column (cells get an ellipsis), headers last
+        above = [n if n > f else 0 for n, f in zip(need, floor)]
+        i = above.index(max(above)) if any(above) else need.index(max(need))
         need[i] -= 1
     widths = [n * _CHAR_W for n in need]
     widths = [w * WIDTH / sum(widths) for w in widths] if sum(widths) > WIDTH else widths
