@@ -157,7 +157,8 @@ def report_areas(publication: Publication) -> list[Area]:
         gm = [str(c) for c in rows.get("gemeentecode", pd.Series(dtype=str)).dropna().unique()]
         name = str(wijk.get("wijknaam") or code)
         out.append(Area(code, name, rows.reset_index(drop=True), "buurt",
-                        [(f"Wijk {name}", wijk)] + _gemeente_rows(publication, gm), rows,
+                        [(name if name.lower().startswith("wijk") else f"Wijk {name}", wijk)]
+                        + _gemeente_rows(publication, gm), rows,
                         {c: per_gm[c] for c in gm if c in per_gm},
                         assets[assets["wijkcode"].astype(str) == code] if "wijkcode" in assets else assets))
     place = str(publication.meta.get("gebied") or "het hele gebied")

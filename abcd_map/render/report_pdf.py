@@ -33,6 +33,7 @@ _INK, _GREY, _RED = "#1a1a1a", "#555555", "#b2182b"
 _TEXT = {"title": (17, 0.34, 55), "h2": (12, 0.30, 80), "p": (9, 0.155, 108), "note": (7.5, 0.13, 130)}
 _TABLE_FONT, _ROW_H = 7.2, 0.155
 _CHAR_W = _TABLE_FONT * 0.56 / 72  # inches per character in a table cell (DejaVu Sans, generous)
+_BOLD = 1.2  # bold header characters are this much wider
 
 
 @dataclass
@@ -132,7 +133,8 @@ def column_layout(cells: Any) -> tuple[list[float], list[list[str]]]:
     need, floor = [], []
     for col in cells.columns:
         body = max((len(str(v)) for v in cells[col]), default=0)
-        floor.append(min(max((len(w) for w in str(col).split()), default=0), 22) + 2)  # the header's longest word
+        longest = max((len(w) for w in str(col).split()), default=0)
+        floor.append(int(min(longest, 22) * _BOLD) + 2)  # the header's longest word, in bold
         need.append(max(body + 2, floor[-1], 5))
     budget = int(WIDTH / _CHAR_W)
     while sum(need) > budget:  # shrink the widest column (cells get an ellipsis), headers last
@@ -141,7 +143,7 @@ def column_layout(cells: Any) -> tuple[list[float], list[list[str]]]:
         need[i] -= 1
     widths = [n * _CHAR_W for n in need]
     widths = [w * WIDTH / sum(widths) for w in widths] if sum(widths) > WIDTH else widths
-    header = [textwrap.wrap(str(col), max(int(w / _CHAR_W) - 1, 3), break_long_words=False) or [""]
+    header = [textwrap.wrap(str(col), max(int(w / (_CHAR_W * _BOLD)) - 1, 3), break_long_words=False) or [""]
               for col, w in zip(cells.columns, widths)]
     return widths, [h[:3] for h in header]
 
