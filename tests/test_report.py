@@ -195,3 +195,26 @@ def test_wide_tables_are_split_so_columns_stay_readable():
     blocks = report._area_table(area, cols, cols)
     assert [len(b.table.columns) for b in blocks] == [2 + report.MAX_COLUMNS, 2 + 10 - report.MAX_COLUMNS]
     assert (blocks[0].table.iloc[:, 2] == "onbekend").all()  # unknown, never 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_PDFTOTEXT, reason="pdftotext (poppler-utils) ontbreekt")
+def test_delft_wijkprofiel_fits_four_pages_and_matches_the_csvs(shared_data, tmp_path):
+    from abcd_map import build, outputs
+
+    result = build(shared_data / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson",
+                   shared_data / "osm" / "delft-tudelft.osm.bz2", gemeente="Delft",
+                   cbs_kerncijfers=shared_data / "cbs-kwb-2023" / "haaglanden_kwb2023.xlsx", today=TODAY)
+    pub = result.publication
+    outputs.WRITERS["tabellen"].func(pub, tmp_path)
+    wijken = pd.read_csv(tmp_path / "wijken.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    buurten = pd.read_csv(tmp_path / "buurten.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    wijk = wijken.loc[wijken["wijkcode"] == "WK050328"].iloc[0]
+    area = next(a for a in report.report_areas(pub) if a.code == "WK050328")
+    written = report.write_report(pub, area, tmp_path)
+    assert 2 <= written.pages <= 4
+    text = " ".join(pdf_text(written.pdf))
+    buurt = buurten[buurten["wijkcode"] == "WK050328"].iloc[0]
+    for figure in (dutch_number(wijk["inwoners"]), dutch_number(wijk["dekking_500m"], 1, "%"),
+                   dutch_number(buurt["cbs_afstand_huisarts_km"], 2), dutch_number(buurt["dekking_500m"], 1, "%")):
+        assert figure in text, figure
