@@ -78,7 +78,8 @@ def render_html(doc: Document, path: str | Path) -> Path:
     if doc.appendix:
         parts += ['<div class="pb"></div>'] + [_block_html(b) for b in doc.appendix]
     parts += [f'<p class="note">{escape_html(doc.footer)}</p>', mark]
-    html = (f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape_html(doc.title)}</title>'
+    title = f"{doc.team_mark} · {doc.title}" if doc.team_mark else doc.title
+    html = (f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape_html(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
             f"<body>{''.join(parts)}</body></html>\n")
     return write_atomic(Path(path), html)

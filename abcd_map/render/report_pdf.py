@@ -196,7 +196,7 @@ def _decorate(fig: Any, doc: Document, number: int) -> None:
         fig.text((PAGE_W - RIGHT) / PAGE_W, (PAGE_H - 0.45) / PAGE_H, " · ".join(marks), ha="right", va="bottom",
                  **kwargs)
     if doc.team_mark:
-        fig.text(0.5, 0.35 / PAGE_H, doc.team_mark, fontsize=9, color=_RED, ha="center", fontweight="bold")
+        fig.text(0.5, 0.52 / PAGE_H, doc.team_mark, fontsize=9, color=_RED, ha="center", fontweight="bold")
 
 
 def render_pdf(doc: Document, path: str | Path) -> tuple[Path, int, int]:
