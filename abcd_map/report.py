@@ -391,7 +391,8 @@ def _coverage_section(doc: Document, publication: Publication, area: Area) -> No
 
     if np.isfinite(values).any():
         doc.add("figure", metric_label(main)["label"], draw=draw, height=max(1.5, 0.17 * len(names) + 0.7))
-    heads = [metric_label(c)["label"].replace(" binnen ", " ≤ ") for c in cols]
+    heads = [metric_label(c)["label"].replace(" binnen ", " ≤ ").replace("Ontmoetingsplekken", "Ontmoetingsplek")
+             for c in cols]
     doc.blocks += (_area_table(area, cols, heads))
     doc.add("note", "Aandeel inwoners (%) binnen zoveel meter lopen over het straten- en padennetwerk. Een "
                     "categorie of lens telt alleen assets uit die categorie of voor die doelgroep.")
