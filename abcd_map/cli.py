@@ -114,6 +114,7 @@ def build(
     drempel: Annotated[Optional[int], typer.Option("--drempel", metavar="GETAL", show_default=False, help=f"Publiek: aantallen personen onder dit getal tonen als '< N' (standaard {settings.suppression_threshold}).")] = None,
     per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
     vergelijk: Annotated[Optional[Path], typer.Option("--vergelijk", metavar="VORIGE_MAP", show_default=False, help="Vergelijk met een eerdere uitvoermap: assets erbij, weg en veranderd, dekking per buurt toen en nu.")] = None,
+    rapport: Annotated[bool, typer.Option("--rapport", help="Schrijf ook per wijk een wijkprofiel (rapport-<wijkcode>.pdf en .html, A4) en één voor het hele gebied.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
 ) -> None:
     """Maak de kaart en de tabellen. Zonder invoerbestanden: de fictieve demo-gemeente Lindewaarde."""
@@ -125,7 +126,7 @@ def build(
             buurten, osm, assets, wijken_file=wijkgrenzen, gebieden=gebieden, gemeente=gemeente, wijken=wijk,
             afstand=_parse_distances(afstand), modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
             cbs_kerncijfers=_kerncijfers(cbs_kerncijfers), drempel=drempel, online=online, out=out, per_wijk=per_wijk,
-            vergelijk=vergelijk, osm_gebied=osm_gebied)
+            vergelijk=vergelijk, osm_gebied=osm_gebied, rapport=rapport)
         with console.status("Bezig ...") as status:
             result = run(options, progress=lambda msg: status.update(f"{msg} ..."))
     except typer.Exit:

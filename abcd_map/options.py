@@ -143,6 +143,7 @@ class BuildOptions:
     geocode: bool = False
     out: Path | None = None
     per_wijk: bool = False
+    rapport: bool = False
     today: dt.date = field(default_factory=dt.date.today)
     demo: bool = False
     vergelijk: Path | None = None
@@ -173,6 +174,7 @@ class BuildOptions:
         today: dt.date | None = None,
         vergelijk: PathLike | None = None,
         osm_gebied: PathLike | None = None,
+        rapport: bool = False,
     ) -> BuildOptions:
         """Check the arguments of :func:`abcd_map.build` (Dutch names) and return the options.
 
@@ -194,7 +196,7 @@ class BuildOptions:
             threshold=check_threshold(drempel), lens=str(lens).strip().lower() if lens else None,
             day=day, part_of_day=part, online=bool(online),
             geocode=bool(online) if geocode is None else bool(geocode and online),
-            out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(),
+            out=_path(out), per_wijk=bool(per_wijk), today=today or dt.date.today(), rapport=bool(rapport),
             vergelijk=check_previous(vergelijk, _path(out)),
             osm_area=str(osm_gebied) if osm_gebied is not None else None,
         )

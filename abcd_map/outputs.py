@@ -115,6 +115,14 @@ def write_per_wijk(publication: Publication, folder: Path) -> list[Path]:
     return [folder / "per-wijk"]
 
 
+@writer("rapport", option="rapport")
+def write_report(publication: Publication, folder: Path) -> list[Path]:
+    """``rapport-<wijkcode>.pdf``/``.html`` per wijk and ``rapport-alles``: the printable wijkprofiel."""
+    from .report import write_reports
+
+    return write_reports(publication, folder)
+
+
 def metadata_table(publication: Publication) -> pd.DataFrame:
     """The run's metadata as a two-column table (``sleutel``, ``waarde``) for sheets and GeoPackages."""
     rows = []

@@ -119,7 +119,7 @@ def run(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     result = BuildResult(publication=publication, analysis=analysis, notes=list(publication.notes))
     if options.out is not None:
         say("Kaart en tabellen schrijven")
-        write_outputs(result, options.out, per_wijk=options.per_wijk)
+        write_outputs(result, options.out, per_wijk=options.per_wijk, rapport=options.rapport)
     return result
 
 
@@ -148,6 +148,7 @@ def build(
     today: dt.date | None = None,
     vergelijk: str | Path | None = None,
     osm_gebied: str | Path | None = None,
+    rapport: bool = False,
 ) -> BuildResult:
     """Run abcd-map from inputs to a :class:`BuildResult` (and files, when ``out`` is given).
 
@@ -200,7 +201,7 @@ def build(
         afstand=afstand, modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
         cbs_kerncijfers=cbs_kerncijfers, drempel=drempel,
         online=online, geocode=geocode, out=out, per_wijk=per_wijk, today=today, vergelijk=vergelijk,
-        osm_gebied=osm_gebied)
+        osm_gebied=osm_gebied, rapport=rapport)
     return run(options, progress)
 
 
@@ -220,14 +221,14 @@ def result_map(result):
     return publication_map(_publication_of(result))
 
 
-def write_outputs(result, out: str | Path, *, per_wijk: bool = False) -> list[Path]:
+def write_outputs(result, out: str | Path, *, per_wijk: bool = False, rapport: bool = False) -> list[Path]:
     """Write every output of a run (or a publication) atomically into ``out``.
 
     ``kaart.html``, ``buurten.csv``, ``wijken.csv``, ``tabellen.xlsx``, ``abcd-map.gpkg``,
     ``run.json``; with ``per_wijk`` also ``per-wijk/`` (a map per wijk, an index page,
     and a PNG/PDF overview per wijk). A failed run leaves ``out`` as it was.
     """
-    files = _write_publication(_publication_of(result), out, per_wijk=per_wijk)
+    files = _write_publication(_publication_of(result), out, per_wijk=per_wijk, rapport=rapport)
     if not per_wijk and (Path(out) / "per-wijk").is_dir() and isinstance(result, BuildResult):
         result.notes.append(f"{Path(out) / 'per-wijk'} is van een eerdere run en is niet bijgewerkt; "
                             "gebruik --per-wijk of verwijder die map.")
