@@ -226,7 +226,7 @@ def build_document(publication: Publication, area: Area) -> Document:
     if publication.is_team:
         doc.add("p", f"{TEAM_MARK}: dit rapport bevat werkgegevens van het team. Alleen voor eigen gebruik.")
     for section in (_glance, _map_section, _assets_section, _coverage_section, _distance_section, _need_section,
-                    _welcoming_section, _places_section, _sources_section):
+                    _welcoming_section, _changes_section, _places_section, _sources_section):
         section(doc, publication, area)
     _appendix(doc, area)
     return doc
@@ -517,6 +517,46 @@ def _welcoming_section(doc: Document, publication: Publication, area: Area) -> N
                               "laatste contact": stale["laatste_contact"].map(_date_text),
                               "maanden": stale["maanden_sinds_contact"].map(dutch_number)})
         doc.blocks.append(text_table(frame.head(MAX_LISTED), ("l", "l", "l", "r")))
+
+
+def _changes_section(doc: Document, publication: Publication, area: Area) -> None:
+    """What changed since the previous output (``--vergelijk``): assets and coverage per buurt."""
+    changes = publication.changes
+    if not changes:
+        return
+    doc.add("h2", "Wat is er veranderd")
+    assets = changes.get("wijzigingen_assets")
+    ids = set(area.assets["id"].astype(str)) if area.assets is not None and "id" in area.assets else set()
+    if assets is not None and len(assets):
+        mine = assets if area.code == "alles" else assets[assets["id"].astype(str).isin(ids)]
+        per_asset = mine.drop_duplicates(["wijziging", "id"])["wijziging"].value_counts()
+        gone = int(assets.drop_duplicates(["wijziging", "id"])["wijziging"].eq("weg").sum())
+        doc.add("p", f"Sinds de vorige uitvoer in {area.name}: {int(per_asset.get('erbij', 0))} plekken erbij en "
+                     f"{int(per_asset.get('veranderd', 0))} veranderd; in het hele gebied {gone} weg.")
+        rows = mine[mine["wijziging"] != "weg"].head(MAX_LISTED)
+        if len(rows):
+            frame = pd.DataFrame({"wijziging": rows["wijziging"], "naam": rows["naam"],
+                                  "veld": rows.get("veld", ""), "nu": rows.get("nu", "")})
+            doc.blocks.append(text_table(frame, ("l", "l", "l", "l")))
+    else:
+        doc.add("p", "Geen plekken erbij, weg of veranderd sinds de vorige uitvoer.")
+    _coverage_changes(doc, changes.get("wijzigingen_dekking"), area)
+
+
+def _coverage_changes(doc: Document, table: pd.DataFrame | None, area: Area) -> None:
+    """Coverage per buurt then and now, for the buurten of the area."""
+    if table is None or not len(table):
+        return
+    codes = set(area.buurten["buurtcode"].astype(str)) if "buurtcode" in area.buurten else set()
+    mine = table[table["buurtcode"].astype(str).isin(codes)] if area.code != "alles" else table
+    if not len(mine):
+        return
+    frame = pd.DataFrame({"buurt": mine["buurtnaam"], "afstand": mine["afstand_m"].map(lambda v: f"{v:g} m"),
+                          "toen": mine["dekking_toen"].map(lambda v: dutch_number(v, 1, "%")),
+                          "nu": mine["dekking_nu"].map(lambda v: dutch_number(v, 1, "%")),
+                          "verschil": mine["verschil"].map(lambda v: dutch_number(v, 1))})
+    doc.add("p", "Aandeel inwoners binnen loopafstand van een ontmoetingsplek, toen en nu (procentpunten verschil).")
+    doc.blocks.append(text_table(frame.head(MAX_LISTED), ("l", "r", "r", "r", "r")))
 
 
 def _date_text(value: object) -> str:

@@ -218,3 +218,22 @@ def test_delft_wijkprofiel_fits_four_pages_and_matches_the_csvs(shared_data, tmp
     for figure in (dutch_number(wijk["inwoners"]), dutch_number(wijk["dekking_500m"], 1, "%"),
                    dutch_number(buurt["cbs_afstand_huisarts_km"], 2), dutch_number(buurt["dekking_500m"], 1, "%")):
         assert figure in text, figure
+
+
+@pytest.mark.slow
+def test_report_says_what_changed_since_the_previous_output(demo_build, tmp_path):
+    """With --vergelijk the report gets a 'Wat is er veranderd' section from the change tables."""
+    import abcd_map as am
+
+    demo = settings.data_path("demo")
+    text = (demo / "assets.csv").read_text(encoding="utf-8").replace("Koffieochtend Kerkbuurt", "Koffieochtend Kerkplein")
+    assets = tmp_path / "assets.csv"
+    assets.write_text(text, encoding="utf-8")
+    out = tmp_path / "nu"
+    am.build(buurten=demo / "buurten.geojson", wijken_file=demo / "wijken.geojson", osm=demo / "demo.osm",
+             assets=assets, vergelijk=demo_build.out, rapport=True, out=out)
+    html = (out / "rapport-alles.html").read_text(encoding="utf-8")
+    assert "Wat is er veranderd" in html and "Koffieochtend Kerkplein" in html
+    if shutil.which("pdftotext"):
+        pdf = subprocess.run(["pdftotext", str(out / "rapport-alles.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "Wat is er veranderd" in pdf
