@@ -140,6 +140,7 @@ def test_every_writer_runs_and_records_the_run(public, tmp_path):
         assert con.execute("select waarde from over_deze_run where sleutel='modus'").fetchone()[0] == "publiek"
 
 
+@pytest.mark.slow
 def test_every_registered_writer_passes_the_leak_scan(public, tmp_path):
     """A writer added later is scanned too: the scan runs over WRITERS, not a list of files."""
     assets = _assets()

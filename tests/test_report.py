@@ -99,6 +99,7 @@ def test_a_page_renders_as_an_image(demo_reports, tmp_path):
     assert len(pages) == 1 and pages[0].stat().st_size > 5000
 
 
+@pytest.mark.slow
 def test_the_html_is_self_contained(demo_reports):
     folder, written = demo_reports
     html = written["alles"].html.read_text(encoding="utf-8")
