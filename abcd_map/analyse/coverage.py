@@ -75,7 +75,7 @@ import shapely
 from .. import hours, metrics, schema, settings
 from ..errors import InputError, InputProblem, note
 from ..geo import assign_areas, has_geometry, share_inside, to_working_crs, with_geometry
-from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, point_distances
+from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, pair_costs, point_distances
 
 #: Values of the ``gegevens`` column.
 DATA_OK = "ok"
@@ -761,9 +761,10 @@ def open_time_coverage(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, networ
 
     The same figure as ``coverage_for_spec`` with a ``KIND_OPEN`` spec at one distance
     (places with unknown hours do not count as open), for all 7 days x (whole day,
-    ochtend, middag, avond) and for "some day" x each part of the day. Places with the
-    same opening pattern over all these times share one walk from the resident points,
-    so the cost is one multi-source search per distinct pattern, not one per time.
+    ochtend, middag, avond) and for "some day" x each part of the day. One search finds
+    every (resident point, place) pair within ``distance``
+    (:func:`abcd_map.analyse.network.pair_costs`); each time then only keeps the pairs
+    whose place is open, so the cost is one search, not one per time.
 
     Parameters
     ----------
@@ -794,14 +795,13 @@ def open_time_coverage(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, networ
     sel = select_assets(assets, None)
     is_open = _open_matrix(hours.resolve_hours(sel)["oh"], keys)
     covered = np.zeros((len(pts), len(keys)), dtype=bool)
-    px, py = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
-    patterns, group = np.unique(is_open, axis=0, return_inverse=True) if len(sel) else (np.zeros((0, len(keys)), bool), [])
-    for k, pattern in enumerate(patterns):
-        if not pattern.any():
-            continue
-        chosen = sel[np.asarray(group).ravel() == k]
-        dist, _ = point_distances(px, py, chosen.geometry.x.to_numpy(), chosen.geometry.y.to_numpy(), distance, network)
-        covered[:, pattern] |= (dist <= distance)[:, None]
+    if is_open.any():  # one search for every (point, place) pair within the distance, then OR per time
+        pairs = pair_costs(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(), sel.geometry.x.to_numpy(),
+                           sel.geometry.y.to_numpy(), distance, network)
+        pairs = pairs[pairs["cost"] <= distance]
+        origin, destination = pairs["origin"].to_numpy(), pairs["destination"].to_numpy()
+        for j in range(len(keys)):
+            covered[origin[is_open[destination, j]], j] = True
     within = np.where(valid[:, None] & covered, weight[:, None], 0.0)
     sums = pd.DataFrame(within, columns=[open_time_key(d, p) for d, p in keys]).groupby(buurt).sum().reindex(codes)
     out = (100.0 * sums.fillna(0.0).div(denom, axis=0)).where(usable, axis=0).round(1)
