@@ -77,6 +77,8 @@ class Publication:
     gemeenten: gpd.GeoDataFrame | None = None
     #: What changed since a previous run (``--vergelijk``; see :data:`abcd_map.compare.CHANGE_TABLES`).
     changes: Mapping[str, pd.DataFrame] | None = None
+    #: Welcoming-place coverage per opening time, by buurtcode (only the map's time filter shows it).
+    open_coverage: pd.DataFrame | None = None
     _token: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -260,7 +262,8 @@ def publish(analysis: Analysis, notes: list[str] | None = None) -> Publication:
     return Publication(mode=mode, buurten=buurten, wijken=wijken, assets=shown,
                        layers=MappingProxyType(layers), tables=MappingProxyType(tables), meta=MappingProxyType(meta),
                        notes=tuple(notes), _token=_GATE,
-                       gemeenten=_gemeente_persons(analysis.gemeenten, mode, options.threshold))
+                       gemeenten=_gemeente_persons(analysis.gemeenten, mode, options.threshold),
+                       open_coverage=analysis.open_coverage)
 
 
 def publish_frames(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,

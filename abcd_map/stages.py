@@ -264,6 +264,9 @@ class Analysis:
     points: gpd.GeoDataFrame | None = None
     #: The same figures per gemeente (made by :func:`compare_facilities`).
     gemeenten: gpd.GeoDataFrame | None = None
+    #: Welcoming-place coverage at the main distance per opening time (for the map's time filter only;
+    #: see :func:`abcd_map.analyse.coverage.open_time_coverage`); None without places.
+    open_coverage: pd.DataFrame | None = None
 
 
 @dataclass
@@ -296,9 +299,11 @@ def analyse(inputs: Inputs, assets: gpd.GeoDataFrame, options: BuildOptions,
     layers = gap_layers(ctx, assets, parts[0], options, inputs.has_places)
     buurten = buurt_table(ctx, assets, parts, options)
     wijken = wijk_table(buurten, inputs, options)
+    open_coverage = coverage.open_time_coverage(ctx.areas, ctx.located, ctx.network, ctx.distance, extent=ctx.extent,
+                                                points=ctx.points) if inputs.has_places else None
     return Analysis(options=options, buurten=buurten, wijken=wijken, assets=assets, layers=layers,
                     merged=merged if merged is not None else pd.DataFrame(), sources=list(inputs.sources),
-                    network=inputs.network, specs=specs, points=ctx.points)
+                    network=inputs.network, specs=specs, points=ctx.points, open_coverage=open_coverage)
 
 
 def run_spec(ctx: _Context, spec: metrics.CoverageSpec) -> pd.DataFrame:

@@ -143,14 +143,22 @@ def test_search_finds_asset_and_opens_popup(demo):
 def test_filters_hide_markers(demo):
     demo.eval("ABCD.panel('filters', true)")
     total = _status(demo)
-    assert total.startswith("7 ")  # includes the bench in the (hidden) 'kleine plekken' layer
+    assert total == "6 plekken en mensen"  # not the bench: the 'kleine plekken' layer is off
     demo.eval("var c = document.getElementById('abcd-filter-inloop'); c.click()")
-    assert _status(demo).startswith("4 van 7")  # Linde, Klimrek, Verhalenkring, bankje
+    assert _status(demo).startswith("3 van 6")  # Linde, Klimrek, Verhalenkring
     demo.eval("document.getElementById('abcd-filter-inloop').click()")
+    assert demo.eval("getComputedStyle(document.getElementById('abcd-filter-doelgroep-hint')).display") == "none"
     _select(demo, "abcd-filter-doelgroep", "senioren")
-    # senioren: Linde, Verhalenkring, Jan; 'iedereen': the choir
-    assert _status(demo).startswith("4 van")
+    # senioren: Linde, Verhalenkring, Jan; 'iedereen': the choir; no target group (for everyone): the bakery
+    assert _status(demo).startswith("5 van 6")
+    assert demo.eval("getComputedStyle(document.getElementById('abcd-filter-doelgroep-hint')).display") != "none"
+    assert "ook plekken zonder doelgroep: die zijn voor iedereen" in demo.eval(
+        "document.getElementById('abcd-filter-doelgroep-hint').textContent")
     _select(demo, "abcd-filter-doelgroep", "")
+    _toggle_layer(demo, "Kleine plekken")  # switched on, the bench counts
+    assert _status(demo) == "7 plekken en mensen"
+    _toggle_layer(demo, "Kleine plekken")
+    assert _status(demo) == "6 plekken en mensen"
     assert demo.errors() == []
 
 
@@ -159,8 +167,8 @@ def test_time_filter_keeps_unknown_hours_visible(demo):
     demo.eval("ABCD.panel('filters', true)")
     assert demo.eval("document.getElementById('abcd-filter-onbekend').checked") is True
     assert demo.eval("getComputedStyle(document.querySelector('.abcd-filter-key')).display") == "none"
-    _select(demo, "abcd-filter-dag", "5")  # zaterdag: Klimrek (24/7), Jan (za); unknown: bakkerij, bankje
-    assert _status(demo) == "4 van 7 zichtbaar, waarvan 2 grijs: openingstijden onbekend"
+    _select(demo, "abcd-filter-dag", "5")  # zaterdag: Klimrek (24/7), Jan (za); unknown: bakkerij (bankje: layer off)
+    assert _status(demo) == "3 van 6 zichtbaar, waarvan 1 grijs: openingstijden onbekend"
     assert demo.eval("getComputedStyle(document.querySelector('.abcd-filter-key')).display") != "none"
     # the bakery's marker is grey; the bench sits in the hidden 'kleine plekken' layer
     grey = demo.eval("(function(){var out = []; " + MAP_JS + ".eachLayer(function(l){"
@@ -168,23 +176,23 @@ def test_time_filter_keeps_unknown_hours_visible(demo):
                      "{ out.push(l._abcd.naam); } }); return out;})()")
     assert grey == ["Bakkerij Brood & Zo"]
     demo.eval("document.getElementById('abcd-filter-onbekend').click()")
-    assert _status(demo) == "2 van 7 zichtbaar"
+    assert _status(demo) == "2 van 6 zichtbaar"
     demo.eval("document.getElementById('abcd-filter-onbekend').click()")
     # part of the day without a day: open some evening = Klimrek, Verhalenkring (ma t/m vr), Jan (za)
     _select(demo, "abcd-filter-dag", "")
     _select(demo, "abcd-filter-dagdeel", "2")
-    assert _status(demo).startswith("5 van 7")
+    assert _status(demo).startswith("4 van 6")
     # woensdagochtend: Linde (10-12), koor (9-17), Klimrek, Verhalenkring + 2 unknown
     _select(demo, "abcd-filter-dag", "2")
     _select(demo, "abcd-filter-dagdeel", "0")
-    assert _status(demo) == "6 van 7 zichtbaar, waarvan 2 grijs: openingstijden onbekend"
+    assert _status(demo) == "5 van 6 zichtbaar, waarvan 1 grijs: openingstijden onbekend"
     _select(demo, "abcd-filter-dagdeel", "2")  # woensdagavond: Klimrek, Verhalenkring
     demo.eval("document.getElementById('abcd-filter-onbekend').click()")
-    assert _status(demo) == "2 van 7 zichtbaar"
+    assert _status(demo) == "2 van 6 zichtbaar"
     demo.eval("document.getElementById('abcd-filter-onbekend').click()")
     _select(demo, "abcd-filter-dag", "")
     _select(demo, "abcd-filter-dagdeel", "")
-    assert _status(demo) == "7 plekken en mensen"
+    assert _status(demo) == "6 plekken en mensen"
     assert demo.eval("document.querySelectorAll('.abcd-marker-onbekend .abcd-pin').length") == 1  # only the key
     assert demo.errors() == []
 

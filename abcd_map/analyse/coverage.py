@@ -75,7 +75,7 @@ import shapely
 from .. import hours, metrics, schema, settings
 from ..errors import InputError, InputProblem, note
 from ..geo import assign_areas, has_geometry, share_inside, to_working_crs, with_geometry
-from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, point_distances
+from .network import METHOD_NETWORK, METHOD_STRAIGHT, Network, pair_costs, point_distances
 
 #: Values of the ``gegevens`` column.
 DATA_OK = "ok"
@@ -725,6 +725,88 @@ def coverage_for_spec(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network
     if spec.kind in (metrics.KIND_CATEGORY, metrics.KIND_OPEN):
         return prefix_columns(table, spec.prefix)
     return table
+
+
+# ------------------------------------------------- every opening time at once
+#: Parts of the day of :func:`open_time_coverage` (None: the whole day).
+OPEN_TIME_PARTS = (None, "ochtend", "middag", "avond")
+#: Day key of "some day of the week" in :func:`open_time_coverage`.
+ANY_DAY = "*"
+
+
+def open_time_key(day: int | str, part_of_day: str | None = None) -> str:
+    """Column of :func:`open_time_coverage`: ``'6|middag'``, ``'6|'`` (whole day), ``'*|avond'`` (any day)."""
+    return f"{day}|{part_of_day or ''}"
+
+
+def _open_matrix(oh: pd.Series, keys: list[tuple[int | str, str | None]]) -> np.ndarray:
+    """Per place (row) and opening time (column): True only where the hours say open (unknown is not open)."""
+    cache: dict[str, list[bool]] = {}
+    week = [(d, p) for d in range(7) for p in OPEN_TIME_PARTS]
+    rows = []
+    for s in oh:
+        if s is None:
+            rows.append([False] * len(keys))
+            continue
+        if s not in cache:
+            known = {(d, p): hours.is_open(s, d, p) is True for d, p in week}
+            cache[s] = [known[(d, p)] if d != ANY_DAY else any(known[(x, p)] for x in range(7)) for d, p in keys]
+        rows.append(cache[s])
+    return np.array(rows, dtype=bool).reshape(len(rows), len(keys))
+
+
+def open_time_coverage(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None,
+                       distance: float, *, extent=None, points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Coverage by the welcoming places open at every day and part of the day, in one go.
+
+    The same figure as ``coverage_for_spec`` with a ``KIND_OPEN`` spec at one distance
+    (places with unknown hours do not count as open), for all 7 days x (whole day,
+    ochtend, middag, avond) and for "some day" x each part of the day. One search finds
+    every (resident point, place) pair within ``distance``
+    (:func:`abcd_map.analyse.network.pair_costs`); each time then only keeps the pairs
+    whose place is open, so the cost is one search, not one per time.
+
+    Parameters
+    ----------
+    areas, assets, network, extent, points
+        As for :func:`coverage` (welcoming places are selected from ``assets``).
+    distance
+        Walking distance (m).
+
+    Returns
+    -------
+    DataFrame indexed by ``buurtcode``, one column per :func:`open_time_key`
+    (percent, 1 decimal; empty where the buurt has no figures).
+    """
+    keys = [(d, p) for d in range(7) for p in OPEN_TIME_PARTS] + [(ANY_DAY, p) for p in OPEN_TIME_PARTS[1:]]
+    b_all = to_working_crs(areas)
+    codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
+    inw = _residents(b_all, codes)
+    area_mode = not (inw.fillna(0) > 0).any()
+    pts = _area_points(areas_with_data(b_all, extent)) if area_mode \
+        else points if points is not None else resident_points(b_all, network, extent=extent)
+    weight = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
+    valid = np.isfinite(weight)
+    buurt = pts["buurtcode"].to_numpy()
+    denom = pd.Series(np.where(valid, weight, 0.0)).groupby(buurt).sum().reindex(codes)
+    on_points = pd.Series(weight).groupby(buurt).sum().reindex(codes)
+    status, _ = _data_columns(b_all, codes, extent, inw, on_points, area_mode)
+    usable = status.isin(DATA_WITH_FIGURES) & (denom > 0)
+    sel = select_assets(assets, None)
+    is_open = _open_matrix(hours.resolve_hours(sel)["oh"], keys)
+    covered = np.zeros((len(pts), len(keys)), dtype=bool)
+    if is_open.any():  # one search for every (point, place) pair within the distance, then OR per time
+        pairs = pair_costs(pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy(), sel.geometry.x.to_numpy(),
+                           sel.geometry.y.to_numpy(), distance, network)
+        pairs = pairs[pairs["cost"] <= distance]
+        origin, destination = pairs["origin"].to_numpy(), pairs["destination"].to_numpy()
+        for j in range(len(keys)):
+            covered[origin[is_open[destination, j]], j] = True
+    within = np.where(valid[:, None] & covered, weight[:, None], 0.0)
+    sums = pd.DataFrame(within, columns=[open_time_key(d, p) for d, p in keys]).groupby(buurt).sum().reindex(codes)
+    out = (100.0 * sums.fillna(0.0).div(denom, axis=0)).where(usable, axis=0).round(1)
+    out.index.name = "buurtcode"
+    return out
 
 
 # ---------------------------------------------------------------- wijken

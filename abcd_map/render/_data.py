@@ -20,11 +20,12 @@ import pandas as pd
 import shapely
 
 from .. import hours, schema, settings
+from ..analyse.coverage import open_time_key
 from ..geo import assign_areas
-from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, map_metric_columns
+from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, main_distance, map_metric_columns, open_prefix
 from ..welcoming import stale_contact
-from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, category_info, count_label, has_no_data, labels,
-                     metric_label, safe_colour, shown_by_default)
+from ._style import (COVERAGE_CLASSES, COVERAGE_FILL_OPACITY, NODATA_COLOUR, category_info, count_label,
+                     has_no_data, labels, metric_label, safe_colour, shown_by_default)
 
 #: Known gap layers: label, style and which properties their tooltip shows.
 GAP_LAYERS: dict[str, dict[str, Any]] = {
@@ -88,6 +89,7 @@ def page_data(
     welcoming: gpd.GeoDataFrame | None = None,
     meta: Mapping[str, Any] | None = None,
     mode: str = "publiek",
+    open_coverage: pd.DataFrame | None = None,
 ) -> dict:
     """Everything the page's script draws, as one JSON-ready dict.
 
@@ -114,10 +116,14 @@ def page_data(
         title, gebied, datum, bronnen, modus, fictief, afstand, notes.
     mode
         'publiek' or 'team' (shown on the map; privacy is decided upstream).
+    open_coverage
+        Welcoming-place coverage per opening time by buurtcode
+        (:func:`abcd_map.analyse.coverage.open_time_coverage`): the buurt colours while
+        the page's day/part-of-day filter is set (see :func:`open_coverage_data`).
     """
     buurten = _areas(buurten)
     wijken = _areas(wijken)
-    metric_list = _metric_list(buurten if buurten is not None else pd.DataFrame(), metrics)
+    metric_list = first_metric(_metric_list(buurten if buurten is not None else pd.DataFrame(), metrics), meta)
     metric_keys = [m["key"] for m in metric_list]
     buurt_data, bounds = _buurt_data(buurten, wijken, metric_keys)
     wijk_data, wijk_bounds = _wijk_data(wijken, metric_keys)
@@ -129,6 +135,7 @@ def page_data(
         "meta": _meta(meta, mode),
         "metrics": metric_list,
         "classes": COVERAGE_CLASSES,
+        "fill_opacity": COVERAGE_FILL_OPACITY,
         "nodata_colour": NODATA_COLOUR,
         "buurten": buurt_data,
         "wijken": wijk_data,
@@ -145,6 +152,7 @@ def page_data(
         "gaps": _gap_data(gaps),
         "relations": _relation_data(relations),
         "welcoming": _welcoming_data(welcoming),
+        "open_coverage": open_coverage_data(open_coverage, buurten, meta),
         "days": day_names(),
         "day_parts": day_parts(),
         "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds is not None else None,
@@ -376,6 +384,55 @@ def _metric_list(buurten: pd.DataFrame, chosen: Sequence[str] | Mapping[str, str
             info["label"] = str(given[key])
         out.append({"key": key, **info})
     return out
+
+
+def first_metric(metric_list: list[dict], meta: Mapping[str, Any] | None) -> list[dict]:
+    """The metric list with the one the run was asked for first: the lens, else the opening time.
+
+    A map built with ``--lens senioren`` opens on ``senioren_dekking_*``, one built with
+    ``--dag zondag --dagdeel middag`` on ``open_zondag_middag_dekking_*`` (the first such
+    column); otherwise the order stays as it is.
+    """
+    options = dict((meta or {}).get("opties") or {})
+    lens = (meta or {}).get("lens") or options.get("lens")
+    day = options.get("dag")
+    wanted = [f"{lens}_dekking_"] if lens else []
+    if day:
+        wanted.append(open_prefix(str(day), options.get("dagdeel") or None) + "_dekking_")
+    for start in wanted:
+        hit = next((m for m in metric_list if str(m["key"]).startswith(start)), None)
+        if hit is not None:
+            return [hit] + [m for m in metric_list if m is not hit]
+    return metric_list
+
+
+# --------------------------------------------------------------------------- coverage per opening time
+#: Parts of the day in :func:`open_coverage_data` ("" the whole day), in the order of its lists.
+OPEN_PARTS = ("", *DAY_PARTS)
+
+
+def open_coverage_data(table: pd.DataFrame | None, buurten: pd.DataFrame | None,
+                       meta: Mapping[str, Any] | None = None) -> dict | None:
+    """Coverage by the welcoming places open at each day and part of the day, for the time filter.
+
+    Returns ``{"afstand": "500 m", "parts": ["", "ochtend", "middag", "avond"],
+    "days": {"0": [{buurtcode: percent}, ...one per part], ..., "6": [...], "*": [...]}}``:
+    day ``"0"`` is Monday, ``"*"`` some day of the week (its whole-day entry is empty);
+    a buurt without figures is left out. None without a table or buurten.
+    """
+    if table is None or buurten is None or not len(table) or "buurtcode" not in buurten.columns:
+        return None
+    codes = [str(c) for c in buurten["buurtcode"]]
+    table = table.set_axis([str(c) for c in table.index]).reindex(codes)
+    days: dict[str, list[dict[str, float]]] = {}
+    for day in [*map(str, range(7)), "*"]:
+        days[day] = []
+        for part in OPEN_PARTS:
+            key = open_time_key(day, part)
+            values = table[key] if key in table.columns else pd.Series(np.nan, index=table.index)
+            days[day].append({c: round(float(v), 1) for c, v in values.items() if pd.notna(v)})
+    distance = main_distance((meta or {}).get("afstanden")) or (meta or {}).get("hoofdafstand")
+    return {"afstand": _distance_text(distance) if distance else "", "parts": list(OPEN_PARTS), "days": days}
 
 
 # --------------------------------------------------------------------------- areas

@@ -18,9 +18,12 @@ from ..analyse.coverage import lenses
 
 ASSETS_DIR = Path(__file__).with_name("assets")
 
-#: Colour classes of the coverage choropleth (share of residents, percent).
+#: Colour classes of the coverage choropleth (share of residents, percent). The lowest class is a
+#: dark rust (at least 3:1 against the map background, drawn at :data:`COVERAGE_FILL_OPACITY`)
+#: with a dark outline, so the worst-covered buurten never look like empty map; the others
+#: are YlGnBu. Lightness rises from rust to the light green, so colour-blind readers tell them apart.
 COVERAGE_CLASSES = [
-    {"max": 25, "colour": "#ffffcc", "label": "0–25%: weinig inwoners binnen loopafstand"},
+    {"max": 25, "colour": "#993404", "outline": "#1a1a1a", "label": "0–25%: weinig inwoners binnen loopafstand"},
     {"max": 50, "colour": "#a1dab4", "label": "25–50%: minder dan de helft"},
     {"max": 75, "colour": "#41b6c4", "label": "50–75%: meer dan de helft"},
     {"max": 100, "colour": "#225ea8", "label": "75–100%: (bijna) iedereen binnen loopafstand"},
@@ -34,6 +37,10 @@ DIFFERENCE_CLASSES = [
     {"max": 1e9, "colour": "#e66101", "label": "wij meer dan 500 m langer dan CBS"},
 ]
 NODATA_COLOUR = "#e6e6e6"
+#: Fill opacity of the coverage classes on the HTML map (the map's background shows through).
+COVERAGE_FILL_OPACITY = 0.7
+#: Background of the HTML map where no buurt is drawn (``.leaflet-container`` in ``assets/map.css``).
+MAP_BACKGROUND = "#eef0ec"
 NODATA_LABEL = "geen gegevens"
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -178,7 +178,7 @@ def _layer_kwargs(publication: Publication) -> dict:
     layers = publication.layers
     return {"gaps": {k: v for k, v in layers.items() if k not in ("relaties", "gastvrijheid")},
             "relations": layers.get("relaties"), "welcoming": layers.get("gastvrijheid"),
-            "meta": dict(publication.meta), "mode": publication.mode}
+            "meta": dict(publication.meta), "mode": publication.mode, "open_coverage": publication.open_coverage}
 
 
 def publication_map(publication: Publication, *, metrics: Sequence[str] | Mapping[str, str] | None = None,

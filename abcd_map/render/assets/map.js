@@ -158,13 +158,37 @@
   }
 
   // ---------------------------------------------------------------- buurten
+  // While the day/part-of-day filter is set, the buurten show the coverage by the welcoming
+  // places open then (D.open_coverage, computed when the map was built), not the chosen metric.
+  function openColoursOn() { return !!(D.open_coverage && state.metric && timeFilterOn()); }
+  function openWhen() {
+    var part = state.dagdeel === '' ? '' : D.day_parts[Number(state.dagdeel)].code;
+    if (state.dag === '') { return 'op een ' + part + ' (welke dag ook)'; }
+    return 'op ' + DAYS[Number(state.dag)] + part;   // one word: "zondagmiddag"
+  }
+  // The metric the buurten are coloured by: the chosen one, or the open-coverage one of the time filter.
+  function shownMetric() {
+    if (!openColoursOn()) { return metricInfo(state.metric); }
+    var text = 'Ontmoetingsplekken open ' + openWhen() + ' binnen ' + D.open_coverage.afstand;
+    return { key: '_open', label: text, question: text, classes: D.classes,
+             short: 'binnen loopafstand van een plek die dan open is' };
+  }
+  function shownValue(b) {
+    if (!openColoursOn()) { return b[state.metric]; }
+    var days = D.open_coverage.days[state.dag === '' ? '*' : String(state.dag)];
+    var v = days[state.dagdeel === '' ? 0 : Number(state.dagdeel) + 1][b.buurtcode];
+    return v === undefined ? null : v;
+  }
   function buurtStyle(feature) {
     var b = BUURT[feature.properties.i];
-    var base = { color: '#4d4d4d', weight: 1, opacity: 0.8, fillOpacity: 0.62 };
+    var base = { color: '#4d4d4d', weight: 1, opacity: 0.8, fillOpacity: D.fill_opacity || 0.62 };
     if (!state.metric) { base.fillColor = '#ffffff'; base.fillOpacity = 0.15; return base; }
-    var v = b[state.metric];
+    var v = shownValue(b);
     if (b.gegevens === false || empty(v)) { base.fillColor = 'url(#abcd-hatch)'; base.fillOpacity = 0.7; return base; }
-    base.fillColor = classOf(Number(v), metricInfo(state.metric)).colour;
+    var cls = classOf(Number(v), shownMetric());
+    base.fillColor = cls.colour;
+    // the lowest class also gets a dark outline: told apart from its neighbours by more than colour
+    if (cls.outline) { base.color = cls.outline; base.weight = 2.5; base.opacity = 1; }
     return base;
   }
   function buurtTooltip(feature) {
@@ -172,8 +196,8 @@
     var box = el('div', 'abcd-tip');
     box.appendChild(el('strong', null, b.buurtnaam || b.buurtcode));
     if (state.metric) {
-      var m = metricInfo(state.metric);
-      var v = b[state.metric];
+      var m = shownMetric();
+      var v = shownValue(b);
       var txt = (b.gegevens === false || empty(v)) ? 'geen gegevens' : fmtValue(v, m) + ' ' + m.short;
       box.appendChild(el('div', null, txt));
     }
@@ -191,6 +215,7 @@
     box.appendChild(el('div', 'abcd-sub', sub.join(' · ')));
     var dl = el('dl');
     addRow(dl, 'Inwoners', empty(b.inwoners) ? 'onbekend' : fmtNumber(b.inwoners));
+    if (openColoursOn()) { addRow(dl, shownMetric().label, fmtPercent(shownValue(b))); }
     if (b.gegevens === false) { addRow(dl, 'Gegevens', 'geen OSM-gegevens voor deze buurt'); }
     D.metrics.forEach(function (m) {
       addRow(dl, m.label, (b.gegevens === false && empty(b[m.key])) ? 'geen gegevens' : fmtValue(b[m.key], m));
@@ -219,11 +244,14 @@
     buurtLayer.bindTooltip(function (layer) { return buurtTooltip(layer.feature); }, { sticky: true, className: 'abcd-tooltip' });
     buurtLayer.bindPopup(function (layer) { return buurtPopup(layer.feature); }, { maxWidth: 380 });
     buurtLayer.on('mouseover', function (e) { e.layer.setStyle({ weight: 3, color: '#111111' }); });
-    buurtLayer.on('mouseout', function (e) { e.layer.setStyle({ weight: 1, color: '#4d4d4d' }); });
+    buurtLayer.on('mouseout', function (e) { e.layer.setStyle(buurtStyle(e.layer.feature)); });
     return buurtLayer;
   }
   function setMetric(key) {
     state.metric = key;
+    recolour();
+  }
+  function recolour() {
     if (buurtLayer) { buurtLayer.setStyle(buurtStyle); }
     renderLegend();
     fitControls();
@@ -273,12 +301,22 @@
     }
     return iconCache[key];
   }
+  // A cluster shows what is inside: with a time filter on, the share of places with unknown
+  // opening hours is grey (all grey when none inside is known to be open).
+  var UNKNOWN_GREY = '#757575';
   function clusterIcon(cat) {
     var c = CATEGORY[cat] || D.category_fallback;
     return function (cluster) {
       var n = cluster.getChildCount();
-      var d = el('div', 'abcd-cluster');
-      d.style.background = c.colour;
+      var grey = cluster.getAllChildMarkers().filter(function (m) { return m._abcdUnknown; }).length;
+      var d = el('div', 'abcd-cluster' + (grey === n ? ' abcd-cluster-onbekend' : (grey ? ' abcd-cluster-mix' : '')));
+      if (!grey) { d.style.background = c.colour; }
+      else if (grey === n) { d.style.background = UNKNOWN_GREY; }
+      else {
+        var pct = Math.round(100 * (n - grey) / n);
+        d.style.background = 'conic-gradient(' + c.colour + ' 0 ' + pct + '%, ' + UNKNOWN_GREY + ' ' + pct + '% 100%)';
+      }
+      d.title = grey ? n + ' plekken, waarvan ' + grey + ' met onbekende openingstijden' : n + ' plekken';
       d.appendChild(el('span', null, n));
       var size = n < 10 ? 34 : (n < 100 ? 40 : 46);
       return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
@@ -383,6 +421,8 @@
     cluster.bindTooltip(function (m) { return assetTooltip(m._abcd); }, { className: 'abcd-tooltip', direction: 'right' });
     cluster.bindPopup(function (m) { return assetPopup(m._abcd); }, { maxWidth: 380 });
     CLUSTERS.push({ layer: cluster, markers: list });
+    // the filter's counts follow the layers that are on
+    cluster.on('add remove', function () { if (filterStatus) { applyFilters(true); } });
     cluster.addLayers(list.map(function (x) { return x.marker; }));
   }
 
@@ -528,8 +568,10 @@
   function passes(a) {
     if (state.inloop && a.inloop !== true) { return 0; }
     if (state.doelgroep) {
-      var g = String(a.doelgroepen || '').split(';').map(function (s) { return s.trim(); });
-      if (g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return 0; }
+      // as the lenses count them: no target group means for everyone
+      var g = String(a.doelgroepen || '').split(';').map(function (s) { return s.trim(); })
+        .filter(function (s) { return s; });
+      if (g.length && g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return 0; }
     }
     if (timeFilterOn()) {
       var st = openState(a);
@@ -538,32 +580,51 @@
     }
     return 1;
   }
+  // Counts are of the layers that are on (not of 'kleine plekken' or 'overige plekken' while they are off).
   function applyFilters(countOnly) {
-    var shown = 0, total = 0, grey = 0;
+    var n = { shown: 0, total: 0, grey: 0, inloop: 0, hours: 0 };
     CLUSTERS.forEach(function (c) {
-      var visible = [];
+      var visible = [], on = !MAP || MAP.hasLayer(c.layer);
       c.markers.forEach(function (x) {
-        total++;
+        if (on) { n.total++; if (x.asset.inloop === true) { n.inloop++; } if (!empty(x.asset.dagen)) { n.hours++; } }
         var p = passes(x.asset);
         if (!p) { return; }
-        if (p === 2) { grey++; }
+        if (on) { n.shown++; if (p === 2) { n.grey++; } }
         visible.push(x.marker);
         if (countOnly === true) { return; }
         var unknown = p === 2;
+        x.marker._abcdUnknown = unknown;
         if (x.unknown !== unknown) { x.marker.setIcon(assetIcon(x.asset.categorie, unknown)); x.unknown = unknown; }
       });
-      shown += visible.length;
       if (countOnly === true) { return; }
       c.layer.clearLayers();
       c.layer.addLayers(visible);
     });
-    if (filterStatus) {
-      var txt = (shown === total) ? total + ' plekken en mensen' : shown + ' van ' + total + ' zichtbaar';
-      if (grey) { txt += ', waarvan ' + grey + ' grijs: openingstijden onbekend'; }
-      filterStatus.textContent = txt;
-    }
+    showStatus(n);
     if (filterKey) { filterKey.style.display = timeFilterOn() && state.onbekend ? '' : 'none'; }
+    if (doelgroepHint) { doelgroepHint.style.display = state.doelgroep ? '' : 'none'; }
+    var colourKey = openColoursOn() ? state.dag + '|' + state.dagdeel : '';
+    if (countOnly !== true && colourKey !== shownColours) { shownColours = colourKey; recolour(); }
   }
+  var shownColours = '';  // the time the buurt colours were last drawn for ('' = the chosen metric)
+  var doelgroepHint = null;
+  function showStatus(n) {
+    if (!filterStatus) { return; }
+    var txt = (n.shown === n.total) ? n.total + ' plekken en mensen' : n.shown + ' van ' + n.total + ' zichtbaar';
+    if (n.grey) { txt += ', waarvan ' + n.grey + ' grijs: openingstijden onbekend'; }
+    filterStatus.textContent = txt;
+    var why = '';
+    if (n.shown === 0 && state.inloop && n.inloop === 0) {
+      why = 'OSM kent geen inloop: alleen de eigen lijst zegt of iets inloop is.';
+    } else if (n.shown === 0 && timeFilterOn() && n.hours === 0) {
+      why = 'Van geen enkele plek zijn openingstijden bekend (in OSM of in de eigen lijst).';
+    } else if (n.shown === 0 && timeFilterOn() && !state.onbekend) {
+      why = 'Geen plek is dan zeker open; plekken met onbekende tijden staan uit.';
+    }
+    filterWhy.textContent = why;
+    filterWhy.style.display = why ? '' : 'none';
+  }
+  var filterWhy = el('div', 'abcd-small abcd-filter-why');
   function makeFilterControl() {
     var Ctl = L.Control.extend({
       options: { position: 'topleft' },
@@ -579,6 +640,10 @@
         D.filter_doelgroepen.forEach(function (g) { sel.appendChild(new Option(g.label, g.code)); });
         sel.addEventListener('change', function () { state.doelgroep = sel.value; applyFilters(); });
         f1.appendChild(sel); det.appendChild(f1);
+        doelgroepHint = el('div', 'abcd-small abcd-filter-hint', 'ook plekken zonder doelgroep: die zijn voor iedereen');
+        doelgroepHint.id = 'abcd-filter-doelgroep-hint';
+        sel.setAttribute('aria-describedby', doelgroepHint.id);
+        det.appendChild(doelgroepHint);
         var f2 = el('label', 'abcd-check');
         var cb = el('input'); cb.type = 'checkbox'; cb.id = 'abcd-filter-inloop';
         cb.addEventListener('change', function () { state.inloop = cb.checked; applyFilters(); });
@@ -610,7 +675,10 @@
         filterKey.appendChild(el('span', null, 'grijs: openingstijden onbekend, misschien open'));
         det.appendChild(filterKey);
         filterStatus = el('div', 'abcd-status');
+        filterStatus.setAttribute('role', 'status');
         det.appendChild(filterStatus);
+        filterWhy.id = 'abcd-filter-why';
+        det.appendChild(filterWhy);
         box.appendChild(det);
         panel('filters', box, head, det, false);
         return box;
@@ -862,9 +930,10 @@
   }
 
   // ---------------------------------------------------------------- legend
-  function swatch(colour, hatch) {
+  function swatch(colour, hatch, outline) {
     var s = el('span', 'abcd-swatch' + (hatch ? ' abcd-hatch' : ''));
     if (!hatch) { s.style.background = colour; }
+    if (outline) { s.style.borderColor = outline; s.style.borderWidth = '2px'; }
     return s;
   }
   function renderLegend() {
@@ -874,11 +943,18 @@
       legendBody.appendChild(el('div', 'abcd-small', 'Buurten zonder kleur: alleen de grenzen.'));
       return;
     }
-    var m = metricInfo(state.metric);
-    legendBody.appendChild(el('div', 'abcd-legend-q', m.question));
+    var m = shownMetric();
+    var q = el('div', 'abcd-legend-q', m.question);
+    q.id = 'abcd-legend-question';
+    legendBody.appendChild(q);
+    if (m.key === '_open') {
+      legendBody.appendChild(el('div', 'abcd-small abcd-legend-open',
+        'Kleur volgt het filter \u2018Open op\u2019; plekken met onbekende openingstijden tellen niet mee. ' +
+        'Zet het filter uit voor \u2018' + metricInfo(state.metric).label + '\u2019.'));
+    }
     (m.classes || D.classes).forEach(function (c) {
       var row = el('div', 'abcd-legend-row');
-      row.appendChild(swatch(c.colour));
+      row.appendChild(swatch(c.colour, false, c.outline));
       row.appendChild(el('span', null, c.label));
       legendBody.appendChild(row);
     });
