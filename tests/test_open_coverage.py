@@ -10,7 +10,7 @@ import pytest
 
 from abcd_map import metrics, privacy
 from abcd_map.analyse import coverage
-from abcd_map.render import _data, _style
+from abcd_map.render import _data
 from abcd_map.render._style import ASSETS_DIR, COVERAGE_CLASSES, COVERAGE_FILL_OPACITY, MAP_BACKGROUND
 
 
