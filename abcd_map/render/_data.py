@@ -554,6 +554,8 @@ def _meta(meta: Mapping[str, Any] | None, mode: str) -> dict:
         "fictief": bool(meta.get("fictief", False)),
         "afstand": _distance_text(meta.get("afstand", settings.default_distance)),
         "notes": [str(n) for n in ([notes] if isinstance(notes, str) else notes)],
+        # a per-wijk map links back to its index page (a file name in the same folder)
+        "terug": str(meta.get("terug") or ""),
     }
 
 

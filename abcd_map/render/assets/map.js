@@ -836,6 +836,11 @@
         if (!empty(D.meta.gebied)) { line.push(D.meta.gebied); }
         if (!empty(D.meta.datum)) { line.push('kaart gemaakt op ' + D.meta.datum); }
         if (line.length) { body.appendChild(el('div', 'abcd-sub', line.join(' · '))); }
+        if (/^[\w.-]+\.html$/.test(D.meta.terug)) {  // per-wijk map: back to the index (a plain file name only)
+          var back = el('a', 'abcd-back', '← Alle wijken');
+          back.href = D.meta.terug;
+          body.appendChild(el('div', 'abcd-small')).appendChild(back);
+        }
         var mode = el('div', 'abcd-mode abcd-mode-' + D.meta.modus);
         mode.appendChild(el('strong', null, D.meta.modus_label));
         mode.appendChild(document.createTextNode(': ' + D.meta.modus_uitleg));
