@@ -316,10 +316,11 @@
     addRow(dl, 'Waar', where.join(', '));
     addRow(dl, 'Wanneer', a.wanneer);
     addRow(dl, 'Openingstijden', a.openingstijden);
-    if (empty(a.dagen)) {
+    if (!empty(a.dagen)) { addRow(dl, 'Open op', daysText(a.dagen)); }
+    else if (a.soort !== 'persoon') {  // a person has no opening hours: no empty row
       addRow(dl, 'Open op', (empty(a.wanneer) && empty(a.openingstijden))
         ? 'openingstijden onbekend' : 'openingstijden onbekend (tekst niet te lezen)');
-    } else { addRow(dl, 'Open op', daysText(a.dagen)); }
+    }
     if (a.inloop === true) { addRow(dl, 'Inloop', 'ja, zonder afspraak'); }
     else if (a.inloop === false && 'inloop' in a) { addRow(dl, 'Inloop', 'nee of onbekend'); }
     addRow(dl, 'Voor wie', doelgroepText(a.doelgroepen));
@@ -338,7 +339,10 @@
       } else { dd.textContent = url; }
     }
     if (!empty(a.capaciteit)) { addRow(dl, 'Capaciteit', fmtNumber(a.capaciteit)); }
-    if (!empty(a.fase)) {
+    if (!empty(a.fase) && D.meta.modus !== 'team') {
+      // publiek knows only one stage, the one a place wants known (ontvangend)
+      if (a.fase === 'ontvangend') { addRow(dl, 'Gastvrij', 'ja: ontvangt mensen met een psychische kwetsbaarheid (kwartiermaken)'); }
+    } else if (!empty(a.fase)) {
       var fd = addRow(dl, 'Gastvrijheid', D.labels.fase[a.fase] || a.fase);
       var fc = D.fase_colours[a.fase];
       if (fd && fc) { var fchip = el('span', 'abcd-chip'); fchip.style.background = fc; fd.insertBefore(fchip, fd.firstChild); }
