@@ -382,7 +382,7 @@ def _header(fig: Any, title: str, meta: Mapping[str, Any], metric: str | None) -
         title = title.removeprefix(TEAM_MARK).lstrip(" ·")
     fig.text(0.012, 0.955, title, fontsize=20, fontweight="bold", color=_INK, va="center")
     sub = [str(meta.get("gebied") or ""), metric_label(metric)["label"] if metric else "",
-           f"loopafstand {meta.get('afstand')}" if meta.get("afstand") else ""]
+           f"loopafstand {_distance_text(meta.get('afstand'))}" if meta.get("afstand") else ""]
     fig.text(0.012, 0.915, " · ".join(s for s in sub if s), fontsize=12, color="#444444", va="center")
     _marks(fig, [text for text, on in ((TEAM_MARK, team), ("FICTIEF", meta.get("fictief"))) if on])
     sources = "; ".join(str(s) for s in (meta.get("bronnen") or []))
@@ -390,6 +390,11 @@ def _header(fig: Any, title: str, meta: Mapping[str, Any], metric: str | None) -
     if team:
         foot = f"{TEAM_MARK} · {foot}"
     fig.text(0.012, 0.02, foot, fontsize=9, color="#444444", va="bottom")
+
+
+def _distance_text(value: Any) -> str:
+    """A walking distance as the sheet shows it: ``500`` -> ``'500 m'``; a text stays as it is."""
+    return f"{value:g} m" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
 def _marks(fig: Any, texts: list[str]) -> None:
