@@ -378,18 +378,21 @@ def _legend(fig: Any, handles: list[Any], title: str | None, names: list[str]) -
 def _header(fig: Any, title: str, meta: Mapping[str, Any], metric: str | None) -> None:
     """Title and subtitle, the FICTIEF and TEAM marks top right, sources and date at the foot."""
     team = str(meta.get("modus") or "") == "team"
-    if team and title.startswith(TEAM_MARK):
+    if team:  # the mark has its own red box; the title need not start with it too
         title = title.removeprefix(TEAM_MARK).lstrip(" ·")
     fig.text(0.012, 0.955, title, fontsize=20, fontweight="bold", color=_INK, va="center")
-    sub = [str(meta.get("gebied") or ""), metric_label(metric)["label"] if metric else "",
-           f"loopafstand {_distance_text(meta.get('afstand'))}" if meta.get("afstand") else ""]
-    fig.text(0.012, 0.915, " · ".join(s for s in sub if s), fontsize=12, color="#444444", va="center")
+    fig.text(0.012, 0.915, _subtitle(meta, metric), fontsize=12, color="#444444", va="center")
     _marks(fig, [text for text, on in ((TEAM_MARK, team), ("FICTIEF", meta.get("fictief"))) if on])
     sources = "; ".join(str(s) for s in (meta.get("bronnen") or []))
-    foot = " · ".join(x for x in [f"Bronnen: {sources}" if sources else "", str(meta.get("datum") or "")] if x)
-    if team:
-        foot = f"{TEAM_MARK} · {foot}"
-    fig.text(0.012, 0.02, foot, fontsize=9, color="#444444", va="bottom")
+    foot = [TEAM_MARK if team else "", f"Bronnen: {sources}" if sources else "", str(meta.get("datum") or "")]
+    fig.text(0.012, 0.02, " · ".join(x for x in foot if x), fontsize=9, color="#444444", va="bottom")
+
+
+def _subtitle(meta: Mapping[str, Any], metric: str | None) -> str:
+    """Area, what the colours show, and the walking distance."""
+    parts = [str(meta.get("gebied") or ""), metric_label(metric)["label"] if metric else "",
+             f"loopafstand {_distance_text(meta.get('afstand'))}" if meta.get("afstand") else ""]
+    return " · ".join(p for p in parts if p)
 
 
 def _distance_text(value: Any) -> str:
