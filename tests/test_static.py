@@ -26,7 +26,8 @@ from abcd_map.options import BuildOptions
 from abcd_map.publication import TEAM_MARK
 from abcd_map.render._style import asset_text
 from abcd_map.render.map import draw_per_wijk, map_html, publication_map
-from abcd_map.render.static import FIGURE_DPI, FIGURE_SIZE, scale_length, static_overview, street_lines
+from abcd_map.render.static import FIGURE_DPI, FIGURE_SIZE, scale_length, static_overview
+from abcd_map.render.streets import street_lines
 
 from test_map import make_inputs, page_data
 

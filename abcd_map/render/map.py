@@ -198,9 +198,12 @@ def publication_per_wijk(publication: Publication, out_dir: str | os.PathLike, *
     """A map per wijk (and with ``overviews`` a PNG/PDF overview) of a publication, with an index page.
 
     ``streets``: lines of the walking network for the overviews' background
-    (:func:`abcd_map.render.static.street_lines`); no street background without them.
+    (:func:`abcd_map.render.streets.street_lines`); default the publication's ``streets``
+    when it has them; no street background without them.
     """
     pub = require_publication(publication)
+    if streets is None:
+        streets = getattr(pub, "streets", None)
     return draw_per_wijk(pub.buurten, pub.wijken, pub.assets, out_dir, metrics=metrics, overviews=overviews,
                          distance=pub.main_distance, streets=streets, **_layer_kwargs(pub))
 

@@ -30,6 +30,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from .. import schema, settings  # noqa: E402
 from ..export import write_atomic  # noqa: E402
 from ..publication import TEAM_MARK  # noqa: E402
+from .streets import street_lines  # noqa: E402,F401  (the sheets' street background, made by the caller)
 from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, NODATA_LABEL, class_colour, default_metric,  # noqa: E402
                      has_no_data, metric_label, shown_by_default)
 
@@ -45,7 +46,8 @@ SCALE_LENGTHS = (50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 5
 GAP_STYLES = {
     "witte_vlekken": {"facecolor": "white", "alpha": 0.75, "edgecolor": "#b2182b", "linestyle": "--",
                       "label": "Witte vlek: niets binnen loopafstand"},
-    "kennisgaten": {"facecolor": "#b2abd2", "alpha": 0.5, "edgecolor": "#542788", "linestyle": ":",
+    # dotted, not filled: a whole buurt can be a knowledge gap, and its coverage colour must stay readable
+    "kennisgaten": {"facecolor": "none", "hatch": "..", "edgecolor": "#542788", "linestyle": ":",
                     "label": "Kennisgat: hier weten we (nog) niets"},
 }
 
@@ -124,34 +126,6 @@ def static_overview(
     written = _save(fig, title, png=path_png, pdf=path_pdf)
     plt.close(fig)
     return written
-
-
-def street_lines(network: Any, area: Any = None) -> gpd.GeoSeries:
-    """The streets and paths of a walking network as lines, for the background of a sheet.
-
-    Parameters
-    ----------
-    network
-        An :class:`abcd_map.analyse.network.Network` (``x``, ``y``, ``u``, ``v`` and
-        ``connector``; connector edges, which join islands, are left out).
-    area
-        A (Multi)Polygon in EPSG:28992: only the parts of streets inside it; default all.
-
-    Returns
-    -------
-    geopandas.GeoSeries
-        LineStrings in EPSG:28992 (no attributes: nothing but street geometry).
-    """
-    keep = ~np.asarray(getattr(network, "connector", np.zeros(len(network.u), dtype=bool)), dtype=bool)
-    u, v = np.asarray(network.u)[keep], np.asarray(network.v)[keep]
-    coords = np.stack([np.column_stack([network.x[u], network.y[u]]),
-                       np.column_stack([network.x[v], network.y[v]])], axis=1)
-    lines = shapely.linestrings(coords) if len(coords) else np.array([], dtype=object)
-    if area is not None and len(lines):
-        lines = lines[shapely.intersects(lines, area)]
-        lines = shapely.intersection(lines, area)
-        lines = lines[~shapely.is_empty(lines)]
-    return gpd.GeoSeries(lines, crs=settings.crs)
 
 
 # --------------------------------------------------------------------------- what is drawn
