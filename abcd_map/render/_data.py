@@ -126,7 +126,7 @@ def page_data(
     metric_keys = [m["key"] for m in metric_list]
     buurt_data, bounds = _buurt_data(buurten, wijken, metric_keys)
     wijk_data, wijk_bounds = _wijk_data(wijken, metric_keys)
-    asset_table = _asset_data(assets, buurten, meta_date(meta), mode=str((meta or {}).get("modus") or mode))
+    asset_table = _asset_data(assets, buurten, meta_date(meta), mode=_rows_mode(meta, mode))
     bounds = _bounds(bounds if bounds is not None else wijk_bounds, asset_table)
     doelgroep_labels = labels("doelgroep")
     used_groups = _used_target_groups(asset_table)
@@ -464,6 +464,12 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
     for required in ("lat", "lon", "categorie", "_group"):
         assert required in table["cols"]
     return table
+
+
+def _rows_mode(meta: Mapping[str, Any] | None, mode: str) -> str:
+    """The mode the asset rows are shown in: team only when ``mode`` and the meta's ``modus`` (if any) both say so."""
+    team = mode == privacy.TEAM and str((meta or {}).get("modus") or mode) == privacy.TEAM
+    return privacy.TEAM if team else privacy.PUBLIC
 
 
 def _public_rows(assets: pd.DataFrame) -> pd.DataFrame:
