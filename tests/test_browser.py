@@ -29,8 +29,9 @@ def _need_chromium():
 
 def _save(tmp_path, hostile: bool, name: str):
     d = make_inputs(hostile)
+    # team: the test town's person has days ('za') for the time filter; publiek shows a person without them
     m = draw_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
-                   welcoming=d["welcoming"], meta=d["meta"])
+                 welcoming=d["welcoming"], meta=d["meta"], mode="team")
     return save_map(m, tmp_path / name)
 
 

@@ -139,10 +139,10 @@ def make_inputs(hostile: bool = False, n_extra_assets: int = 0) -> dict:
             "welcoming": welcoming, "meta": meta}
 
 
-def build(hostile: bool = False, **kw) -> str:
+def build(hostile: bool = False, mode: str = "publiek", **kw) -> str:
     d = make_inputs(hostile, **kw)
     m = draw_map(d["buurten"], d["wijken"], d["assets"], gaps=d["gaps"], relations=d["relations"],
-                   welcoming=d["welcoming"], meta=d["meta"])
+                 welcoming=d["welcoming"], meta=d["meta"], mode=mode)
     return map_html(m)
 
 
@@ -284,8 +284,8 @@ def test_rows_without_geometry_are_skipped():
     assert len(data["assets"]["rows"]) == 6
 
 
-def test_assets_get_buurt_and_days(html):
-    data = page_data(html)
+def test_assets_get_buurt_and_days():
+    data = page_data(build(mode="team"))  # team: a person's days and a place's last contact are shown
     cols = data["assets"]["cols"]
     rows = {r[cols.index("naam")]: r for r in data["assets"]["rows"]}
     linde = rows["Buurthuis De Linde"]
@@ -306,6 +306,17 @@ def test_assets_get_buurt_and_days(html):
     assert data["days"] == ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
     assert [p["code"] for p in data["day_parts"]] == ["ochtend", "middag", "avond"]
     assert data["day_parts"][1]["label"] == "middag (12–18 uur)"
+
+
+def test_publiek_page_shows_a_person_only_with_public_fields(html):
+    """Even tables that skipped the gate: a person keeps name, kind, category, description, target groups, place."""
+    data = page_data(html)
+    cols = data["assets"]["cols"]
+    rows = {r[cols.index("naam")]: dict(zip(cols, r)) for r in data["assets"]["rows"]}
+    jan = {k for k, v in rows["Jan de Klusser"].items() if v is not None}
+    assert jan == {"lat", "lon", "categorie", "_group", "buurt", "naam", "soort", "omschrijving", "doelgroepen"}
+    assert "laatste_contact" not in cols and "bron" not in cols and "contact_oud" not in cols
+    assert rows["Buurthuis De Linde"]["fase"] == "ontvangend"
 
 
 @pytest.mark.parametrize("oh,days,parts", [

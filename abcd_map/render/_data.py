@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .. import hours, schema, settings
+from .. import hours, privacy, schema, settings
 from ..analyse.coverage import open_time_key
 from ..geo import assign_areas
 from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, main_distance, map_metric_columns, open_prefix
+from ..publication import PUBLIC_PERSON_FIELDS, TEAM_WORK_FIELDS, WELCOMING_STAGE
 from ..welcoming import stale_contact
 from ._style import (COVERAGE_CLASSES, COVERAGE_FILL_OPACITY, NODATA_COLOUR, category_info, count_label,
                      has_no_data, labels, metric_label, safe_colour, shown_by_default)
@@ -69,6 +70,10 @@ _ASSET_FIELDS = [
     "openingstijden", "beheerder", "contactpersoon", "telefoon", "email", "website",
     "adres", "laatste_contact", "bron", "fase", "capaciteit", "herkomst", "osm_id",
 ]
+#: Page columns that place an asset (kept for a person in publiek, with :data:`PUBLIC_PERSON_FIELDS`).
+_LOCATION_COLUMNS = ("lat", "lon", "buurt", "_group")
+#: Asset columns a publiek page never carries (the gate removes them already; this is the page's own check).
+_TEAM_ONLY_COLUMNS = ("laatste_contact", "contact_oud", "bron", "notities", "contactpersoon")
 #: Opening-time masks per asset (see :func:`opening_masks`).
 _TIME_COLUMNS = ("dagen", "dagdelen", "dagen_onbekend", "dagdelen_onbekend")
 #: Group of the assets that are not shown by default (benches, picnic tables ...).
@@ -127,7 +132,7 @@ def page_data(
     metric_keys = [m["key"] for m in metric_list]
     buurt_data, bounds = _buurt_data(buurten, wijken, metric_keys)
     wijk_data, wijk_bounds = _wijk_data(wijken, metric_keys)
-    asset_table = _asset_data(assets, buurten, meta_date(meta))
+    asset_table = _asset_data(assets, buurten, meta_date(meta), mode=_rows_mode(meta, mode))
     bounds = _bounds(bounds if bounds is not None else wijk_bounds, asset_table)
     doelgroep_labels = labels("doelgroep")
     used_groups = _used_target_groups(asset_table)
@@ -478,8 +483,11 @@ def _count_columns(buurten: pd.DataFrame | None) -> list[dict]:
 
 # --------------------------------------------------------------------------- assets
 def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | None,
-                today: date | None = None) -> dict:
-    """Asset table for the page: only the columns the map shows, plus lat/lon, buurt, group and days."""
+                today: date | None = None, mode: str = privacy.PUBLIC) -> dict:
+    """Asset table for the page: only the columns the map shows, plus lat/lon, buurt, group and days.
+
+    In publiek see :func:`_public_rows`: a person's row holds only the public person fields.
+    """
     assets = _drawable(assets)
     if assets is None:
         return {"cols": [], "rows": []}
@@ -507,10 +515,41 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
         # on asset popups only a known old date is flagged: most OSM places never had contact
         assets["contact_oud"] = stale_contact(when, today=today, unknown_is_stale=False)
     cols = ["lat", "lon", "categorie", "_group", "buurt", *_TIME_COLUMNS, "contact_oud"] + _ASSET_FIELDS
+    if mode != privacy.TEAM:
+        assets = _public_rows(assets)
     table = _table(assets, cols)
     for required in ("lat", "lon", "categorie", "_group"):
         assert required in table["cols"]
     return table
+
+
+def _rows_mode(meta: Mapping[str, Any] | None, mode: str) -> str:
+    """The mode the asset rows are shown in: team only when ``mode`` and the meta's ``modus`` (if any) both say so."""
+    team = mode == privacy.TEAM and str((meta or {}).get("modus") or mode) == privacy.TEAM
+    return privacy.TEAM if team else privacy.PUBLIC
+
+
+def _public_rows(assets: pd.DataFrame) -> pd.DataFrame:
+    """What a publiek page shows of the assets (product brief, privacy).
+
+    A person: only :data:`~abcd_map.publication.PUBLIC_PERSON_FIELDS` (name, kind, category,
+    short description, target groups) and where (lat/lon, buurt); so no empty 'Inloop' or
+    'Open op' rows either. A place or organisation: no team working data (last contact,
+    source, notes, contact person) and a welcoming stage only when it is ``ontvangend``
+    (shown as "gastvrij"). The privacy gate (:func:`abcd_map.publication.gate_assets`)
+    has removed these already; this makes the page hold to it whatever it is given.
+    """
+    out = assets.drop(columns=[c for c in (*_TEAM_ONLY_COLUMNS, *TEAM_WORK_FIELDS)
+                               if c != "fase" and c in assets.columns])
+    if "fase" in out.columns:
+        out["fase"] = out["fase"].astype(object).where(out["fase"].eq(WELCOMING_STAGE), None)
+    person = privacy.is_person(out).to_numpy()
+    if person.any():
+        keep = {*PUBLIC_PERSON_FIELDS, *_LOCATION_COLUMNS, out.geometry.name}
+        for col in [c for c in out.columns if c not in keep]:
+            out[col] = out[col].astype(object)
+            out.loc[person, col] = None
+    return out
 
 
 def _buurt_names(points: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame | None) -> pd.Series | None:
@@ -611,6 +650,8 @@ def _meta(meta: Mapping[str, Any] | None, mode: str) -> dict:
         "fictief": bool(meta.get("fictief", False)),
         "afstand": _distance_text(meta.get("afstand", settings.default_distance)),
         "notes": [str(n) for n in ([notes] if isinstance(notes, str) else notes)],
+        # a per-wijk map links back to its index page (a file name in the same folder)
+        "terug": str(meta.get("terug") or ""),
     }
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import geopandas as gpd
+import numpy as np
 import offlinefolium
 import pandas as pd
 import shapely
@@ -29,7 +30,7 @@ from offlinefolium.plugins import GroupedLayerControl
 
 from .. import settings
 from ..export import write_atomic
-from ..publication import Publication, publish_frames, require_publication
+from ..publication import TEAM_MARK, Publication, publish_frames, require_publication
 from ..metrics import main_distance
 from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, OTHER_GROUP, SMALL_GROUP, day_names, day_parts, group_counts,
                     opening_masks, page_data, simplify_areas, with_geometry)
@@ -50,6 +51,8 @@ BACKGROUND_ATTRIBUTION = "&copy; OpenStreetMap-bijdragers"
 BACKGROUND_LABEL = "Achtergrondkaart OpenStreetMap (alleen met internet)"
 SMALL_LAYER_LABEL = "Kleine plekken (bankjes, picknicktafels …)"
 OTHER_LAYER_LABEL = "Overige plekken (kantoren, kunst, banken …)"
+#: The page per-wijk maps link back to.
+INDEX_FILE = "index.html"
 
 
 # --------------------------------------------------------------------------- one map
@@ -190,11 +193,19 @@ def publication_map(publication: Publication, *, metrics: Sequence[str] | Mappin
 
 
 def publication_per_wijk(publication: Publication, out_dir: str | os.PathLike, *, overviews: bool = False,
-                         metrics: Sequence[str] | Mapping[str, str] | None = None) -> list[Path]:
-    """A map per wijk (and with ``overviews`` a PNG/PDF overview) of a publication, with an index page."""
+                         metrics: Sequence[str] | Mapping[str, str] | None = None,
+                         streets: gpd.GeoSeries | gpd.GeoDataFrame | None = None) -> list[Path]:
+    """A map per wijk (and with ``overviews`` a PNG/PDF overview) of a publication, with an index page.
+
+    ``streets``: lines of the walking network for the overviews' background
+    (:func:`abcd_map.render.streets.street_lines`); default the publication's ``streets``
+    when it has them; no street background without them.
+    """
     pub = require_publication(publication)
+    if streets is None:
+        streets = getattr(pub, "streets", None)
     return draw_per_wijk(pub.buurten, pub.wijken, pub.assets, out_dir, metrics=metrics, overviews=overviews,
-                         distance=pub.main_distance, **_layer_kwargs(pub))
+                         distance=pub.main_distance, streets=streets, **_layer_kwargs(pub))
 
 
 def _gate(buurten, wijken, assets, gaps, relations, welcoming, meta, mode) -> Publication:
@@ -239,15 +250,17 @@ def file_slug(code: object) -> str:
 
 def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None,
                   out_dir: str | os.PathLike, *, margin: float | None = None, overviews: bool = False,
-                  distance: float | None = None, **layers: Any) -> list[Path]:
+                  distance: float | None = None, streets: gpd.GeoSeries | gpd.GeoDataFrame | None = None,
+                  **layers: Any) -> list[Path]:
     """One map per wijk plus an ``index.html`` linking them.
 
-    Each map shows the wijk's buurten, and the assets, gaps, relations and welcoming stages
-    within walking distance of the wijk, so places just across the border stay visible.
-    Files are written atomically.
+    Each map shows the wijk's buurten, its own gaps (clipped to the wijk), and the assets,
+    relations and welcoming stages within walking distance of the wijk, so places just
+    across the border stay visible; its title box links back to the index. Files are
+    written atomically.
 
-    With ``overviews``, each wijk also gets a static overview for handouts
-    (``overzicht-<wijkcode>.png`` and ``.pdf``), linked from the index.
+    With ``overviews``, each wijk also gets a static overview sheet for handouts and slides
+    (``overzicht-<wijkcode>.png`` and ``.pdf``, all the same size), linked from the index.
 
     Parameters
     ----------
@@ -256,6 +269,8 @@ def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: g
     distance
         The run's main walking distance (m); default the middle one of ``meta["afstanden"]``
         (:func:`abcd_map.metrics.main_distance`), else ``settings.default_distance``.
+    streets
+        Lines of the walking network, the overviews' street background; none when not given.
 
     Returns
     -------
@@ -269,6 +284,7 @@ def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: g
     buurten = with_geometry(buurten)
     wijken = with_geometry(wijken)
     mode, metrics = layers.get("mode", "publiek"), layers.get("metrics")
+    meta.setdefault("modus", mode)
     layers = {"assets": with_geometry(assets), "relations": with_geometry(layers.get("relations")),
               "welcoming": with_geometry(layers.get("welcoming")),
               "gaps": {k: with_geometry(v) for k, v in (layers.get("gaps") or {}).items() if v is not None and len(v)}}
@@ -281,16 +297,17 @@ def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: g
         if wb.empty:
             continue
         name = str(wijk.get("wijknaam") or code)
-        near = _near(layers, shapely.buffer(wijk.geometry, margin))
+        near = _near(layers, shapely.buffer(wijk.geometry, margin), wijk.geometry)
         m = draw_map(wb, wijken[wijken["wijkcode"] == code], near["assets"], metrics=metrics, gaps=near["gaps"],
-                       relations=near["relations"], welcoming=near["welcoming"],
-                       meta=meta | {"title": f"{base_title} — {name}", "gebied": name}, mode=mode)
+                     relations=near["relations"], welcoming=near["welcoming"],
+                     meta=meta | {"title": f"{base_title} — {name}", "gebied": name, "terug": INDEX_FILE}, mode=mode)
         fname = f"wijk-{file_slug(code)}.html"
         written.append(save_map(m, out_dir / fname))
         if overviews:
-            written += _wijk_overview(buurten, wijken, layers["assets"], code, out_dir, meta)
+            written += _wijk_overview(buurten, wijken, layers["assets"], code, out_dir, meta,
+                                      gaps=near["gaps"], streets=streets)
         entries.append((fname, name, wijk.get("inwoners"), str(code)))
-    index = out_dir / "index.html"
+    index = out_dir / INDEX_FILE
     write_atomic(index, _index_html(base_title, meta, entries, overviews))
     return [index, *written]
 
@@ -309,26 +326,49 @@ def _wijk_margin(meta: Mapping[str, Any] | None = None, margin: float | None = N
     return settings.default_distance if distance is None else float(distance)
 
 
-def _near(layers: dict, area: Any) -> dict:
-    """The parts of each layer (a table, or a dict of tables) that touch ``area``."""
+def _near(layers: dict, area: Any, wijk: Any = None) -> dict:
+    """The parts of each layer (a table, or a dict of tables) that touch ``area``.
+
+    With ``wijk``, the gap layers (``layers["gaps"]``) keep only their polygons' parts inside
+    the wijk itself: a wijk's map shows its own white spots and knowledge gaps, not those of
+    its neighbours floating without their buurten.
+    """
     def near(g: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
         return g[g.geometry.intersects(area)] if g is not None and len(g) else g
 
-    return {k: ({n: near(g) for n, g in v.items()} if isinstance(v, dict) else near(v)) for k, v in layers.items()}
+    out = {k: ({n: near(g) for n, g in v.items()} if isinstance(v, dict) else near(v)) for k, v in layers.items()}
+    if wijk is not None and isinstance(out.get("gaps"), dict):
+        out["gaps"] = {n: _clip_polygons(g, wijk) for n, g in out["gaps"].items()}
+    return out
+
+
+def _clip_polygons(g: gpd.GeoDataFrame | None, area: Any) -> gpd.GeoDataFrame | None:
+    """Polygon rows cut to ``area`` (rows left with no surface dropped); other rows as they are."""
+    if g is None or not len(g):
+        return g
+    geoms = g.geometry.values
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))  # Polygon, MultiPolygon
+    cut = geoms.copy()
+    cut[polygonal] = shapely.intersection(geoms[polygonal], area)
+    keep = ~polygonal | (shapely.area(cut) > 0.01)
+    return g.set_geometry(gpd.GeoSeries(cut, index=g.index, crs=g.crs))[keep]
 
 
 def _wijk_overview(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: gpd.GeoDataFrame | None,
-                   code: Any, out_dir: Path, meta: Mapping[str, Any]) -> list[Path]:
+                   code: Any, out_dir: Path, meta: Mapping[str, Any], *,
+                   gaps: Mapping[str, gpd.GeoDataFrame] | None = None,
+                   streets: gpd.GeoSeries | gpd.GeoDataFrame | None = None) -> list[Path]:
     """``overzicht-<wijkcode>.png`` and ``.pdf`` (matplotlib is loaded only when asked for)."""
     from .static import static_overview
 
     stem = out_dir / f"overzicht-{file_slug(code)}"
     return static_overview(buurten, wijken, assets, wijkcode=code, path_png=stem.with_suffix(".png"),
-                           path_pdf=stem.with_suffix(".pdf"), meta=meta)
+                           path_pdf=stem.with_suffix(".pdf"), meta=meta, gaps=gaps, streets=streets)
 
 
 def _index_html(title: str, meta: Mapping[str, Any], entries: list[tuple[str, str, Any, str]],
                 overviews: bool = False) -> str:
+    """The index page: a link per wijk (and its overviews), the FICTIEF and TEAM marks, the sources."""
     rows = []
     for fname, name, inwoners, code in sorted(entries, key=lambda e: e[1].lower()):
         n = "" if inwoners is None or pd.isna(inwoners) else f"{int(inwoners):,}".replace(",", ".") + " inwoners"
@@ -338,6 +378,9 @@ def _index_html(title: str, meta: Mapping[str, Any], entries: list[tuple[str, st
         rows.append(f'<li><a href="{escape_html(fname)}">{escape_html(name)}</a>{prints} '
                     f'<span class="code">{escape_html(code)}</span> <span class="n">{escape_html(n)}</span></li>')
     fictief = '<p class="fictief">FICTIEF: alle namen en plekken zijn verzonnen.</p>' if meta.get("fictief") else ""
+    if meta.get("modus") == "team":
+        fictief = (f'<p class="fictief team">{escape_html(TEAM_MARK)}: werkgegevens van het team, '
+                   'alleen voor eigen gebruik.</p>') + fictief
     sources = "; ".join(str(s) for s in (meta.get("bronnen") or []))
     return (
         "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"

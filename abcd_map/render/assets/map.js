@@ -354,10 +354,11 @@
     addRow(dl, 'Waar', where.join(', '));
     addRow(dl, 'Wanneer', a.wanneer);
     addRow(dl, 'Openingstijden', a.openingstijden);
-    if (empty(a.dagen)) {
+    if (!empty(a.dagen)) { addRow(dl, 'Open op', daysText(a.dagen)); }
+    else if (a.soort !== 'persoon') {  // a person has no opening hours: no empty row
       addRow(dl, 'Open op', (empty(a.wanneer) && empty(a.openingstijden))
         ? 'openingstijden onbekend' : 'openingstijden onbekend (tekst niet te lezen)');
-    } else { addRow(dl, 'Open op', daysText(a.dagen)); }
+    }
     if (a.inloop === true) { addRow(dl, 'Inloop', 'ja, zonder afspraak'); }
     else if (a.inloop === false && 'inloop' in a) { addRow(dl, 'Inloop', 'nee of onbekend'); }
     addRow(dl, 'Voor wie', doelgroepText(a.doelgroepen));
@@ -376,7 +377,10 @@
       } else { dd.textContent = url; }
     }
     if (!empty(a.capaciteit)) { addRow(dl, 'Capaciteit', fmtNumber(a.capaciteit)); }
-    if (!empty(a.fase)) {
+    if (!empty(a.fase) && D.meta.modus !== 'team') {
+      // publiek knows only one stage, the one a place wants known (ontvangend)
+      if (a.fase === 'ontvangend') { addRow(dl, 'Gastvrij', 'ja: ontvangt mensen met een psychische kwetsbaarheid (kwartiermaken)'); }
+    } else if (!empty(a.fase)) {
       var fd = addRow(dl, 'Gastvrijheid', D.labels.fase[a.fase] || a.fase);
       var fc = D.fase_colours[a.fase];
       if (fd && fc) { var fchip = el('span', 'abcd-chip'); fchip.style.background = fc; fd.insertBefore(fchip, fd.firstChild); }
@@ -904,6 +908,11 @@
         if (!empty(D.meta.gebied)) { line.push(D.meta.gebied); }
         if (!empty(D.meta.datum)) { line.push('kaart gemaakt op ' + D.meta.datum); }
         if (line.length) { body.appendChild(el('div', 'abcd-sub', line.join(' · '))); }
+        if (/^[\w.-]+\.html$/.test(D.meta.terug)) {  // per-wijk map: back to the index (a plain file name only)
+          var back = el('a', 'abcd-back', '← Alle wijken');
+          back.href = D.meta.terug;
+          body.appendChild(el('div', 'abcd-small')).appendChild(back);
+        }
         var mode = el('div', 'abcd-mode abcd-mode-' + D.meta.modus);
         mode.appendChild(el('strong', null, D.meta.modus_label));
         mode.appendChild(document.createTextNode(': ' + D.meta.modus_uitleg));
