@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, privacy, relations, schema, settings, welcoming
+from .render.streets import street_lines
 from .load.areas import selection_name
 
 if TYPE_CHECKING:  # the gate needs the Analysis type only for annotations
@@ -73,6 +74,8 @@ class Publication:
     tables: Mapping[str, pd.DataFrame]
     meta: Mapping[str, object]
     notes: tuple[str, ...] = ()
+    #: Lines of the walking network for the per-wijk sheets' background (only with ``--per-wijk``).
+    streets: gpd.GeoSeries | None = None
     #: The figures per gemeente (empty when the run made none).
     gemeenten: gpd.GeoDataFrame | None = None
     #: What changed since a previous run (``--vergelijk``; see :data:`abcd_map.compare.CHANGE_TABLES`).
@@ -263,7 +266,15 @@ def publish(analysis: Analysis, notes: list[str] | None = None) -> Publication:
                        layers=MappingProxyType(layers), tables=MappingProxyType(tables), meta=MappingProxyType(meta),
                        notes=tuple(notes), _token=_GATE,
                        gemeenten=_gemeente_persons(analysis.gemeenten, mode, options.threshold),
-                       open_coverage=analysis.open_coverage)
+                       open_coverage=analysis.open_coverage, streets=_streets(analysis))
+
+
+def _streets(analysis: Analysis) -> gpd.GeoSeries | None:
+    """The walking network's streets around the buurten, for the per-wijk sheets (only when asked for)."""
+    if not analysis.options.per_wijk or analysis.network is None:
+        return None
+    area = analysis.buurten.geometry.union_all().buffer(analysis.options.main_distance)
+    return street_lines(analysis.network, area)
 
 
 def publish_frames(buurten: gpd.GeoDataFrame | None, wijken: gpd.GeoDataFrame | None,

@@ -283,7 +283,7 @@ def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: g
     margin = _wijk_margin(meta, margin, distance)
     buurten = with_geometry(buurten)
     wijken = with_geometry(wijken)
-    mode, metrics = layers.get("mode", "publiek"), layers.get("metrics")
+    mode, metrics, open_coverage = layers.get("mode", "publiek"), layers.get("metrics"), layers.get("open_coverage")
     meta.setdefault("modus", mode)
     layers = {"assets": with_geometry(assets), "relations": with_geometry(layers.get("relations")),
               "welcoming": with_geometry(layers.get("welcoming")),
@@ -300,7 +300,8 @@ def draw_per_wijk(buurten: gpd.GeoDataFrame, wijken: gpd.GeoDataFrame, assets: g
         near = _near(layers, shapely.buffer(wijk.geometry, margin), wijk.geometry)
         m = draw_map(wb, wijken[wijken["wijkcode"] == code], near["assets"], metrics=metrics, gaps=near["gaps"],
                      relations=near["relations"], welcoming=near["welcoming"],
-                     meta=meta | {"title": f"{base_title} — {name}", "gebied": name, "terug": INDEX_FILE}, mode=mode)
+                     meta=meta | {"title": f"{base_title} — {name}", "gebied": name, "terug": INDEX_FILE}, mode=mode,
+                     open_coverage=open_coverage)
         fname = f"wijk-{file_slug(code)}.html"
         written.append(save_map(m, out_dir / fname))
         if overviews:

@@ -30,7 +30,6 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from .. import schema, settings  # noqa: E402
 from ..export import write_atomic  # noqa: E402
 from ..publication import TEAM_MARK  # noqa: E402
-from .streets import street_lines  # noqa: E402,F401  (the sheets' street background, made by the caller)
 from ._style import (COVERAGE_CLASSES, NODATA_COLOUR, NODATA_LABEL, class_colour, default_metric,  # noqa: E402
                      has_no_data, metric_label, shown_by_default)
 
@@ -92,7 +91,7 @@ def static_overview(
         Gap layers by name; ``witte_vlekken`` and ``kennisgaten`` are drawn, clipped to the
         buurten shown.
     streets
-        Lines of the walking network (see :func:`street_lines`), drawn lightly under the
+        Lines of the walking network (see :func:`abcd_map.render.streets.street_lines`), drawn lightly under the
         assets; skipped when None.
 
     Returns
