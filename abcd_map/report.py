@@ -42,7 +42,7 @@ NEED_LABELS = {
 AGE_LABELS = {"p_00_14": "0-14 jaar", "p_15_24": "15-24 jaar", "p_25_44": "25-44 jaar", "p_45_64": "45-64 jaar",
               "p_65_plus": "65 jaar of ouder"}
 #: How many welcoming and hand-collected places the main part lists (the rest: appendix).
-MAX_LISTED = 20
+MAX_LISTED = 15
 
 
 @dataclass
