@@ -6,6 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from abcd_map.analyse.network import Network, pair_costs, point_distances
@@ -301,3 +302,52 @@ def test_pair_costs_on_edges_match_point_distances():
         for s in range(2):
             d, _ = point_distances(px[p:p + 1], py[p:p + 1], sx[s:s + 1], sy[s:s + 1], 500, net, on_edges=True)
             assert costs[(p, s)] == pytest.approx(d[0])
+
+
+def _random_network(seed: int, n: int = 600, size: float = 3000.0) -> Network:
+    """Nodes at random, each joined to its 3 nearest, walked 0-40% longer than the straight line;
+    a few pairs of nodes on the same spot joined by zero-length edges."""
+    from scipy.spatial import cKDTree
+
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(0, size, n), rng.uniform(0, size, n)
+    x[-10:], y[-10:] = x[:10], y[:10]  # same spot as nodes 0..9
+    _, nb = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=4)
+    u, v = np.repeat(np.arange(n), 3), nb[:, 1:].ravel()
+    length = np.hypot(x[u] - x[v], y[u] - y[v]) * rng.uniform(1.0, 1.4, len(u))
+    u = np.concatenate([u, np.arange(10)])
+    v = np.concatenate([v, np.arange(n - 10, n)])
+    length = np.concatenate([length, np.zeros(10)])
+    return Network(np.arange(n), x, y, u, v, length)
+
+
+@pytest.mark.parametrize("on_edges", [True, False])
+def test_pair_costs_from_local_searches_equal_whole_network_searches(monkeypatch, on_edges):
+    """The 2SFCA cost table searches only around each tile of sources; the pairs and costs
+    are those of searches over the whole network (which run when ``stretch`` is infinite)."""
+    net = _random_network(4)
+    rng = np.random.default_rng(8)
+    px, py = rng.uniform(-50, 3050, 700), rng.uniform(-50, 3050, 700)
+    sx, sy = rng.uniform(0, 3000, 60), rng.uniform(0, 3000, 60)
+    local = pair_costs(px, py, sx, sy, 400, net, on_edges=on_edges)
+    assert np.isfinite(net.stretch) and len(local) > 100
+    monkeypatch.setattr(Network, "stretch", property(lambda self: np.inf))
+    whole = pair_costs(px, py, sx, sy, 400, net, on_edges=on_edges)
+    pd.testing.assert_frame_equal(local, whole)
+
+
+def test_search_matrix_is_built_once_per_network():
+    """Every distance call reuses the network's CSR arrays (the super source only adds a row)."""
+    net = _random_network(5, n=100)
+    first = net.distances_from([100.0, 900.0], [100.0, 900.0], limit=500)
+    parts = net._csr_parts
+    second = net.distances_from([100.0, 900.0], [100.0, 900.0], limit=500)
+    assert net._csr_parts is parts
+    np.testing.assert_array_equal(first, second)
+    assert net.matrix.shape == (100, 100)
+
+
+def test_stretch_is_infinite_with_a_zero_length_jump():
+    net = Network(np.arange(3), [0.0, 100.0, 200.0], [0.0, 0.0, 0.0], [0, 1], [1, 2], [100.0, 0.0])
+    assert net.stretch == np.inf
+    assert 1.0 <= _random_network(6, n=50).stretch <= 1.0 + 1e-9  # every edge at least its straight line
