@@ -48,6 +48,17 @@ REASON_NOTHING = "niets bekend"
 REASON_STALE = "contact verouderd"
 
 
+def _discs_per_group(points: np.ndarray, group: np.ndarray, radius: float) -> np.ndarray:
+    """The union of a disc of ``radius`` around every point, one geometry per group (0 .. k-1).
+
+    One buffer of each group's MultiPoint: the same shape as the union of the separate
+    discs (64-sided, as ``GeoSeries.buffer``), made in one pass instead of a cascade of unions.
+    """
+    order = np.argsort(group, kind="stable")
+    multi = shapely.multipoints(points[order], indices=group[order])
+    return shapely.buffer(multi, radius, quad_segs=16)
+
+
 def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None = None,
                 distance: float | None = None, *, selection=None, lens: str | None = None, extent=None,
                 points: gpd.GeoDataFrame | None = None, buffer: float | None = None) -> gpd.GeoDataFrame:
@@ -97,14 +108,13 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
     out_pts = pts[~(dist <= distance)]
     if out_pts.empty:
         return empty
-    discs = gpd.GeoDataFrame({"buurtcode": out_pts["buurtcode"].to_numpy()},
-                             geometry=out_pts.geometry.buffer(buffer).to_numpy(), crs=settings.crs)
-    merged = discs.dissolve(by="buurtcode")
+    group, codes = pd.factorize(out_pts["buurtcode"], sort=True)
+    merged = _discs_per_group(out_pts.geometry.to_numpy(), group, buffer)
     geom_by_code = b.set_index("buurtcode").geometry
-    clipped = shapely.intersection(merged.geometry.to_numpy(), geom_by_code.reindex(merged.index).to_numpy())
+    clipped = shapely.intersection(merged, geom_by_code.reindex(codes).to_numpy())
     if extent is not None:
         clipped = shapely.intersection(clipped, extent)
-    spots = gpd.GeoDataFrame({"buurtcode": merged.index.to_numpy()}, geometry=clipped, crs=settings.crs)
+    spots = gpd.GeoDataFrame({"buurtcode": np.asarray(codes)}, geometry=clipped, crs=settings.crs)
     spots = spots.explode(index_parts=False, ignore_index=True)
     spots = spots[(spots.geom_type == "Polygon") & ~spots.is_empty & (spots.area > 0)].reset_index(drop=True)
     if spots.empty:
