@@ -195,6 +195,34 @@ def _fill_small_holes(area, max_hole: float):
     return shapely.union_all(filled) if filled else area
 
 
+def _reachable_share(dist: np.ndarray, length: np.ndarray, distance: float) -> np.ndarray:
+    """Share of each edge walkable from the end at ``dist`` (cut at ``distance``); -1 if that end is out of reach."""
+    with np.errstate(invalid="ignore"):
+        share = np.clip((distance - dist) / np.where(length > 0, length, 1.0), 0.0, 1.0)
+    return np.where(np.isfinite(dist) & (dist <= distance), share, -1.0)
+
+
+def _reachable_lines(network: Network, dist: np.ndarray, distance: float) -> np.ndarray:
+    """The reachable part of every street as line segments, each stretch of street once.
+
+    Per unique edge (:attr:`Network.edges`): the whole edge when the parts walkable from
+    its two ends meet, else the part from each end that is in reach. Parallel edges and
+    the second, overlapping piece of a whole edge add nothing to the band around them.
+    """
+    a, b, length = network.edges
+    share_a = _reachable_share(dist[a], length, distance)
+    share_b = _reachable_share(dist[b], length, distance)
+    whole = (share_a >= 1) | (share_b >= 1) | ((share_a >= 0) & (share_b >= 0) & (share_a + share_b >= 1))
+    start = np.column_stack([network.x[a], network.y[a]])
+    end = np.column_stack([network.x[b], network.y[b]])
+    segments = [np.stack([start[whole], end[whole]], axis=1)]
+    for share, p, q in ((share_a, start, end), (share_b, end, start)):
+        part = ~whole & (share >= 0)
+        cut = p[part] + (q[part] - p[part]) * share[part, None]
+        segments.append(np.stack([p[part], cut], axis=1))
+    return shapely.linestrings(np.concatenate(segments))
+
+
 def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: float | None = None, *,
                   width: float | None = None) -> gpd.GeoDataFrame:
     """Where one can walk to the nearest of ``assets`` within ``distance`` metres.
@@ -212,20 +240,7 @@ def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: f
         area = shapely.union_all(shapely.buffer(shapely.points(xs, ys), distance))
         method = "hemelsbreed"
     else:
-        d = network.distances_from(xs, ys, limit=distance)
-        u, v, length = network.u, network.v, network.length
-        du, dv = d[u], d[v]
-        ux, uy, vx, vy = network.x[u], network.y[u], network.x[v], network.y[v]
-        pieces = []
-        for (da, ax, ay, bx, by) in ((du, ux, uy, vx, vy), (dv, vx, vy, ux, uy)):
-            ok = np.isfinite(da) & (da <= distance)
-            # share of the edge walkable from this end, cut at the distance
-            frac = np.clip((distance - da[ok]) / np.where(length[ok] > 0, length[ok], 1.0), 0.0, 1.0)
-            ex = ax[ok] + (bx[ok] - ax[ok]) * frac
-            ey = ay[ok] + (by[ok] - ay[ok]) * frac
-            coords = np.stack([np.column_stack([ax[ok], ay[ok]]), np.column_stack([ex, ey])], axis=1)
-            pieces.append(shapely.linestrings(coords))
-        lines = np.concatenate(pieces)
+        lines = _reachable_lines(network, network.distances_from(xs, ys, limit=distance), distance)
         area = shapely.union_all(shapely.buffer(lines, width, quad_segs=4)) if len(lines) else shapely.Polygon()
         area = _fill_small_holes(area, settings.walking_area_fill)
         method = "netwerk"
