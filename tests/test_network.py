@@ -351,3 +351,19 @@ def test_stretch_is_infinite_with_a_zero_length_jump():
     net = Network(np.arange(3), [0.0, 100.0, 200.0], [0.0, 0.0, 0.0], [0, 1], [1, 2], [100.0, 0.0])
     assert net.stretch == np.inf
     assert 1.0 <= _random_network(6, n=50).stretch <= 1.0 + 1e-9  # every edge at least its straight line
+
+
+def test_snapping_the_same_points_again_reuses_the_answer():
+    """A run snaps its resident points for every figure: the second time comes from the cache,
+    read-only so that no caller can change what the others get."""
+    net = _random_network(7, n=200)
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(0, 3000, 50), rng.uniform(0, 3000, 50)
+    first = net.snap_to_edges(x, y)
+    assert net.snap_to_edges(x.copy(), y.copy()) is first
+    assert net.snap_to_edges(x, y, max_distance=10) is not first
+    with pytest.raises(ValueError):
+        first.edge[0] = 3
+    fresh = Network(net.node_ids, net.x, net.y, net.u, net.v, net.length).snap_to_edges(x, y)
+    for a, b in zip(first, fresh):
+        np.testing.assert_array_equal(a, b)

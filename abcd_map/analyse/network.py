@@ -43,6 +43,7 @@ OpenStreetMap extract.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -332,6 +333,24 @@ class Network:
         """
         max_distance = settings.max_snap_distance if max_distance is None else max_distance
         xs, ys = np.asarray(x, float), np.asarray(y, float)
+        key = (hashlib.blake2b(xs.tobytes() + b"|" + ys.tobytes(), digest_size=16).digest(), float(max_distance))
+        cache = self._snap_cache
+        if key not in cache:
+            if len(cache) >= 4:  # the resident points and a few asset selections of one run
+                cache.pop(next(iter(cache)))
+            cache[key] = self._snap_uncached(xs, ys, max_distance)
+            for arr in cache[key]:
+                arr.setflags(write=False)  # shared by every caller
+        return cache[key]
+
+    @cached_property
+    def _snap_cache(self) -> dict:
+        """Recent :meth:`snap_to_edges` answers by the points' coordinates: a run snaps its
+        resident points for every coverage figure, the white spots and the 2SFCA."""
+        return {}
+
+    def _snap_uncached(self, xs: np.ndarray, ys: np.ndarray, max_distance: float) -> "EdgeSnap":
+        """:meth:`snap_to_edges` without the cache."""
         n = len(xs)
         out = EdgeSnap(np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64),
                        np.full(n, -1, dtype=np.int64), np.full(n, np.inf), np.full(n, np.inf),
