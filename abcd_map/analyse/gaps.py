@@ -184,15 +184,25 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
 
 
 def _fill_small_holes(area, max_hole: float):
-    """``area`` without interior rings smaller than ``max_hole`` m² (blocks between reachable streets)."""
+    """``area`` without interior rings smaller than ``max_hole`` m² (blocks between reachable streets).
+
+    Vectorised over every part and ring: the kept holes go back into their shells in one
+    :func:`shapely.polygons` call; parts that then lie inside another are absorbed by the union.
+    """
     parts = shapely.get_parts(area)
-    filled = []
-    for part in parts:
-        if not isinstance(part, shapely.Polygon):
-            continue
-        holes = [ring for ring in part.interiors if shapely.Polygon(ring).area >= max_hole]
-        filled.append(shapely.Polygon(part.exterior, holes))
-    return shapely.union_all(filled) if filled else area
+    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    if not len(parts):
+        return area
+    n_holes = shapely.get_num_interior_rings(parts)
+    owner = np.repeat(np.arange(len(parts)), n_holes)
+    first = np.repeat(np.cumsum(n_holes) - n_holes, n_holes)
+    rings = shapely.get_interior_ring(parts[owner], np.arange(len(owner)) - first)
+    keep = shapely.area(shapely.polygons(rings)) >= max_hole
+    ids = np.concatenate([np.arange(len(parts)), owner[keep]])
+    order = np.argsort(ids, kind="stable")  # each shell before its holes
+    rings = np.concatenate([shapely.get_exterior_ring(parts), rings[keep]])[order]
+    filled = shapely.polygons(rings, indices=ids[order])
+    return shapely.union_all(filled) if len(filled) > 1 else filled[0]
 
 
 def _reachable_share(dist: np.ndarray, length: np.ndarray, distance: float) -> np.ndarray:
