@@ -111,9 +111,11 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
     group, codes = pd.factorize(out_pts["buurtcode"], sort=True)
     merged = _discs_per_group(out_pts.geometry.to_numpy(), group, buffer)
     geom_by_code = b.set_index("buurtcode").geometry
-    clipped = shapely.intersection(merged, geom_by_code.reindex(codes).to_numpy())
-    if extent is not None:
-        clipped = shapely.intersection(clipped, extent)
+    areas = geom_by_code.reindex(codes).to_numpy()
+    clipped = shapely.intersection(merged, areas)
+    if extent is not None:  # a buurt wholly inside the data needs no second cut
+        cut = ~shapely.covers(extent, areas)
+        clipped[cut] = shapely.intersection(clipped[cut], extent)
     spots = gpd.GeoDataFrame({"buurtcode": np.asarray(codes)}, geometry=clipped, crs=settings.crs)
     spots = spots.explode(index_parts=False, ignore_index=True)
     spots = spots[(spots.geom_type == "Polygon") & ~spots.is_empty & (spots.area > 0)].reset_index(drop=True)
