@@ -367,3 +367,15 @@ def test_snapping_the_same_points_again_reuses_the_answer():
     fresh = Network(net.node_ids, net.x, net.y, net.u, net.v, net.length).snap_to_edges(x, y)
     for a, b in zip(first, fresh):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_snap_cache_keeps_the_points_used_most_recently():
+    """Coverage per category snaps the resident points, then each selection's assets: the
+    resident points stay cached however many selections pass."""
+    net = _random_network(9, n=100)
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 3000, 30), rng.uniform(0, 3000, 30)
+    residents = net.snap_to_edges(x, y)
+    for k in range(6):
+        net.snap_to_edges(x[:k + 1] + 1.0, y[:k + 1])
+        assert net.snap_to_edges(x, y) is residents

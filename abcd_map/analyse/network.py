@@ -335,13 +335,15 @@ class Network:
         xs, ys = np.asarray(x, float), np.asarray(y, float)
         key = (hashlib.blake2b(xs.tobytes() + b"|" + ys.tobytes(), digest_size=16).digest(), float(max_distance))
         cache = self._snap_cache
-        if key not in cache:
-            if len(cache) >= 4:  # the resident points and a few asset selections of one run
-                cache.pop(next(iter(cache)))
-            cache[key] = self._snap_uncached(xs, ys, max_distance)
-            for arr in cache[key]:
-                arr.setflags(write=False)  # shared by every caller
-        return cache[key]
+        if key in cache:
+            cache[key] = cache.pop(key)  # most recently used last
+            return cache[key]
+        if len(cache) >= 4:  # the resident points and the last few asset selections of a run
+            cache.pop(next(iter(cache)))
+        cache[key] = out = self._snap_uncached(xs, ys, max_distance)
+        for arr in out:
+            arr.setflags(write=False)  # shared by every caller
+        return out
 
     @cached_property
     def _snap_cache(self) -> dict:
