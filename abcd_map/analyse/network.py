@@ -610,6 +610,28 @@ def _tile_size(network: Network, pnodes: np.ndarray, snodes: np.ndarray, limit: 
     return max(reach + 2 * float(gap.max(initial=0.0)), 1.0)
 
 
+class _Buckets(NamedTuple):
+    """Items sorted by cell key, to gather the items of a few cells without scanning them all."""
+
+    keys: np.ndarray
+    bounds: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, cells: np.ndarray) -> "_Buckets":
+        order = np.argsort(cells, kind="stable")
+        keys, starts = np.unique(cells[order], return_index=True)
+        return cls(keys, np.append(starts, len(order)), order)
+
+    def gather(self, wanted: np.ndarray) -> np.ndarray:
+        """Positions of the items in the cells ``wanted``."""
+        pos = np.searchsorted(self.keys, wanted)
+        pos = pos[(pos < len(self.keys)) & (self.keys[np.minimum(pos, len(self.keys) - 1)] == wanted)]
+        if not len(pos):
+            return np.empty(0, dtype=np.int64)
+        return np.concatenate([self.order[self.bounds[i]:self.bounds[i + 1]] for i in pos])
+
+
 def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.ndarray, scosts: np.ndarray,
                  limit: float, chunk_cells: int) -> list[tuple[np.ndarray, ...]]:
     """Pairs from searches on the part of the network around each tile of sources (exact, see :func:`_tile_size`).
@@ -619,20 +641,17 @@ def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.nd
     """
     size = _tile_size(network, pn, snodes, limit)
     node_cell = _cells(network, np.arange(network.n_nodes), size)
-    order = np.argsort(node_cell, kind="stable")
-    keys, starts = np.unique(node_cell[order], return_index=True)
-    bounds = np.append(starts, len(order))
-    src_cell, pt_cell = node_cell[snodes[:, 0]], node_cell[pn[:, 0]]
+    nodes, points = _Buckets.of(node_cell), _Buckets.of(node_cell[pn[:, 0]])
+    src_cell = node_cell[snodes[:, 0]]
+    sources = _Buckets.of(src_cell)
+    ring = np.array([dx * (1 << 32) + dy for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
     local = np.full(network.n_nodes, -1, dtype=np.int64)
     out = []
-    for cell in np.unique(src_cell):
-        near = cell + np.array([dx * (1 << 32) + dy for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
-        pos = np.searchsorted(keys, near)
-        pos = pos[(pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == near)]
-        sub = np.concatenate([order[bounds[i]:bounds[i + 1]] for i in pos])
+    for cell in sources.keys:
+        sub = nodes.gather(cell + ring)
         local[sub] = np.arange(len(sub))
-        src = np.flatnonzero(src_cell == cell)
-        pts = np.flatnonzero(np.isin(pt_cell, near))
+        src = sources.gather(np.array([cell]))
+        pts = points.gather(cell + ring)
         matrix = network.matrix[sub][:, sub]
         for r, c, cost in _search_blocks(matrix, len(sub), local[pn[pts]], pc[pts], local[snodes[src]],
                                          scosts[src], limit, chunk_cells):
