@@ -122,3 +122,14 @@ def test_walking_area_fills_a_block_between_reachable_streets():
     geom = walking_areas(asset, net, 800, width=40).geometry.iloc[0]
     assert len(geom.interiors) == 0
     assert geom.area == pytest.approx(280 * 280 - (4 - np.pi) * 40 ** 2, rel=0.01)
+
+
+def test_white_spots_of_a_partial_buurt_stop_at_the_data_and_whole_ones_are_not_cut():
+    """B (x 400-800) lies partly outside the extent (x < 700): its spot ends at x = 700; A lies wholly
+    inside and keeps the spot cut to the buurt alone (the second cut is skipped for it)."""
+    extent = box(-10, -10, 700, 810)
+    spots = white_spots(toy_buurten(), place([(50, 700)]), toy_network(), 100, extent=extent)
+    by_code = spots.dissolve("buurtcode").geometry
+    assert by_code["BU02"].bounds[2] <= 700 + 1e-9
+    assert by_code["BU01"].difference(box(0, 0, 400, 400)).area < 1e-6
+    assert spots.geometry.union_all().difference(extent).area < 1e-6

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from abcd_map.analyse.network import Network, pair_costs, point_distances
@@ -301,3 +302,80 @@ def test_pair_costs_on_edges_match_point_distances():
         for s in range(2):
             d, _ = point_distances(px[p:p + 1], py[p:p + 1], sx[s:s + 1], sy[s:s + 1], 500, net, on_edges=True)
             assert costs[(p, s)] == pytest.approx(d[0])
+
+
+def _random_network(seed: int, n: int = 600, size: float = 3000.0) -> Network:
+    """Nodes at random, each joined to its 3 nearest, walked 0-40% longer than the straight line;
+    a few pairs of nodes on the same spot joined by zero-length edges."""
+    from scipy.spatial import cKDTree
+
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(0, size, n), rng.uniform(0, size, n)
+    x[-10:], y[-10:] = x[:10], y[:10]  # same spot as nodes 0..9
+    _, nb = cKDTree(np.column_stack([x, y])).query(np.column_stack([x, y]), k=4)
+    u, v = np.repeat(np.arange(n), 3), nb[:, 1:].ravel()
+    length = np.hypot(x[u] - x[v], y[u] - y[v]) * rng.uniform(1.0, 1.4, len(u))
+    u = np.concatenate([u, np.arange(10)])
+    v = np.concatenate([v, np.arange(n - 10, n)])
+    length = np.concatenate([length, np.zeros(10)])
+    return Network(np.arange(n), x, y, u, v, length)
+
+
+@pytest.mark.parametrize("on_edges", [True, False])
+def test_pair_costs_from_local_searches_equal_whole_network_searches(monkeypatch, on_edges):
+    """The 2SFCA cost table searches only around each tile of sources; the pairs and costs
+    are those of searches over the whole network (which run when ``stretch`` is infinite)."""
+    net = _random_network(4)
+    rng = np.random.default_rng(8)
+    px, py = rng.uniform(-50, 3050, 700), rng.uniform(-50, 3050, 700)
+    sx, sy = rng.uniform(0, 3000, 60), rng.uniform(0, 3000, 60)
+    local = pair_costs(px, py, sx, sy, 400, net, on_edges=on_edges)
+    assert np.isfinite(net.stretch) and len(local) > 100
+    monkeypatch.setattr(Network, "stretch", property(lambda self: np.inf))
+    whole = pair_costs(px, py, sx, sy, 400, net, on_edges=on_edges)
+    pd.testing.assert_frame_equal(local, whole)
+
+
+def test_search_matrix_is_built_once_per_network():
+    """Every distance call reuses the network's CSR arrays (the super source only adds a row)."""
+    net = _random_network(5, n=100)
+    first = net.distances_from([100.0, 900.0], [100.0, 900.0], limit=500)
+    parts = net._csr_parts
+    second = net.distances_from([100.0, 900.0], [100.0, 900.0], limit=500)
+    assert net._csr_parts is parts
+    np.testing.assert_array_equal(first, second)
+    assert net.matrix.shape == (100, 100)
+
+
+def test_stretch_is_infinite_with_a_zero_length_jump():
+    net = Network(np.arange(3), [0.0, 100.0, 200.0], [0.0, 0.0, 0.0], [0, 1], [1, 2], [100.0, 0.0])
+    assert net.stretch == np.inf
+    assert 1.0 <= _random_network(6, n=50).stretch <= 1.0 + 1e-9  # every edge at least its straight line
+
+
+def test_snapping_the_same_points_again_reuses_the_answer():
+    """A run snaps its resident points for every figure: the second time comes from the cache,
+    read-only so that no caller can change what the others get."""
+    net = _random_network(7, n=200)
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(0, 3000, 50), rng.uniform(0, 3000, 50)
+    first = net.snap_to_edges(x, y)
+    assert net.snap_to_edges(x.copy(), y.copy()) is first
+    assert net.snap_to_edges(x, y, max_distance=10) is not first
+    with pytest.raises(ValueError):
+        first.edge[0] = 3
+    fresh = Network(net.node_ids, net.x, net.y, net.u, net.v, net.length).snap_to_edges(x, y)
+    for a, b in zip(first, fresh):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_snap_cache_keeps_the_points_used_most_recently():
+    """Coverage per category snaps the resident points, then each selection's assets: the
+    resident points stay cached however many selections pass."""
+    net = _random_network(9, n=100)
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 3000, 30), rng.uniform(0, 3000, 30)
+    residents = net.snap_to_edges(x, y)
+    for k in range(6):
+        net.snap_to_edges(x[:k + 1] + 1.0, y[:k + 1])
+        assert net.snap_to_edges(x, y) is residents

@@ -43,6 +43,7 @@ OpenStreetMap extract.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -129,14 +130,19 @@ class Network:
         first[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
         return a[first], b[first], w[first]
 
-    def _csr_parts(self, extra_rows: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    @cached_property
+    def _csr_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(data, indices, indptr)`` of the symmetric matrix, built once per network.
+
+        Every distance call reuses them: the super-source search only appends one row.
+        """
         a, b, w = self.edges
         rows = np.concatenate([a, b])
         cols = np.concatenate([b, a])
         data = np.concatenate([w, w])
         order = np.lexsort((cols, rows))
-        counts = np.bincount(rows, minlength=self.n_nodes + extra_rows)
-        indptr = np.zeros(self.n_nodes + extra_rows + 1, dtype=np.int64)
+        counts = np.bincount(rows, minlength=self.n_nodes)
+        indptr = np.zeros(self.n_nodes + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         return data[order], cols[order], indptr
 
@@ -147,7 +153,7 @@ class Network:
         Built from ``(data, indices, indptr)`` directly, so nothing is summed and
         explicit zeros (zero-length edges) stay edges.
         """
-        data, indices, indptr = self._csr_parts()
+        data, indices, indptr = self._csr_parts
         return csr_matrix((data, indices, indptr), shape=(self.n_nodes, self.n_nodes))
 
     @cached_property
@@ -169,6 +175,21 @@ class Network:
         """Label of the largest component (by street length; -1 without nodes)."""
         lengths = self.component_lengths
         return int(np.argmax(lengths)) if len(lengths) else -1
+
+    @cached_property
+    def stretch(self) -> float:
+        """Largest ratio of straight-line gap to edge length (at least 1).
+
+        A node within walking distance ``d`` of another lies within ``stretch * d`` of it
+        in a straight line, so a search bounded by ``d`` never leaves that disc
+        (:func:`pair_costs` searches a local part of the network). ``inf`` when an edge of
+        length 0 joins two different spots.
+        """
+        a, b, w = self.edges
+        gap = np.hypot(self.x[a] - self.x[b], self.y[a] - self.y[b])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(gap > 0, gap / w, 0.0)
+        return float(max(1.0, ratio.max(initial=0.0)))
 
     @cached_property
     def snappable(self) -> np.ndarray:
@@ -312,6 +333,26 @@ class Network:
         """
         max_distance = settings.max_snap_distance if max_distance is None else max_distance
         xs, ys = np.asarray(x, float), np.asarray(y, float)
+        key = (hashlib.blake2b(xs.tobytes() + b"|" + ys.tobytes(), digest_size=16).digest(), float(max_distance))
+        cache = self._snap_cache
+        if key in cache:
+            cache[key] = cache.pop(key)  # most recently used last
+            return cache[key]
+        if len(cache) >= 4:  # the resident points and the last few asset selections of a run
+            cache.pop(next(iter(cache)))
+        cache[key] = out = self._snap_uncached(xs, ys, max_distance)
+        for arr in out:
+            arr.setflags(write=False)  # shared by every caller
+        return out
+
+    @cached_property
+    def _snap_cache(self) -> dict:
+        """Recent :meth:`snap_to_edges` answers by the points' coordinates: a run snaps its
+        resident points for every coverage figure, the white spots and the 2SFCA."""
+        return {}
+
+    def _snap_uncached(self, xs: np.ndarray, ys: np.ndarray, max_distance: float) -> "EdgeSnap":
+        """:meth:`snap_to_edges` without the cache."""
         n = len(xs)
         out = EdgeSnap(np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64),
                        np.full(n, -1, dtype=np.int64), np.full(n, np.inf), np.full(n, np.inf),
@@ -372,10 +413,10 @@ class Network:
         if not offsets.any():
             return self.distances_from_nodes(nodes, limit)
         # one construction: the base graph plus one extra row (the super source, index n)
-        data, indices, indptr = self._csr_parts(extra_rows=1)
+        data, indices, indptr = self._csr_parts
         data = np.concatenate([data, offsets])
         indices = np.concatenate([indices, nodes])
-        indptr[-1] = len(data)
+        indptr = np.append(indptr, len(data))
         m = csr_matrix((data, indices, indptr), shape=(n + 1, n + 1))
         dist = dijkstra(m, directed=True, indices=n, limit=_limit_arg(limit))[:n]
         if limit is not None:
@@ -522,30 +563,124 @@ def point_distances(px, py, sx, sy, limit: float | None = None, network: Network
     return dist, method
 
 
+def _pairs_from(matrix, need: np.ndarray, local: np.ndarray, pn: np.ndarray, pc: np.ndarray,
+                sc: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bounded searches from the entry nodes ``need`` (indices into ``matrix``) of a block of sources.
+
+    ``local`` (sources x 2) gives each source's two entries as positions in ``need``, ``sc``
+    their costs; ``pn``/``pc`` (points x 2) the points' entries in ``matrix`` (-1: not in it).
+    Returns (point row, source row, cost) of the pairs within ``limit``.
+    """
+    d = dijkstra(matrix, directed=True, indices=need, limit=_limit_arg(limit))
+    d = np.concatenate([d, np.full((len(need), 1), np.inf)], axis=1)  # column -1: entry outside
+    per_src = np.minimum(d[local[:, 0]] + sc[:, :1], d[local[:, 1]] + sc[:, 1:])  # sources x nodes
+    cost = np.minimum(per_src[:, pn[:, 0]] + pc[:, 0], per_src[:, pn[:, 1]] + pc[:, 1])  # sources x points
+    r, c = np.nonzero(cost <= limit)
+    return c, r, cost[r, c]
+
+
+def _search_blocks(matrix, n_nodes: int, pn: np.ndarray, pc: np.ndarray, snodes: np.ndarray,
+                   scosts: np.ndarray, limit: float, chunk_cells: int) -> list[tuple[np.ndarray, ...]]:
+    """:func:`_pairs_from` over the sources in chunks so that about ``chunk_cells`` distances are held."""
+    out = []
+    step = max(1, chunk_cells // max(n_nodes, len(pn), 1) // 2)
+    for start in range(0, len(snodes), step):
+        need, loc = np.unique(snodes[start:start + step], return_inverse=True)
+        r, c, cost = _pairs_from(matrix, need, loc.reshape(-1, 2), pn, pc, scosts[start:start + step], limit)
+        out.append((r, c + start, cost))
+    return out
+
+
+def _cells(network: Network, nodes: np.ndarray, size: float) -> np.ndarray:
+    """Square cell (``size`` m) of each node, as one int64 key."""
+    cx = np.floor((network.x[nodes] - network.x.min()) / size).astype(np.int64)
+    cy = np.floor((network.y[nodes] - network.y.min()) / size).astype(np.int64)
+    return cx * (1 << 32) + cy
+
+
+def _tile_size(network: Network, pnodes: np.ndarray, snodes: np.ndarray, limit: float) -> float:
+    """Cell size for :func:`_local_pairs`: every node and point a search can reach lies in the 3 x 3 cells.
+
+    A search bounded by ``limit`` stays within ``stretch * limit`` of its entry node; a point's
+    or source's two entries lie at most the longest entry gap apart.
+    """
+    ends = np.concatenate([pnodes, snodes])
+    gap = np.hypot(network.x[ends[:, 0]] - network.x[ends[:, 1]], network.y[ends[:, 0]] - network.y[ends[:, 1]])
+    reach = network.stretch * float(limit) * (1 + 1e-9) + 1e-6
+    return max(reach + 2 * float(gap.max(initial=0.0)), 1.0)
+
+
+class _Buckets(NamedTuple):
+    """Items sorted by cell key, to gather the items of a few cells without scanning them all."""
+
+    keys: np.ndarray
+    bounds: np.ndarray
+    order: np.ndarray
+
+    @classmethod
+    def of(cls, cells: np.ndarray) -> "_Buckets":
+        order = np.argsort(cells, kind="stable")
+        keys, starts = np.unique(cells[order], return_index=True)
+        return cls(keys, np.append(starts, len(order)), order)
+
+    def gather(self, wanted: np.ndarray) -> np.ndarray:
+        """Positions of the items in the cells ``wanted``."""
+        pos = np.searchsorted(self.keys, wanted)
+        pos = pos[(pos < len(self.keys)) & (self.keys[np.minimum(pos, len(self.keys) - 1)] == wanted)]
+        if not len(pos):
+            return np.empty(0, dtype=np.int64)
+        return np.concatenate([self.order[self.bounds[i]:self.bounds[i + 1]] for i in pos])
+
+
+def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.ndarray, scosts: np.ndarray,
+                 limit: float, chunk_cells: int) -> list[tuple[np.ndarray, ...]]:
+    """Pairs from searches on the part of the network around each tile of sources (exact, see :func:`_tile_size`).
+
+    Sources are grouped by the cell of their first entry node; each group searches only the
+    nodes of its cell and the 8 around it, and meets only the points whose first entry lies there.
+    """
+    size = _tile_size(network, pn, snodes, limit)
+    node_cell = _cells(network, np.arange(network.n_nodes), size)
+    nodes, points = _Buckets.of(node_cell), _Buckets.of(node_cell[pn[:, 0]])
+    src_cell = node_cell[snodes[:, 0]]
+    sources = _Buckets.of(src_cell)
+    ring = np.array([dx * (1 << 32) + dy for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
+    local = np.full(network.n_nodes, -1, dtype=np.int64)
+    out = []
+    for cell in sources.keys:
+        sub = nodes.gather(cell + ring)
+        local[sub] = np.arange(len(sub))
+        src = sources.gather(np.array([cell]))
+        pts = points.gather(cell + ring)
+        matrix = network.matrix[sub][:, sub]
+        for r, c, cost in _search_blocks(matrix, len(sub), local[pn[pts]], pc[pts], local[snodes[src]],
+                                         scosts[src], limit, chunk_cells):
+            out.append((pts[r], src[c], cost))
+        local[sub] = -1
+    return out
+
+
 def _network_pairs(network: Network, pnodes: np.ndarray, pcosts: np.ndarray, snodes: np.ndarray,
                    scosts: np.ndarray, limit: float, chunk_cells: int) -> list[pd.DataFrame]:
     """(point, source, cost) pairs over the network; every point and source has two entry nodes.
 
     Rows are positions into ``pnodes`` / ``snodes`` (only those on the network, -1 otherwise).
     One limited Dijkstra per distinct source entry node, in chunks of sources so that
-    about ``chunk_cells`` distances are held at once.
+    about ``chunk_cells`` distances are held at once; with a finite ``limit`` and a network
+    without zero-length jumps (:attr:`Network.stretch`), each search runs on the part of
+    the network around its tile of sources only, so the cost grows with the network, not
+    with its square.
     """
     src_pos = np.flatnonzero(snodes[:, 0] >= 0)
     pts_pos = np.flatnonzero(pnodes[:, 0] >= 0)
     pn, pc = pnodes[pts_pos], pcosts[pts_pos]
-    parts = []
-    step = max(1, chunk_cells // max(network.n_nodes, len(pts_pos), 1) // 2)
-    for start in range(0, len(src_pos), step):
-        block = src_pos[start:start + step]
-        need, loc = np.unique(snodes[block], return_inverse=True)
-        loc = loc.reshape(-1, 2)
-        d = dijkstra(network.matrix, directed=True, indices=need, limit=_limit_arg(limit))
-        sc = scosts[block]
-        per_src = np.minimum(d[loc[:, 0]] + sc[:, :1], d[loc[:, 1]] + sc[:, 1:])  # sources x nodes
-        cost = np.minimum(per_src[:, pn[:, 0]] + pc[:, 0], per_src[:, pn[:, 1]] + pc[:, 1])  # sources x points
-        r, c = np.nonzero(cost <= limit)
-        parts.append(pd.DataFrame({"origin": pts_pos[c], "destination": block[r], "cost": cost[r, c]}))
-    return parts
+    sn, sc = snodes[src_pos], scosts[src_pos]
+    if np.isfinite(limit) and np.isfinite(network.stretch):
+        blocks = _local_pairs(network, pn, pc, sn, sc, limit, chunk_cells)
+    else:
+        blocks = _search_blocks(network.matrix, network.n_nodes, pn, pc, sn, sc, limit, chunk_cells)
+    return [pd.DataFrame({"origin": pts_pos[r], "destination": src_pos[c], "cost": cost})
+            for r, c, cost in blocks]
 
 
 def pair_costs(px, py, sx, sy, limit: float, network: Network | None = None,
