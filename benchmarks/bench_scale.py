@@ -50,7 +50,6 @@ def grid_network(side: int):
 def synthetic_areas(side: int, seed: int = 3):
     """Buurten (with residents and age shares) and wijken covering the grid."""
     import geopandas as gpd
-    import pandas as pd
     from shapely.geometry import box
 
     from abcd_map import settings
