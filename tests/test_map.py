@@ -564,6 +564,7 @@ def test_render_per_wijk(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_render_per_wijk_with_overviews_links_them(tmp_path):
     from abcd_map.render.map import draw_per_wijk
 

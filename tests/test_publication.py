@@ -128,6 +128,7 @@ def test_writers_refuse_anything_but_a_publication(public):
         outputs.WRITERS["tabellen"].func(forged, "/nonexistent")
 
 
+@pytest.mark.slow
 def test_every_writer_runs_and_records_the_run(public, tmp_path):
     files = outputs.write_everything(public, tmp_path)
     assert {p.name for p in files} >= {"kaart.html", "buurten.csv", "tabellen.xlsx", "abcd-map.gpkg", "run.json"}

@@ -44,6 +44,7 @@ def demo_per_wijk(demo_build, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_every_demo_wijk_sheet_has_the_same_pixel_size(demo_per_wijk):
     from PIL import Image
 
@@ -87,6 +88,7 @@ def test_per_wijk_maps_show_only_their_own_gaps(tmp_path):
     assert len(pages["wijk-WK02"]["gaps"]["witte_vlekken"]["geo"]["features"]) == 2
 
 
+@pytest.mark.slow
 def test_team_mark_on_every_sheet_pdf_page_and_the_index(tmp_path):
     d = make_inputs()
     meta = d["meta"] | {"modus": "team"}
@@ -109,6 +111,7 @@ def test_team_mark_on_every_sheet_pdf_page_and_the_index(tmp_path):
         assert "TEAM" not in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
 
 
+@pytest.mark.slow
 def test_sheet_draws_gaps_streets_and_numbered_buurten(tmp_path):
     from PIL import Image
 
