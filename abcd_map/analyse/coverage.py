@@ -468,6 +468,21 @@ def areas_with_data(buurten: gpd.GeoDataFrame, extent, *, share: pd.Series | Non
 
 
 # ------------------------------------------------------------------- coverage
+
+def _demand(areas: gpd.GeoDataFrame, network: Network | None, extent, points: gpd.GeoDataFrame | None):
+    """Areas in the working CRS, their codes and residents, whether to count area instead, and the points.
+
+    Without any residents the points stand for area (one per grid cell inside the data);
+    otherwise they are the resident points (``points`` when given).
+    """
+    b_all = to_working_crs(areas)
+    codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
+    inw = _residents(b_all, codes)
+    area_mode = not (inw.fillna(0) > 0).any()
+    pts = _area_points(areas_with_data(b_all, extent)) if area_mode \
+        else points if points is not None else resident_points(b_all, network, extent=extent)
+    return b_all, codes, inw, area_mode, pts
+
 def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None = None,
              distances: float | Iterable[float] | None = None, *, selection=None, lens: str | None = None,
              extent=None, points: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
@@ -504,13 +519,8 @@ def coverage(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Netwo
     """
     info = lens_info(lens) if lens is not None else None
     distances = _distance_list(distances, info)
-    b_all = to_working_crs(buurten)
-    codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
-    inw = _residents(b_all, codes)
-    area_mode = not (inw.fillna(0) > 0).any()
+    b_all, codes, inw, area_mode, pts = _demand(buurten, network, extent, points)
     # residents (or area) per point inside the data, and the lens's share of them
-    pts = _area_points(areas_with_data(b_all, extent)) if area_mode \
-        else points if points is not None else resident_points(b_all, network, extent=extent)
     raw, weight, group_factor = _point_weights(pts, b_all, codes, inw, info, lens, area_mode)
     # walk from every point to the nearest selected asset, then sum per buurt
     sel = select_assets(assets, selection, lens)
@@ -779,12 +789,7 @@ def open_time_coverage(areas: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, networ
     (percent, 1 decimal; empty where the buurt has no figures).
     """
     keys = [(d, p) for d in range(7) for p in OPEN_TIME_PARTS] + [(ANY_DAY, p) for p in OPEN_TIME_PARTS[1:]]
-    b_all = to_working_crs(areas)
-    codes = pd.Index(b_all["buurtcode"]).drop_duplicates()
-    inw = _residents(b_all, codes)
-    area_mode = not (inw.fillna(0) > 0).any()
-    pts = _area_points(areas_with_data(b_all, extent)) if area_mode \
-        else points if points is not None else resident_points(b_all, network, extent=extent)
+    b_all, codes, inw, area_mode, pts = _demand(areas, network, extent, points)
     weight = pd.to_numeric(pts["inwoners"], errors="coerce").to_numpy(dtype=float)
     valid = np.isfinite(weight)
     buurt = pts["buurtcode"].to_numpy()
