@@ -32,6 +32,16 @@ FLAGS = [
 ]
 
 
+def require_chromium() -> None:
+    """Skip a browser test without Chromium, but fail it on CI (env CI=true), where it must run."""
+    import pytest
+
+    if find_chromium() is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium ontbreekt op CI: installeer het pakket 'chromium'")
+        pytest.skip("chromium ontbreekt (/usr/bin/chromium): browsertests overgeslagen")
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium binary, or None."""
     env = os.environ.get("CHROMIUM")

@@ -6,14 +6,13 @@ Skipped when Chromium is missing, except on CI (env CI=true), where that fails.
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pytest
 
 from abcd_map.render.map import draw_map, save_map
 
-from browser import Browser, find_chromium
+from browser import Browser, require_chromium
 from test_map import HOSTILE, make_inputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,10 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module", autouse=True)
 def _need_chromium():
-    if find_chromium() is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium ontbreekt op CI: installeer het pakket 'chromium'")
-        pytest.skip("chromium ontbreekt (/usr/bin/chromium): browsertests overgeslagen")
+    require_chromium()
 
 
 def _save(tmp_path, hostile: bool, name: str):

@@ -6,23 +6,19 @@ Skipped when Chromium is missing, except on CI (env CI=true), where that fails.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from abcd_map import pipeline
 
-from browser import Browser, find_chromium
+from browser import Browser, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _need_chromium():
-    if find_chromium() is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium ontbreekt op CI: installeer het pakket 'chromium'")
-        pytest.skip("chromium ontbreekt (/usr/bin/chromium): browsertests overgeslagen")
+    require_chromium()
 
 
 def _select(b: Browser, element_id: str, value: str) -> None:

@@ -6,11 +6,10 @@ Skipped when Chromium is missing, as tests/test_browser.py.
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from browser import Browser, find_chromium
+from browser import Browser, require_chromium
 from test_browser import _save
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,10 +42,7 @@ MIN_FONT_JS = """(function(){
 
 @pytest.fixture(scope="module", autouse=True)
 def _need_chromium():
-    if find_chromium() is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium ontbreekt op CI: installeer het pakket 'chromium'")
-        pytest.skip("chromium ontbreekt (/usr/bin/chromium): browsertests overgeslagen")
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
