@@ -150,8 +150,8 @@ def _welcoming(shown: gpd.GeoDataFrame, all_assets: gpd.GeoDataFrame, mode: str,
         layer_rows = table
     else:
         places = all_assets[~privacy.is_person(all_assets).to_numpy()]
-        table = welcoming.stage_summary(places, today=today)[["fase", "fase_label", "aantal"]]
         full = welcoming.welcoming_table(places, today=today)
+        table = welcoming.summarise_stages(full)[["fase", "fase_label", "aantal"]]
         layer_rows = full.loc[full["fase"].eq(WELCOMING_STAGE), ["id", "naam", "soort", "categorie", "fase",
                                                                   "fase_label"]]
     points = shown.set_index("id").loc[lambda df: df.index.isin(layer_rows["id"]), ["geometry"]].reset_index()

@@ -108,7 +108,11 @@ def stage_summary(assets: pd.DataFrame, today: dt.date | str | None = None,
 
     Columns fase, fase_label, aantal, contact_verouderd (how many of them are stale).
     """
-    table = welcoming_table(assets, today=today, months=months, include_osm=include_osm)
+    return summarise_stages(welcoming_table(assets, today=today, months=months, include_osm=include_osm))
+
+
+def summarise_stages(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`stage_summary` of a table that :func:`welcoming_table` already made."""
     stages = list(schema.codes("fase"))
     counts = table.groupby("fase").size().reindex(stages, fill_value=0)
     stale = table.groupby("fase")["contact_verouderd"].sum().reindex(stages, fill_value=0)
