@@ -101,24 +101,23 @@ def _page_table(table: dict, key: str) -> pd.DataFrame:
     return pd.DataFrame(table["rows"], columns=table["cols"]).set_index(key)
 
 
-def buurt_outputs(run) -> dict[str, pd.DataFrame]:
+def _outputs(run, level: str) -> dict[str, pd.DataFrame]:
+    """The ``level`` table ("buurten" or "wijken") as every output holds it, indexed by its code."""
     analysis, out = run
-    return {"in memory": pd.DataFrame(analysis.buurten).set_index("buurtcode"),
-            "buurten.csv": _csv(out / "buurten.csv").set_index("buurtcode"),
-            "tabellen.xlsx": pd.read_excel(out / "tabellen.xlsx", sheet_name="buurten").set_index("buurtcode"),
-            "abcd-map.gpkg": pd.DataFrame(gpd.read_file(out / "abcd-map.gpkg", layer="buurten")).set_index(
-                "buurtcode"),
-            "kaart.html": _page_table(_page(out)["buurten"]["table"], "buurtcode")}
+    key = "buurtcode" if level == "buurten" else "wijkcode"
+    return {"in memory": pd.DataFrame(getattr(analysis, level)).set_index(key),
+            f"{level}.csv": _csv(out / f"{level}.csv").set_index(key),
+            "tabellen.xlsx": pd.read_excel(out / "tabellen.xlsx", sheet_name=level).set_index(key),
+            "abcd-map.gpkg": pd.DataFrame(gpd.read_file(out / "abcd-map.gpkg", layer=level)).set_index(key),
+            "kaart.html": _page_table(_page(out)[level]["table"], key)}
+
+
+def buurt_outputs(run) -> dict[str, pd.DataFrame]:
+    return _outputs(run, "buurten")
 
 
 def wijk_outputs(run) -> dict[str, pd.DataFrame]:
-    analysis, out = run
-    return {"in memory": pd.DataFrame(analysis.wijken).set_index("wijkcode"),
-            "wijken.csv": _csv(out / "wijken.csv").set_index("wijkcode"),
-            "tabellen.xlsx": pd.read_excel(out / "tabellen.xlsx", sheet_name="wijken").set_index("wijkcode"),
-            "abcd-map.gpkg": pd.DataFrame(gpd.read_file(out / "abcd-map.gpkg", layer="wijken")).set_index(
-                "wijkcode"),
-            "kaart.html": _page_table(_page(out)["wijken"]["table"], "wijkcode")}
+    return _outputs(run, "wijken")
 
 
 def reference() -> pd.DataFrame:
