@@ -33,6 +33,8 @@
   var presenting = false;
   var laidOut = false;   // layout() ran once
   var beforePresent = null;  // panel states to restore after presentation mode
+  var openPopup = null;      // the popup that is open, if any
+  var popupOpener = null;    // what had focus when it opened (focus goes back there when it closes)
 
   // ---------------------------------------------------------------- helpers
   function el(tag, cls, text) {
@@ -118,7 +120,9 @@
       L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(5, 110);
       L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(5, 60);
     }
+    map.getContainer().setAttribute('role', 'region');
     map.getContainer().setAttribute('aria-label', 'Kaart: ' + D.meta.title);
+    accessibleOverlays(map);
     var skip = el('a', 'abcd-skip', 'Naar zoeken op de kaart');
     skip.href = '#abcd-search';
     skip.addEventListener('click', function (e) {
@@ -519,7 +523,9 @@
     var t = e.target || {};
     var typing = /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName || '') || t.isContentEditable;
     if (e.key === 'Escape') {
-      if (MAP) { MAP.closePopup(); }
+      if (MAP && openPopup) { MAP.closePopup(); return; }
+      var box = t.closest ? t.closest('.abcd-panel') : null, p = box && PANELS[box.getAttribute('data-panel')];
+      if (p && SHEET && box.parentNode === SHEET && isOpen(p.name)) { setPanel(p.name, false); p.button.focus(); }
       return;
     }
     if (typing || e.ctrlKey || e.metaKey || e.altKey) { return; }
@@ -766,12 +772,13 @@
         var list = el('ul', 'abcd-results'); list.id = 'abcd-results';
         list.setAttribute('role', 'listbox');
         list.setAttribute('aria-label', 'Zoekresultaten');
+        list.hidden = true;
         var count = el('div', 'abcd-search-count');
         count.setAttribute('aria-live', 'polite');
         box.appendChild(input); box.appendChild(list); box.appendChild(count);
         var hits = [], active = -1;
         function close() {
-          list.textContent = ''; hits = []; active = -1;
+          list.textContent = ''; hits = []; active = -1; list.hidden = true;
           input.setAttribute('aria-expanded', 'false');
           input.removeAttribute('aria-activedescendant');
         }
@@ -796,6 +803,7 @@
           var res = search(input.value);
           hits = res.hits;
           input.setAttribute('aria-expanded', 'true');
+          list.hidden = false;
           if (!hits.length) {
             if (searchKey(input.value).length >= 2) { list.appendChild(el('li', 'abcd-none', 'Niets gevonden')); }
             return;
@@ -892,7 +900,7 @@
         head.appendChild(el('h1', null, D.meta.title));
         var tools = el('div', 'abcd-title-tools');
         var info = el('button', null, 'Info');
-        info.setAttribute('aria-label', 'Uitleg bij de kaart tonen of verbergen');
+        info.setAttribute('aria-label', 'Info: uitleg bij de kaart tonen of verbergen');
         var present = el('button', 'abcd-present-button', 'Beamer');
         present.type = 'button'; present.id = 'abcd-present';
         present.title = 'Presentatie: grote letters, panelen ingeklapt (toets p)';
@@ -1182,6 +1190,38 @@
       });
     });
   }
+  // Keyboard order: the controls (title, search, filters, layers, legend) before the markers,
+  // so that Tab reaches the search in a few presses instead of after every place on the map.
+  function controlsFirst(map) {
+    var c = map.getContainer(), cc = c.querySelector('.leaflet-control-container');
+    if (cc && c.firstChild !== cc) { c.insertBefore(cc, c.firstChild); }
+  }
+  // Areas, lines and dots are SVG paths: Chromium would stop Tab on each of them without a name.
+  // They are kept out of the Tab order and hidden from screen readers; the same facts are reached
+  // by name (search: every buurt and wijk, with its popup), by the markers and in buurten.csv.
+  // Popups: a Dutch name for the close button, announced when they open, and when one closes
+  // (Esc, the cross) focus goes back to where it was (a marker, the search box).
+  function accessibleOverlays(map) {
+    map.on('layeradd', function (e) {
+      var path = e.layer && e.layer._path;
+      if (path) { path.setAttribute('tabindex', '-1'); path.setAttribute('aria-hidden', 'true'); }
+    });
+    map.getPane('popupPane').setAttribute('aria-live', 'polite');
+    map.on('popupopen', function (e) {
+      var a = document.activeElement, box = e.popup.getElement();
+      openPopup = e.popup;
+      popupOpener = a && a !== document.body && !(box && box.contains(a)) ? a : popupOpener;
+      var close = box && box.querySelector('.leaflet-popup-close-button');
+      if (close) { close.setAttribute('aria-label', 'Sluiten'); close.title = 'Sluiten (Esc)'; }
+    });
+    map.on('popupclose', function (e) {
+      var box = e.popup.getElement(), a = document.activeElement, back = popupOpener;
+      if (openPopup === e.popup) { openPopup = null; }
+      popupOpener = null;
+      var lost = !a || a === document.body || (box && box.contains(a));
+      if (lost && back && document.body.contains(back) && back.getClientRects().length) { back.focus(); }
+    });
+  }
   function finish(map) {
     makeTitleControl().addTo(map);
     makeSearchControl().addTo(map);
@@ -1190,6 +1230,7 @@
     layersPanel(map);
     dutchZoom(map);
     watchBackground(map);
+    controlsFirst(map);
     layout();
     if (PHONE.addEventListener) { PHONE.addEventListener('change', layout); }
     else if (PHONE.addListener) { PHONE.addListener(layout); }
