@@ -338,3 +338,109 @@ def save_layout_screenshots(html_path: str | os.PathLike, folder: str | os.PathL
             b.screenshot(png)
         out.append(png)
     return out
+
+
+# ------------------------------------------------------------------ accessibility (tests/test_browser_a11y.py)
+#: axe-core, vendored for the tests only (vendor/axe-core/README.md); never part of the map page
+AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+#: the WCAG 2.1 A and AA rules (the issue's target), nothing of axe's "best practice" set
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+_AXE_RUN = """axe.run(document, {runOnly: {type: 'tag', values: %s}}).then(function (r) {
+  return JSON.stringify(r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(function (n) {
+      return n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240); }),
+      count: v.nodes.length}; })); })"""
+
+
+def axe_violations(b: Browser, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A/AA rules) on the page as it is now; its violations of these impacts.
+
+    axe is injected into the page on the first call (from ``vendor/axe-core``).
+    Each violation: ``{id, impact, help, nodes: ['selector: why', ...] (at most 5), count}``.
+    """
+    if not b.eval("typeof window.axe === 'object'"):
+        b.eval(AXE_JS.read_text(encoding="utf-8") + "; 0")
+    found = json.loads(b.eval(_AXE_RUN % json.dumps(AXE_TAGS), await_promise=True))
+    return [v for v in found if v["impact"] in impacts]
+
+
+def axe_report(violations: list[dict]) -> str:
+    """axe's violations as readable lines (for an assertion message)."""
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']} ({v['count']}x): {v['help']}")
+        lines += [f"    {n}" for n in v["nodes"]]
+    return "\n".join(lines)
+
+
+#: what has focus now: tag, classes, its accessible name (roughly), and whether the focus is visible
+FOCUSED_JS = """(function () {
+  var e = document.activeElement, s = getComputedStyle(e);
+  var name = (e.getAttribute('aria-label') || '').trim() || (e.labels && e.labels.length ? e.labels[0].textContent.trim() : '')
+    || (e.closest('label') ? e.closest('label').textContent.trim() : '') || e.textContent.trim() || (e.title || '').trim();
+  var ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || (s.boxShadow && s.boxShadow !== 'none');
+  var r = e.getBoundingClientRect();
+  return {tag: e.tagName.toLowerCase(), id: e.id, cls: String(e.getAttribute('class') || ''), name: name.slice(0, 60),
+          ring: !!ring, onscreen: r.width > 0 && r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth,
+          svg: !!(e.closest && e.closest('svg'))};
+})()"""
+
+
+def tab_walk(b: Browser, presses: int, stop: str | None = None) -> list[dict]:
+    """Press Tab up to ``presses`` times; after each, what has focus (:data:`FOCUSED_JS`).
+
+    Stops early after the element matching the CSS selector ``stop`` got focus.
+    """
+    seen = []
+    for _ in range(presses):
+        b.key("Tab")
+        seen.append(b.eval(FOCUSED_JS))
+        if stop and b.eval(f"document.activeElement.matches({json.dumps(stop)})"):
+            break
+    return seen
+
+
+#: text in the panels and popups whose contrast with what is behind it is below WCAG AA
+#: (4.5:1, or 3:1 for large text: 24 px, or 18.66 px bold); colours are composited over
+#: each ancestor's background (the map background when nothing is opaque)
+TEXT_CONTRAST_JS = """(function (roots, fallback) {
+  function rgba(c) { var m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) { return null; }
+    var p = m[1].split(',').map(parseFloat); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; }
+  function over(top, below) { var a = top[3]; return [0, 1, 2].map(function (i) { return top[i] * a + below[i] * (1 - a); }).concat([1]); }
+  function lum(c) { var l = c.slice(0, 3).map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2]; }
+  function behind(e) { var layers = [];
+    for (var n = e; n && n.nodeType === 1; n = n.parentElement) { var c = rgba(getComputedStyle(n).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) { break; } } }
+    var bg = rgba(fallback); for (var i = layers.length - 1; i >= 0; i--) { bg = over(layers[i], bg); } return bg; }
+  var bad = [], seen = 0;
+  document.querySelectorAll(roots).forEach(function (root) {
+    var w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (w.nextNode()) {
+      var t = w.currentNode, e = t.parentElement;
+      if (!t.textContent.trim() || !e.getClientRects().length || e.closest('option, .abcd-search-count')) { continue; }
+      var s = getComputedStyle(e);
+      if (s.visibility === 'hidden' || s.textShadow !== 'none') { continue; }
+      var bg = behind(e), fg = over(rgba(s.color), bg);
+      var l1 = lum(fg), l2 = lum(bg), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      var size = parseFloat(s.fontSize), bold = parseInt(s.fontWeight, 10) >= 700;
+      var need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+      seen++;
+      if (ratio < need) { bad.push(t.textContent.trim().slice(0, 40) + ' (' + s.color + ' on ' + bg.map(Math.round).slice(0, 3).join(',')
+        + ', ' + ratio.toFixed(2) + ':1)'); }
+    }
+  });
+  return {checked: seen, bad: bad};
+})(%s, %s)"""
+
+
+def text_contrast_problems(b: Browser, roots: str = ".leaflet-control-container, .leaflet-popup-pane, .leaflet-tooltip-pane",
+                           fallback: str = "rgb(238, 240, 236)") -> dict:
+    """``{checked: n, bad: [...]}``: texts under ``roots`` below WCAG AA contrast (:data:`TEXT_CONTRAST_JS`).
+
+    ``fallback`` is what shows through where no ancestor is opaque: the map background
+    (``.leaflet-container`` in map.css, ``_style.MAP_BACKGROUND``). Text with a text shadow
+    (cluster counts, wijk names: a halo makes them readable on any colour) is left to axe.
+    """
+    return b.eval(TEXT_CONTRAST_JS % (json.dumps(roots), json.dumps(fallback)))

@@ -364,7 +364,8 @@
         ? 'openingstijden onbekend' : 'openingstijden onbekend (tekst niet te lezen)');
     }
     if (a.inloop === true) { addRow(dl, 'Inloop', 'ja, zonder afspraak'); }
-    else if (a.inloop === false && 'inloop' in a) { addRow(dl, 'Inloop', 'nee of onbekend'); }
+    // OpenStreetMap has no tag for walk-in: 'nee of onbekend' on every OSM place said nothing
+    else if (a.inloop === false && 'inloop' in a && a.herkomst === 'handmatig') { addRow(dl, 'Inloop', 'nee of onbekend'); }
     addRow(dl, 'Voor wie', doelgroepText(a.doelgroepen));
     addRow(dl, 'Door wie', a.beheerder);
     addRow(dl, 'Contactpersoon', a.contactpersoon);
