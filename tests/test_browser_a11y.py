@@ -209,6 +209,21 @@ def test_keyboard_walk(demo_build):
         assert b.errors() == []
 
 
+def test_enter_on_a_cluster_zooms_in(demo_build):
+    """A cluster is a named button ('2 plekken'), and Enter on it zooms in as a click does."""
+    with Browser(1280, 720) as b:
+        b.open(demo_build.out / "kaart.html")
+        names = b.eval("Array.from(document.querySelectorAll('.leaflet-marker-pane .abcd-cluster-icon'))"
+                       ".map(function (c) { return c.getAttribute('aria-label'); })")
+        assert names and all(n and n.split(" ")[0].isdigit() and " plekken" in n for n in names), names
+        zoom = b.eval(MAP_JS + ".getZoom()")
+        b.eval("document.querySelector('.leaflet-marker-pane .abcd-cluster-icon').focus()")
+        b.key("Enter")
+        b.wait_until(MAP_JS + f".getZoom() > {zoom}")
+        b.wait_until("document.activeElement.classList.contains('leaflet-container')")   # markercluster's choice
+        assert b.errors() == []
+
+
 def test_keyboard_search_list_and_escape(demo_build):
     """The search list opens and closes with the keyboard; the empty list is hidden from screen readers."""
     with Browser(1280, 720) as b:

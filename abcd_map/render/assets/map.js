@@ -1202,10 +1202,33 @@
   // by name (search: every buurt and wijk, with its popup), by the markers and in buurten.csv.
   // Popups: a Dutch name for the close button, announced when they open, and when one closes
   // (Esc, the cross) focus goes back to where it was (a marker, the search box).
+  // A cluster of markers (a focusable button) is named by its icon's title ('12 plekken, waarvan ...')
+  // or its count, not by the bare number on it.
+  function clusterOf(map, node) {
+    var layer = node && map._targets && map._targets[node._leaflet_id];
+    return layer && layer.getChildCount ? layer : null;
+  }
+  function nameCluster(map, icon) {
+    var layer = clusterOf(map, icon);
+    if (!layer || icon.hasAttribute('aria-label')) { return; }
+    var title = icon.querySelector('[title]');
+    icon.setAttribute('aria-label', (title ? title.title : layer.getChildCount() + ' plekken') + ' (Enter: inzoomen)');
+  }
   function accessibleOverlays(map) {
     map.on('layeradd', function (e) {
-      var path = e.layer && e.layer._path;
+      var path = e.layer && e.layer._path, icon = e.layer && e.layer._icon;
       if (path) { path.setAttribute('tabindex', '-1'); path.setAttribute('aria-hidden', 'true'); }
+      if (icon) { nameCluster(map, icon); }
+    });
+    // Enter on a cluster does what a click does (Leaflet's Enter only opens popups): zoom in
+    var markers = map.getPane('markerPane');
+    markers.addEventListener('focusin', function (ev) { nameCluster(map, ev.target); });
+    markers.addEventListener('keydown', function (ev) {
+      var layer = (ev.key === 'Enter' || ev.key === ' ') && clusterOf(map, ev.target);
+      if (layer) {
+        ev.preventDefault();
+        layer.fire('click', { originalEvent: ev, latlng: layer.getLatLng() }, true);
+      }
     });
     map.getPane('popupPane').setAttribute('aria-live', 'polite');
     map.on('popupopen', function (e) {
