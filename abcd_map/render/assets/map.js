@@ -1224,7 +1224,14 @@
     });
     return out;
   }
-  function openAsset(i) { if (ASSETS[i]) { goTo({ kind: 'plek', asset: ASSETS[i] }); } }
+  // a marker already on screen on its own opens where it is (the list keeps its view); else as search does
+  function openAsset(i) {
+    var a = ASSETS[i], m = a && a._marker;
+    if (!a) { return; }
+    if (m && MAP.hasLayer(m) && a._cluster.getVisibleParent(m) === m && MAP.getBounds().contains(m.getLatLng())) {
+      m.fire('click', { latlng: m.getLatLng() }, true);
+    } else { goTo({ kind: 'plek', asset: a }); }
+  }
   function popupAsset(e) {
     var a = e.popup && e.popup._source && e.popup._source._abcd;
     return (a && ASSETS[a._i] === a) ? a : null;
