@@ -28,7 +28,8 @@
     return e;
   }
   function empty(v) { return v === null || v === undefined || v === ''; }
-  function fmtInt(n) { return Math.round(n).toLocaleString('nl-NL'); }
+  var NUMBER = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 0 });  // made once: toLocaleString is slow
+  function fmtInt(n) { return NUMBER.format(Math.round(n)); }
   function normalise(s) {
     return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
@@ -68,10 +69,14 @@
     }
     return cols;
   }
+  // text keys are made once per asset and column (they do not change; the distance does)
+  var KEYS = {};
   function sortKey(col, r) {
     if (col.numeric) { return r.d; }
-    if (col.date) { return col.value(r); }
-    return normalise(col.text(r));
+    var cache = KEYS[col.key] || (KEYS[col.key] = []);
+    var k = cache[r.i];
+    if (k === undefined) { k = cache[r.i] = col.date ? col.value(r) : normalise(col.text(r)); }
+    return k;
   }
 
   // ---------------------------------------------------------------- the rows in view
@@ -170,12 +175,13 @@
     UI.body.textContent = '';
     UI.body.appendChild(frag);
     UI.status.textContent = statusText(shown, rows.length);
+    var more = UI.more.hidden;
     UI.more.hidden = shown >= rows.length;
     UI.more.textContent = 'Toon meer (' + fmtInt(Math.min(STEP, rows.length - shown)) + ')';
     UI.table.hidden = !rows.length;
     markSorted();
     highlight(false);
-    fitHeight();
+    if (more !== UI.more.hidden) { fitHeight(); }  // only then the room changes (a layout costs)
     if (keep !== null) {
       var b = buttonOf(keep);
       if (b) { b.focus({ preventScroll: true }); }
