@@ -289,6 +289,11 @@ def test_on_a_phone_the_list_is_a_panel_of_the_bottom_sheet(maps):
         b.eval("ABCD.panel('filters', true); ABCD.panel('list', true)")
         assert b.eval("ABCD.panels().filters") is False    # one panel of the sheet open at a time
         b.wait_until("document.querySelectorAll('#abcd-list-table tbody tr').length > 0")
+        name = _names(b)[0]
+        b.eval("document.querySelector('.abcd-list-name').click()")
+        assert _popup_title(b) == name
+        assert b.eval("ABCD.panels().list") is False       # folded: the sheet does not cover the popup
+        assert b.eval("document.activeElement === document.querySelector('.abcd-list .abcd-panel-head')") is True
         assert b.errors() == []
 
 
@@ -324,3 +329,13 @@ def test_hostile_names_stay_text_in_the_list_csv_and_print(tmp_path):
         assert b.eval("typeof window.__xss") == "undefined"
         assert b.eval("document.querySelectorAll('img[src=\"x\"], svg[onload]').length") == 0
         assert [e for e in b.errors() if "exception" in e] == []
+
+
+def test_a_map_without_places_has_no_list(tmp_path):
+    d = make_inputs()
+    path = save_map(render_map(d["buurten"], d["wijken"], None, meta=d["meta"]), tmp_path / "leeg.html")
+    with Browser(1400, 900) as b:
+        b.open(path)
+        assert "list" not in b.eval("ABCD.panels()")
+        assert b.eval("document.querySelector('.abcd-list')") is None
+        assert b.errors() == []

@@ -235,6 +235,11 @@
   function onRowClick(e) {
     var tr = e.target.closest && e.target.closest('tr[data-i]');
     if (!tr || !UI.body.contains(tr)) { return; }
+    if (document.documentElement.classList.contains('abcd-phone')) {
+      // the phone's sheet would cover the popup: fold it, the head button keeps the focus
+      window.ABCD.panel('list', false);
+      UI.head.focus();
+    }
     window.ABCD.openAsset(Number(tr.getAttribute('data-i')));
   }
   function showMore() {
@@ -324,6 +329,7 @@
     box.setAttribute('aria-label', 'Lijst van de plekken en mensen in beeld');
     var head = el('button', 'abcd-panel-head', 'Lijst');
     box.appendChild(head);
+    UI.head = head;
     var body = el('div');
     var tools = el('div', 'abcd-list-tools');
     var csv = el('button', null, 'CSV');
@@ -377,7 +383,7 @@
   }
 
   function start() {
-    if (!window.ABCD || !window.ABCD.addPanel) { return; }
+    if (!window.ABCD || !window.ABCD.addPanel || !(data().assets.rows || []).length) { return; }  // no places: no list
     COLS = columns();
     makePanel();
     var map = window.ABCD.leaflet();
