@@ -204,6 +204,21 @@ def test_keyboard_tab_reaches_the_list_and_enter_opens_a_popup(browser, maps):
     assert browser.eval("document.activeElement.textContent") == name
 
 
+def test_a_skip_link_takes_the_keyboard_past_the_markers_into_the_list(browser, maps):
+    browser.open(maps["publiek"])
+    browser.eval("document.activeElement && document.activeElement.blur()")
+    for _ in range(3):
+        browser.key("Tab")
+        if browser.eval("document.activeElement.id") == "abcd-skip-list":
+            break
+    assert browser.eval("document.activeElement.textContent") == "Naar de lijst van plekken in beeld"
+    browser.key("Enter")
+    assert browser.eval("ABCD.panels().list") is True
+    assert browser.eval("document.activeElement.classList.contains('abcd-list-name')") is True
+    browser.key("Enter")
+    assert _popup_title(browser) == browser.eval("document.activeElement.textContent")
+
+
 def test_csv_has_exactly_the_columns_shown_and_defuses_formulas(browser, maps):
     _open_list(browser, maps["formule"])
     data, rows = _csv(browser)

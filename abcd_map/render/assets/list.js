@@ -382,10 +382,28 @@
     }).observe(box, { attributes: true, attributeFilter: ['class'] });
   }
 
+  // A skip link beside map.js's own ("Naar zoeken op de kaart"): Tab, Enter, and the keyboard is in the list
+  // instead of behind every marker of the map.
+  function skipLink() {
+    var skip = el('a', 'abcd-skip', 'Naar de lijst van plekken in beeld');
+    skip.href = '#abcd-list-table';
+    skip.id = 'abcd-skip-list';
+    skip.addEventListener('click', function (e) {
+      e.preventDefault();
+      window.ABCD.panel('list', true);
+      update();
+      var first = UI.body.querySelector('button');
+      (first || UI.head).focus();
+    });
+    var before = document.querySelector('.abcd-skip');
+    document.body.insertBefore(skip, before ? before.nextSibling : document.body.firstChild);
+  }
+
   function start() {
     if (!window.ABCD || !window.ABCD.addPanel || !(data().assets.rows || []).length) { return; }  // no places: no list
     COLS = columns();
     makePanel();
+    skipLink();
     var map = window.ABCD.leaflet();
     map.on('moveend zoomend', schedule);
     map.on('resize', fitHeight);
