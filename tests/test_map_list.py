@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from abcd_map.render._elements import compact_js
+from abcd_map.render._elements import compact_css, compact_js
 from abcd_map.render.map import ASSETS_DIR
 
 from test_map import build, page_data
@@ -50,3 +50,8 @@ def test_compact_js_keeps_every_statement_on_its_own_line():
     source = "/* head\n * comment */\n(function () {\n  // a comment\n  var a = 1;  // kept\n\n  return a;\n}());\n"
     assert compact_js(source) == "(function () {\nvar a = 1;  // kept\nreturn a;\n}());"
     assert compact_js("var url = 'http://x';\n") == "var url = 'http://x';"
+
+
+def test_compact_css_drops_comments_and_indentation():
+    source = "/* head */\n.a { color: red; }\n\n@media print {\n  /* inner */\n  .b::after { content: \"\\25BE\"; }\n}\n"
+    assert compact_css(source) == '.a { color: red; }\n@media print {\n.b::after { content: "\\25BE"; }\n}'
