@@ -99,6 +99,7 @@
     BUURT = rowsToObjects(D.buurten.table);
     rowsToObjects(D.wijken.table).forEach(function (w) { WIJK[w.wijkcode] = w; });
     ASSETS = rowsToObjects(D.assets);
+    ASSETS.forEach(function (a, i) { a._i = i; });  // ABCD.visible() / openAsset(i)
     D.categories.forEach(function (c) { CATEGORY[c.code] = c; });
     DAYS = D.days;
     state.metric = D.metrics.length ? D.metrics[0].key : '';
@@ -479,26 +480,27 @@
     laidOut = true;
     root.classList.toggle('abcd-phone', phone);
     var layers = PANELS.layers && PANELS.layers.box, legend = PANELS.legend && PANELS.legend.box;
-    var filters = PANELS.filters && PANELS.filters.box;
+    var filters = PANELS.filters && PANELS.filters.box, list = PANELS.list && PANELS.list.box;
     if (phone) {
       if (!SHEET) {
         SHEET = el('div', 'abcd-sheet');
         SHEET.setAttribute('role', 'region');
-        SHEET.setAttribute('aria-label', 'Lagen, legenda en filters');
+        SHEET.setAttribute('aria-label', list ? 'Lagen, legenda, filters en lijst' : 'Lagen, legenda en filters');
         L.DomEvent.disableClickPropagation(SHEET); L.DomEvent.disableScrollPropagation(SHEET);
       }
       MAP.getContainer().querySelector('.leaflet-control-container').appendChild(SHEET);
-      [layers, legend, filters].forEach(function (b) { if (b) { SHEET.appendChild(b); } });
+      [layers, legend, filters, list].forEach(function (b) { if (b) { SHEET.appendChild(b); } });
       Object.keys(PANELS).forEach(function (k) { setPanel(k, false); });
     } else {
       if (filters) { corner('topleft').appendChild(filters); }
+      if (list) { corner('topleft').appendChild(list); }
       if (layers) { corner('topright').appendChild(layers); }
       if (legend) { corner('bottomright').insertBefore(legend, corner('bottomright').firstChild); }
       if (SHEET && SHEET.parentNode) { SHEET.parentNode.removeChild(SHEET); }
       SHEET = null;
       // a small window (or a browser zoomed to 150%) starts with only the legend open
       var size = MAP.getSize(), roomy = size.x >= 1000 && size.y >= 600;
-      Object.keys(PANELS).forEach(function (k) { setPanel(k, !presenting && (k === 'legend' || (roomy && k !== 'filters'))); });
+      Object.keys(PANELS).forEach(function (k) { setPanel(k, !presenting && (k === 'legend' || (roomy && k !== 'filters' && k !== 'list'))); });
       if (presenting) { setPanel('legend', true); }
     }
     fitControls();
@@ -616,6 +618,7 @@
     if (doelgroepHint) { doelgroepHint.style.display = state.doelgroep ? '' : 'none'; }
     var colourKey = openColoursOn() ? state.dag + '|' + state.dagdeel : '';
     if (countOnly !== true && colourKey !== shownColours) { shownColours = colourKey; recolour(); }
+    document.dispatchEvent(new CustomEvent('abcd:filters'));  // the visible set may have changed
   }
   var shownColours = '';  // the time the buurt colours were last drawn for ('' = the chosen metric)
   var doelgroepHint = null;
@@ -1255,6 +1258,8 @@
     dutchZoom(map);
     watchBackground(map);
     controlsFirst(map);
+    watchPopups(map);
+    document.dispatchEvent(new CustomEvent('abcd:ready'));  // list.js adds its panel (ABCD.addPanel) now
     layout();
     if (PHONE.addEventListener) { PHONE.addEventListener('change', layout); }
     else if (PHONE.addListener) { PHONE.addListener(layout); }
@@ -1273,10 +1278,53 @@
     window.__abcd_ready = true;
   }
 
+  // ---------------------------------------------------------------- the contract with list.js
+  // (see ABCD below): the visible assets, opening one, and the events 'abcd:filters', 'abcd:popup'
+  // ({detail: {i}}) and 'abcd:popupclose'.
+  function visibleAssets() {
+    var out = [];
+    CLUSTERS.forEach(function (c) {
+      if (MAP && !MAP.hasLayer(c.layer)) { return; }
+      c.markers.forEach(function (x) { if (passes(x.asset)) { out.push(x.asset); } });
+    });
+    return out;
+  }
+  // a marker already on screen on its own opens where it is (the list keeps its view); else as search does
+  function openAsset(i) {
+    var a = ASSETS[i], m = a && a._marker;
+    if (!a) { return; }
+    if (m && MAP.hasLayer(m) && a._cluster.getVisibleParent(m) === m && MAP.getBounds().contains(m.getLatLng())) {
+      m.fire('click', { latlng: m.getLatLng() }, true);
+    } else { goTo({ kind: 'plek', asset: a }); }
+  }
+  function popupAsset(e) {
+    var a = e.popup && e.popup._source && e.popup._source._abcd;
+    return (a && ASSETS[a._i] === a) ? a : null;
+  }
+  function watchPopups(map) {
+    map.on('popupopen', function (e) {
+      var a = popupAsset(e);
+      if (a) { document.dispatchEvent(new CustomEvent('abcd:popup', { detail: { i: a._i } })); }
+    });
+    map.on('popupclose', function (e) {
+      var a = popupAsset(e);
+      if (a) { document.dispatchEvent(new CustomEvent('abcd:popupclose', { detail: { i: a._i } })); }
+    });
+  }
+  // a panel of another script: folds like the others, sits in the phone's bottom sheet (name 'list')
+  function addPanel(name, box, button, body) {
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    panel(name, box, button, body, false);
+    laidOut = false;
+    layout();
+  }
+
   window.ABCD = {
     start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, fillAssets: fillAssets,
     gapLayer: gapLayer, relationLayer: relationLayer, stageLayer: stageLayer, finish: finish, setMetric: setMetric,
     applyFilters: applyFilters, state: state, panel: setPanel, panels: panelStates, present: setPresent,
+    leaflet: function () { return MAP; }, visible: visibleAssets, openAsset: openAsset, addPanel: addPanel,
+    categoryLabel: function (code) { return (CATEGORY[code] || D.category_fallback).label; },
     search: function (q, limit) { return search(q, limit).hits.map(function (h) { return { text: h.text, kind: h.kind, label: h.label, context: h.context }; }); }
   };
 }());
