@@ -69,6 +69,15 @@ def compact_js(source: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
+def unindent_page(html: str) -> str:
+    """The whole page without line indentation (folium's templates indent deeply): a smaller file.
+
+    Only leading spaces and tabs go and no line is joined; nothing in the page continues a
+    string over lines (the data are JSON on one line; Leaflet and the plugins are minified).
+    """
+    return re.sub(r"(?m)^[ \t]+", "", html)
+
+
 def compact_css(source: str) -> str:
     """Our own style sheet without comments, indentation and blank lines (our CSS has no ``/*`` in a string)."""
     source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)

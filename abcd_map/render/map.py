@@ -34,7 +34,7 @@ from ..publication import TEAM_MARK, Publication, publish_frames, require_public
 from ..metrics import main_distance
 from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, OTHER_GROUP, SMALL_GROUP, day_names, day_parts, group_counts,
                     opening_masks, page_data, simplify_areas, with_geometry)
-from ._elements import AbcdMap, Call, JsLayer, cluster, layer_name
+from ._elements import AbcdMap, Call, JsLayer, cluster, layer_name, unindent_page
 from ._style import ASSETS_DIR, COVERAGE_CLASSES, NODATA_COLOUR, metric_label
 from ._style import asset_text as _asset_text  # noqa: F401  (tests read map.js through it)
 from .escape import escape_html
@@ -159,8 +159,8 @@ def _add_layer_control(m: offlinefolium.Map, groups: dict[str, list]) -> None:
 
 
 def map_html(m: offlinefolium.Map) -> str:
-    """The complete HTML page of a map."""
-    return m.get_root().render()
+    """The complete HTML page of a map (unindented: a smaller file)."""
+    return unindent_page(m.get_root().render())
 
 
 def save_map(m: offlinefolium.Map, path: str | os.PathLike) -> Path:
