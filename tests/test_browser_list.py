@@ -86,6 +86,8 @@ def _popup_title(b: Browser) -> str:
 
 
 def _centre_of(b: Browser, expression: str) -> tuple[float, float]:
+    """Centre of an element on screen, scrolled into view first (a row may sit below the list's fold)."""
+    b.eval(f"({expression}).scrollIntoView({{block: 'nearest'}})")
     r = json.loads(b.eval(f"JSON.stringify(({expression}).getBoundingClientRect())"))
     return r["x"] + r["width"] / 2, r["y"] + r["height"] / 2
 
