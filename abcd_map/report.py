@@ -308,6 +308,16 @@ def _category_columns(frame: pd.DataFrame) -> list[str]:
     return [f"aantal_{c}" for c in schema.codes("categorie") if f"aantal_{c}" in frame]
 
 
+def _assets_reading(area: Area, ref: tuple[str, pd.Series] | None) -> str:
+    """One sentence: the number of assets in the area and per 1,000 residents, against the gemeente."""
+    subject = area.totals[0][1] if area.totals and area.row_kind == "buurt" else ref[1] if ref else None
+    reading = f"In {area.name} zijn {fmt(subject, 'aantal_assets')} assets bekend, {fmt(subject, 'per_1000_inwoners')}" \
+              " per 1.000 inwoners"
+    if ref is not None and area.row_kind == "buurt":
+        reading += f"; in de {_lower_first(ref[0])} is dat {fmt(ref[1], 'per_1000_inwoners')} per 1.000 inwoners"
+    return reading + "."
+
+
 def _assets_section(doc: Document, publication: Publication, area: Area) -> None:
     """Assets per ABCD category per row, per 1,000 residents, against the gemeente."""
     doc.add("h2", "Assets per ABCD-categorie")
@@ -316,12 +326,7 @@ def _assets_section(doc: Document, publication: Publication, area: Area) -> None
         doc.add("p", "Geen aantallen per categorie: er zijn geen assets bekend in dit gebied.")
         return
     ref = area.totals[-1] if area.totals else None
-    subject = area.totals[0][1] if area.totals and area.row_kind == "buurt" else ref[1] if ref else None
-    reading = f"In {area.name} zijn {fmt(subject, 'aantal_assets')} assets bekend, {fmt(subject, 'per_1000_inwoners')}" \
-              " per 1.000 inwoners"
-    if ref is not None and area.row_kind == "buurt":
-        reading += f"; in de {_lower_first(ref[0])} is dat {fmt(ref[1], 'per_1000_inwoners')} per 1.000 inwoners"
-    doc.add("p", reading + ".")
+    doc.add("p", _assets_reading(area, ref))
     labels = {c: schema.label("categorie", c.removeprefix("aantal_")) for c in cats}
     residents = pd.to_numeric(area.rows.get("inwoners"), errors="coerce").replace(0, np.nan)
     parts = {labels[c]: (pd.to_numeric(area.rows[c], errors="coerce") / residents * 1000).to_numpy() for c in cats}
