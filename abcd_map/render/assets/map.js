@@ -1,6 +1,6 @@
 /* abcd-map: the interactive parts of the map (metric switch, legend, popups,
  * tooltips, search, filters, title box). No dependencies besides Leaflet and
- * Leaflet.markercluster.
+ * supercluster (vendored: assets/vendor).
  *
  * Safety rule: every text that came from an input file is put on screen with
  * textContent or as an attribute value set through the DOM, never as HTML.
@@ -13,9 +13,7 @@
   var MAP = null;        // the Leaflet map
   var BUURT = [];        // buurt rows as objects, by index
   var WIJK = {};         // wijk rows as objects, by wijkcode
-  var ASSETS = [];       // asset rows as objects
   var CATEGORY = {};     // categorie code -> {label, colour, icon}
-  var CLUSTERS = [];     // {layer, markers: [{marker, asset}]}
   // dag: weekday 0-6 or ''; dagdeel: index in D.day_parts or ''; onbekend: also show unknown hours
   var state = { metric: null, doelgroep: '', inloop: false, dag: '', dagdeel: '', onbekend: true };
   var buurtLayer = null;
@@ -96,7 +94,6 @@
     MAP = map;
     BUURT = rowsToObjects(D.buurten.table);
     rowsToObjects(D.wijken.table).forEach(function (w) { WIJK[w.wijkcode] = w; });
-    ASSETS = rowsToObjects(D.assets);
     D.categories.forEach(function (c) { CATEGORY[c.code] = c; });
     DAYS = D.days;
     state.metric = D.metrics.length ? D.metrics[0].key : '';
@@ -110,6 +107,7 @@
     lp.style.pointerEvents = 'none';
     map.createPane('abcdStages').style.zIndex = 640;
     map.createPane('abcdLines').style.zIndex = 560;
+    initAssets(map);
     map.attributionControl.setPrefix('Leaflet');
     // metric only (folium's scale bar adds feet and miles)
     L.control.scale({ imperial: false, position: 'bottomleft', maxWidth: 140 }).addTo(map);
@@ -289,6 +287,102 @@
   }
 
   // ---------------------------------------------------------------- assets
+  // The assets arrive as compact columns (abcd_map.render._data.encode_column); a row object is made
+  // only when something needs it (popup, tooltip, list, search hit): asset(i).
+  // All switched-on layers share ONE clustering index (supercluster) over the points that pass the
+  // filters, rebuilt only when a filter or layer switch changes. Drawn is the index's answer for the
+  // view: clusters as icons showing their mix of categories, single points as focusable markers, or,
+  // with more than CANVAS_FROM points, as dots on one canvas (clicked and hovered through dotAt).
+  var CANVAS_FROM = 2000;
+  var CLUSTER_MAX_ZOOM = 16;   // from zoom 17 on every point stands alone
+  var N = 0;                   // number of assets
+  var COLS = {};               // compact columns by name (D.assets.cols)
+  var DECODED = {};            // plain columns, decoded when first used
+  var ROWS = [];               // row objects by asset index, made when first needed
+  var CAT_LIST = [];           // category infos by index: D.categories, then the fallback
+  var CAT_OF = null;           // category index of each asset
+  var GROUP_OF = [];           // layer group of each asset ('cat:<code>', 'klein', 'overig')
+  var GROUPS = {};             // layer group -> {on, layer}
+  var PASS = null;             // filter result of each asset: 0 hidden, 1 shown, 2 shown grey
+  var INDEX = null;            // the clustering index
+  var INDEXED = 0;             // points in it
+  var markerLayer = null;      // clusters and DOM markers drawn now
+  var dotLayer = null;         // canvas dots drawn now
+  var DRAWN = {};              // key -> layer drawn now ('c'+cluster id, 'p'+i marker, 'd'+i dot)
+  var DOTS = [];               // the canvas dots drawn now
+  var hoverDot = -1;
+  var dotTip = null;
+  var assetsReady = false;     // the first applyFilters ran
+
+  function decodeColumn(c, n) {
+    if (Array.isArray(c)) { return c; }
+    var v = c.v;
+    if (c.k) { var k = c.k; v = v.map(function (x) { return x < 0 ? null : k[x]; }); }
+    if (!c.at) { return v; }
+    var out = new Array(n).fill(null);
+    for (var j = 0; j < c.at.length; j++) { out[c.at[j]] = v[j]; }
+    return out;
+  }
+  function col(name) {
+    if (!(name in DECODED)) { DECODED[name] = (name in COLS) ? decodeColumn(COLS[name], N) : null; }
+    return DECODED[name];
+  }
+  function cell(name, i) { var c = col(name); return c ? c[i] : null; }
+  function asset(i) {
+    if (!ROWS[i]) {
+      var o = { _i: i };
+      Object.keys(COLS).forEach(function (k) { o[k] = col(k)[i]; });
+      ROWS[i] = o;
+    }
+    return ROWS[i];
+  }
+  function initAssets(map) {
+    N = D.assets.n; COLS = D.assets.cols;
+    CAT_LIST = D.categories.concat([D.category_fallback]);
+    var at = {};
+    D.categories.forEach(function (c, k) { at[c.code] = k; });
+    var cats = col('categorie') || [];
+    GROUP_OF = col('_group') || [];
+    CAT_OF = new Uint16Array(N); PASS = new Uint8Array(N);
+    for (var i = 0; i < N; i++) { CAT_OF[i] = cats[i] in at ? at[cats[i]] : D.categories.length; }
+    map.createPane('abcdDots').style.zIndex = 590;
+    map.getPane('abcdDots').style.pointerEvents = 'none';
+    dotLayer = L.layerGroup().addTo(map);
+    markerLayer = L.featureGroup().addTo(map);
+    markerLayer.on('click', function (e) {
+      var m = e.propagatedFrom || e.layer;
+      if (m._abcdCluster !== undefined) {
+        var z = Math.min(INDEX.getClusterExpansionZoom(m._abcdCluster), CLUSTER_MAX_ZOOM + 1);
+        MAP.setView(m.getLatLng(), Math.max(z, MAP.getZoom() + 1));
+      } else if (m._abcdI !== undefined) { openPopupAt(m._abcdI); }
+    });
+    dotTip = L.tooltip({ className: 'abcd-tooltip', direction: 'right', offset: [8, 0] });
+    map.on('moveend', drawAssets);
+    map.on('click', function (e) { var i = dotAt(e.containerPoint); if (i >= 0) { openPopupAt(i); } });
+    map.on('mousemove', onDotHover);
+    map.on('popupopen popupclose', function (e) {
+      if (e.popup._abcdI === undefined) { return; }
+      var name = e.type === 'popupopen' ? 'abcd:popup' : 'abcd:popupclose';
+      document.dispatchEvent(new CustomEvent(name, { detail: { i: e.popup._abcdI } }));
+    });
+  }
+  // A layer switch of the layer list: on or off, its points join or leave the one index.
+  var GroupLayer = L.Layer.extend({
+    initialize: function (group) { this.group = group; },
+    onAdd: function () { switchGroup(this.group, true); },
+    onRemove: function () { switchGroup(this.group, false); }
+  });
+  function assetLayer(key) {
+    var layer = new GroupLayer(key.group);
+    GROUPS[key.group] = { on: false, layer: layer };
+    return layer;
+  }
+  function switchGroup(group, on) {
+    GROUPS[group].on = on;
+    if (assetsReady) { applyFilters(); }
+  }
+  function groupOn(g) { var x = GROUPS[g]; return !!x && x.on; }
+
   var iconCache = {};
   function assetIcon(cat, unknown) {
     var key = cat + (unknown ? '|?' : '');
@@ -301,26 +395,153 @@
     }
     return iconCache[key];
   }
-  // A cluster shows what is inside: with a time filter on, the share of places with unknown
-  // opening hours is grey (all grey when none inside is known to be open).
+  // A cluster shows what is inside: a pie of its categories and, with a time filter on, the share of
+  // places with unknown opening hours in grey (all grey when none inside is known to be open).
   var UNKNOWN_GREY = '#757575';
-  function clusterIcon(cat) {
-    var c = CATEGORY[cat] || D.category_fallback;
-    return function (cluster) {
-      var n = cluster.getChildCount();
-      var grey = cluster.getAllChildMarkers().filter(function (m) { return m._abcdUnknown; }).length;
-      var d = el('div', 'abcd-cluster' + (grey === n ? ' abcd-cluster-onbekend' : (grey ? ' abcd-cluster-mix' : '')));
-      if (!grey) { d.style.background = c.colour; }
-      else if (grey === n) { d.style.background = UNKNOWN_GREY; }
-      else {
-        var pct = Math.round(100 * (n - grey) / n);
-        d.style.background = 'conic-gradient(' + c.colour + ' 0 ' + pct + '%, ' + UNKNOWN_GREY + ' ' + pct + '% 100%)';
+  function clusterParts(p) {
+    var parts = [];
+    CAT_LIST.forEach(function (c, k) { if (p['c' + k]) { parts.push({ colour: c.colour, label: c.label, n: p['c' + k] }); } });
+    if (p.g) { parts.push({ colour: UNKNOWN_GREY, label: 'met onbekende openingstijden (grijs)', n: p.g }); }
+    return parts;
+  }
+  function clusterText(p) {
+    var parts = clusterParts(p).map(function (x) { return x.n + ' ' + x.label.toLowerCase(); });
+    var list = parts.length > 1 ? parts.slice(0, -1).join(', ') + ' en ' + parts[parts.length - 1] : parts.join('');
+    return p.point_count + ' plekken: ' + list;
+  }
+  function clusterIcon(p) {
+    var n = p.point_count, grey = p.g || 0, parts = clusterParts(p);
+    var d = el('div', 'abcd-cluster' + (grey === n ? ' abcd-cluster-onbekend' : (grey ? ' abcd-cluster-mix' : '')) +
+      (parts.length - (grey ? 1 : 0) > 1 ? ' abcd-cluster-cats' : ''));
+    if (parts.length === 1) { d.style.background = parts[0].colour; }
+    else {
+      var stops = [], from = 0;
+      parts.forEach(function (x) {
+        var to = from + 100 * x.n / n;
+        stops.push(x.colour + ' ' + from.toFixed(1) + '% ' + to.toFixed(1) + '%');
+        from = to;
+      });
+      d.style.background = 'conic-gradient(' + stops.join(', ') + ')';
+    }
+    d.title = clusterText(p);
+    d.appendChild(el('span', null, n));
+    var size = n < 10 ? 34 : (n < 100 ? 40 : (n < 1000 ? 46 : 54));
+    return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
+  }
+  function clusterMarker(f) {
+    var p = f.properties, c = f.geometry.coordinates;
+    var m = L.marker([c[1], c[0]], { icon: clusterIcon(p), keyboard: true });
+    m._abcdCluster = p.cluster_id;
+    m.on('add', function () {
+      if (m._icon) { m._icon.setAttribute('aria-label', clusterText(p) + '. Inzoomen'); }
+    });
+    return m;
+  }
+  function assetMarker(i) {
+    var a = asset(i);
+    var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie, PASS[i] === 2), keyboard: true, riseOnHover: true });
+    m._abcd = a; m._abcdI = i;
+    m.on('add', markerName);
+    m.bindTooltip(function () { return assetTooltip(a); }, { className: 'abcd-tooltip', direction: 'right' });
+    return m;
+  }
+  function assetDot(i) {
+    var grey = PASS[i] === 2;
+    var m = L.circleMarker([col('lat')[i], col('lon')[i]], {
+      pane: 'abcdDots', radius: 6, weight: 1.5, color: '#ffffff', fillOpacity: 1, interactive: false,
+      fillColor: grey ? UNKNOWN_GREY : CAT_LIST[CAT_OF[i]].colour, dashArray: grey ? '3 2' : null
+    });
+    m._abcdI = i;
+    return m;
+  }
+  // One index over the points that pass the filters and whose layer is on; drawn anew.
+  function rebuildIndex() {
+    var lat = col('lat'), lon = col('lon'), pts = [];
+    for (var i = 0; i < N; i++) {
+      if (PASS[i] && groupOn(GROUP_OF[i])) {
+        pts.push({ type: 'Feature', properties: { i: i }, geometry: { type: 'Point', coordinates: [lon[i], lat[i]] } });
       }
-      d.title = grey ? n + ' plekken, waarvan ' + grey + ' met onbekende openingstijden' : n + ' plekken';
-      d.appendChild(el('span', null, n));
-      var size = n < 10 ? 34 : (n < 100 ? 40 : 46);
-      return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
-    };
+    }
+    INDEX = new Supercluster({
+      radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM,
+      map: function (p) { var o = { g: PASS[p.i] === 2 ? 1 : 0 }; if (!o.g) { o['c' + CAT_OF[p.i]] = 1; } return o; },
+      reduce: function (acc, p) { for (var k in p) { acc[k] = (acc[k] || 0) + p[k]; } }
+    });
+    INDEX.load(pts);
+    INDEXED = pts.length;
+    markerLayer.clearLayers(); dotLayer.clearLayers();
+    DRAWN = {}; DOTS = [];
+    drawAssets();
+  }
+  // Draw what the index has in (and around) the view; what was drawn already stays.
+  function drawAssets() {
+    if (!INDEX || !MAP) { return; }
+    var b = MAP.getBounds().pad(0.25), z = Math.min(Math.floor(MAP.getZoom()), CLUSTER_MAX_ZOOM + 1);
+    var items = INDEX.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], z);
+    var dots = INDEXED > CANVAS_FROM, next = {}, dotList = [];
+    items.forEach(function (f) {
+      var p = f.properties, single = !p.cluster;
+      var key = single ? (dots ? 'd' : 'p') + p.i : 'c' + p.cluster_id;
+      var layer = DRAWN[key];
+      if (layer) { delete DRAWN[key]; }
+      else {
+        layer = single ? (dots ? assetDot(p.i) : assetMarker(p.i)) : clusterMarker(f);
+        (single && dots ? dotLayer : markerLayer).addLayer(layer);
+      }
+      next[key] = layer;
+      if (single && dots) { dotList.push(layer); }
+    });
+    Object.keys(DRAWN).forEach(function (k) { (k.charAt(0) === 'd' ? dotLayer : markerLayer).removeLayer(DRAWN[k]); });
+    DRAWN = next; DOTS = dotList;
+  }
+  // The canvas dot under a point of the map container (within 9 px), or -1.
+  function dotAt(pt) {
+    if (!DOTS.length) { return -1; }
+    var lp = MAP.containerPointToLayerPoint(pt), best = -1, bd = 81;
+    for (var j = 0; j < DOTS.length; j++) {
+      var q = DOTS[j]._point || MAP.latLngToLayerPoint(DOTS[j].getLatLng());
+      var d = (q.x - lp.x) * (q.x - lp.x) + (q.y - lp.y) * (q.y - lp.y);
+      if (d < bd) { bd = d; best = DOTS[j]._abcdI; }
+    }
+    return best;
+  }
+  var hoverPending = null;
+  function onDotHover(e) {
+    if (!DOTS.length && hoverDot < 0) { return; }
+    if (hoverPending) { hoverPending = e; return; }
+    hoverPending = e;
+    requestAnimationFrame(function () {
+      var i = dotAt(hoverPending.containerPoint);
+      hoverPending = null;
+      if (i === hoverDot) { return; }
+      hoverDot = i;
+      if (i < 0) { MAP.closeTooltip(dotTip); return; }
+      dotTip.setLatLng([col('lat')[i], col('lon')[i]]).setContent(assetTooltip(asset(i)));
+      MAP.openTooltip(dotTip);
+    });
+  }
+  // The popup of asset i at its place (not bound to a marker: redrawing the markers keeps it open).
+  function openPopupAt(i) {
+    var a = asset(i);
+    var pop = L.popup({ maxWidth: 380, offset: [0, INDEXED > CANVAS_FROM ? 0 : -7] })
+      .setLatLng([a.lat, a.lon]).setContent(assetPopup(a));
+    pop._abcdI = i;
+    MAP.openPopup(pop);
+  }
+  // Bring asset i into view (past clustering, its layer switched on) and open its popup.
+  function openAsset(i) {
+    var g = GROUPS[GROUP_OF[i]];
+    if (g && !g.on) { MAP.addLayer(g.layer); }
+    var a = asset(i);
+    MAP.setView([a.lat, a.lon], Math.max(MAP.getZoom(), CLUSTER_MAX_ZOOM + 1), { animate: false });
+    // after the event that asked for it: a click that ends on the map would close the popup at once
+    setTimeout(function () { openPopupAt(i); }, 0);
+  }
+  // The assets that pass the filters and whose layer is on (not limited to the view).
+  function visibleAssets() {
+    var out = [];
+    for (var i = 0; i < N; i++) { if (PASS[i] && groupOn(GROUP_OF[i])) { out.push(asset(i)); } }
+    return out;
   }
   function doelgroepText(codes) {
     if (empty(codes)) { return ''; }
@@ -410,24 +631,6 @@
       var c = CATEGORY[a.categorie] || D.category_fallback;
       this._icon.setAttribute('aria-label', (a.naam || 'Zonder naam') + ' (' + c.label + ')');
     }
-  }
-  function fillAssets(cluster, key) {
-    cluster.options.iconCreateFunction = clusterIcon(key.categorie);
-    var list = [];
-    ASSETS.forEach(function (a) {
-      if (a._group !== key.group) { return; }
-      var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie), keyboard: true, riseOnHover: true });
-      m._abcd = a;
-      m.on('add', markerName);
-      a._marker = m; a._cluster = cluster;
-      list.push({ marker: m, asset: a, unknown: false });
-    });
-    cluster.bindTooltip(function (m) { return assetTooltip(m._abcd); }, { className: 'abcd-tooltip', direction: 'right' });
-    cluster.bindPopup(function (m) { return assetPopup(m._abcd); }, { maxWidth: 380 });
-    CLUSTERS.push({ layer: cluster, markers: list });
-    // the filter's counts follow the layers that are on
-    cluster.on('add remove', function () { if (filterStatus) { applyFilters(true); } });
-    cluster.addLayers(list.map(function (x) { return x.marker; }));
   }
 
   // ---------------------------------------------------------------- panels (fold open and shut)
@@ -555,60 +758,64 @@
   function timeFilterOn() { return state.dag !== '' || state.dagdeel !== ''; }
   // Open at the chosen day and/or part of the day: 'open', 'dicht' or 'onbekend'.
   // Masks come from abcd_map.render.map.opening_masks (bit d: weekday d; bit 3d+p: part p on day d).
-  function openState(a) {
-    if (empty(a.dagen)) { return 'onbekend'; }
+  function openState(i) {
+    var dagen = cell('dagen', i);
+    if (empty(dagen)) { return 'onbekend'; }
     var days = state.dag === '' ? [0, 1, 2, 3, 4, 5, 6] : [Number(state.dag)];
     var unknown = false;
-    for (var i = 0; i < days.length; i++) {
+    for (var j = 0; j < days.length; j++) {
       var bit, open, unk;
-      if (state.dagdeel === '') { bit = 1 << days[i]; open = a.dagen; unk = a.dagen_onbekend; }
-      else { bit = 1 << (days[i] * D.day_parts.length + Number(state.dagdeel)); open = a.dagdelen; unk = a.dagdelen_onbekend; }
+      if (state.dagdeel === '') { bit = 1 << days[j]; open = dagen; unk = cell('dagen_onbekend', i); }
+      else { bit = 1 << (days[j] * D.day_parts.length + Number(state.dagdeel)); open = cell('dagdelen', i); unk = cell('dagdelen_onbekend', i); }
       if (open & bit) { return 'open'; }
       if (!empty(unk) && (unk & bit)) { unknown = true; }
     }
     return unknown ? 'onbekend' : 'dicht';
   }
+  var targetGroups = {};  // doelgroepen text -> its codes
+  function groupsOf(v) {
+    var k = String(v || '');
+    if (!(k in targetGroups)) {
+      targetGroups[k] = k.split(';').map(function (s) { return s.trim(); }).filter(function (s) { return s; });
+    }
+    return targetGroups[k];
+  }
   // 0: hidden, 1: shown, 2: shown grey (opening hours unknown while a time filter is on)
-  function passes(a) {
-    if (state.inloop && a.inloop !== true) { return 0; }
+  function passes(i) {
+    if (state.inloop && cell('inloop', i) !== true) { return 0; }
     if (state.doelgroep) {
       // as the lenses count them: no target group means for everyone
-      var g = String(a.doelgroepen || '').split(';').map(function (s) { return s.trim(); })
-        .filter(function (s) { return s; });
+      var g = groupsOf(cell('doelgroepen', i));
       if (g.length && g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return 0; }
     }
     if (timeFilterOn()) {
-      var st = openState(a);
+      var st = openState(i);
       if (st === 'dicht') { return 0; }
       if (st === 'onbekend') { return state.onbekend ? 2 : 0; }
     }
     return 1;
   }
   // Counts are of the layers that are on (not of 'kleine plekken' or 'overige plekken' while they are off).
+  // countOnly: the index stays as it is (it is built the first time all the same).
   function applyFilters(countOnly) {
     var n = { shown: 0, total: 0, grey: 0, inloop: 0, hours: 0 };
-    CLUSTERS.forEach(function (c) {
-      var visible = [], on = !MAP || MAP.hasLayer(c.layer);
-      c.markers.forEach(function (x) {
-        if (on) { n.total++; if (x.asset.inloop === true) { n.inloop++; } if (!empty(x.asset.dagen)) { n.hours++; } }
-        var p = passes(x.asset);
-        if (!p) { return; }
-        if (on) { n.shown++; if (p === 2) { n.grey++; } }
-        visible.push(x.marker);
-        if (countOnly === true) { return; }
-        var unknown = p === 2;
-        x.marker._abcdUnknown = unknown;
-        if (x.unknown !== unknown) { x.marker.setIcon(assetIcon(x.asset.categorie, unknown)); x.unknown = unknown; }
-      });
-      if (countOnly === true) { return; }
-      c.layer.clearLayers();
-      c.layer.addLayers(visible);
-    });
+    var inloop = col('inloop') || [], dagen = col('dagen') || [];
+    for (var i = 0; i < N; i++) {
+      var p = passes(i);
+      PASS[i] = p;
+      if (!groupOn(GROUP_OF[i])) { continue; }
+      n.total++;
+      if (inloop[i] === true) { n.inloop++; }
+      if (!empty(dagen[i])) { n.hours++; }
+      if (p) { n.shown++; if (p === 2) { n.grey++; } }
+    }
+    if (countOnly !== true || !assetsReady) { assetsReady = true; rebuildIndex(); }
     showStatus(n);
     if (filterKey) { filterKey.style.display = timeFilterOn() && state.onbekend ? '' : 'none'; }
     if (doelgroepHint) { doelgroepHint.style.display = state.doelgroep ? '' : 'none'; }
     var colourKey = openColoursOn() ? state.dag + '|' + state.dagdeel : '';
     if (countOnly !== true && colourKey !== shownColours) { shownColours = colourKey; recolour(); }
+    document.dispatchEvent(new CustomEvent('abcd:filters'));
   }
   var shownColours = '';  // the time the buurt colours were last drawn for ('' = the chosen metric)
   var doelgroepHint = null;
@@ -694,7 +901,11 @@
   // ---------------------------------------------------------------- search
   // Names are compared without accents, case and punctuation ("Sint-Jan" = "sint jan").
   function searchKey(s) { return normalise(s).replace(/[^a-z0-9]+/g, ' ').trim(); }
+  // Made when first searched, or when the page is idle after its first draw (many places: ~0.1 s).
+  var searchBuilt = false;
   function buildSearchIndex() {
+    if (searchBuilt) { return; }
+    searchBuilt = true;
     SEARCH = [];
     Object.keys(WIJK).forEach(function (k) {
       var w = WIJK[k];
@@ -709,16 +920,16 @@
       SEARCH.push({ text: String(b.buurtnaam), key: searchKey(b.buurtnaam), kind: 'buurt', order: 1, label: 'Buurt',
                     context: empty(wn) ? '' : 'in wijk ' + wn, buurt: i });
     });
-    ASSETS.forEach(function (a) {
-      if (empty(a.naam)) { return; }
-      var c = CATEGORY[a.categorie] || D.category_fallback;
+    var names = col('naam') || [], kinds = col('label') || [], addresses = col('adres') || [], buurten = col('buurt') || [];
+    for (var i = 0; i < N; i++) {
+      if (empty(names[i])) { continue; }
       var ctx = [];
-      if (!empty(a.label)) { ctx.push(a.label); }
-      if (!empty(a.adres)) { ctx.push(a.adres); }
-      if (!empty(a.buurt)) { ctx.push('buurt ' + a.buurt); }
-      SEARCH.push({ text: String(a.naam), key: searchKey(a.naam), extra: searchKey(a.label || ''), kind: 'plek',
-                    order: 2, label: c.label, context: ctx.join(' · '), asset: a });
-    });
+      if (!empty(kinds[i])) { ctx.push(kinds[i]); }
+      if (!empty(addresses[i])) { ctx.push(addresses[i]); }
+      if (!empty(buurten[i])) { ctx.push('buurt ' + buurten[i]); }
+      SEARCH.push({ text: String(names[i]), key: searchKey(names[i]), extra: searchKey(kinds[i] || ''), kind: 'plek',
+                    order: 2, label: CAT_LIST[CAT_OF[i]].label, context: ctx.join(' · '), asset: i });
+    }
   }
   // 0 exact name, 1 name starts with it, 2 a word of the name does, 3 somewhere in the name,
   // 4 only in the kind of place ("school"); -1 no match.
@@ -736,6 +947,7 @@
     var q = searchKey(query);
     if (!q) { return { hits: [], more: 0 }; }
     var found = [];
+    buildSearchIndex();
     SEARCH.forEach(function (h) {
       var r = searchRank(h, q);
       if (r >= 0 && (q.length >= 2 || r === 0)) { found.push({ h: h, r: r }); }
@@ -748,7 +960,8 @@
     return { hits: shown.map(function (x) { return x.h; }), more: found.length - shown.length };
   }
   function makeSearchControl() {
-    buildSearchIndex();
+    if (window.requestIdleCallback) { requestIdleCallback(buildSearchIndex, { timeout: 3000 }); }
+    else { setTimeout(buildSearchIndex, 500); }
     var Ctl = L.Control.extend({
       options: { position: 'topleft' },
       onAdd: function () {
@@ -808,7 +1021,8 @@
             li.appendChild(el('span', 'abcd-hit-name', h.text));
             var sub = el('span', 'abcd-hit-context', h.label + (h.context ? ' · ' + h.context : ''));
             li.appendChild(sub);
-            li.addEventListener('click', function () { pick(h); });
+            // the list is emptied on a pick: the click must not go on to the map (it would close the popup)
+            li.addEventListener('click', function (e) { e.stopPropagation(); pick(h); });
             list.appendChild(li);
           });
           if (res.more) { list.appendChild(el('li', 'abcd-none', 'en ' + res.more + ' meer: typ verder')); }
@@ -840,21 +1054,7 @@
   }
   function goTo(hit) {
     if (hit.kind === 'plek') {
-      var a = hit.asset;
-      if (!a._marker) { return; }
-      if (!MAP.hasLayer(a._cluster)) { MAP.addLayer(a._cluster); }
-      if (!a._cluster.hasLayer(a._marker)) { a._cluster.addLayer(a._marker); }
-      // markercluster's zoomToShowLayer loses its way at half zoom levels (zoomSnap 0.5): zoom in past
-      // clustering (disableClusteringAtZoom 17) and open the popup once the marker is on the map
-      // (only after the zoom: markercluster re-adds its markers then, which would close the popup)
-      var ll = a._marker.getLatLng(), tries = 0, moved = false;
-      MAP.once('moveend', function () { moved = true; });
-      MAP.setView(ll, Math.max(MAP.getZoom(), 17));
-      (function open() {
-        var ready = (moved || tries > 40) && !a._cluster._inZoomAnimation && MAP.hasLayer(a._marker);
-        if (ready) { a._marker.fire('click', { latlng: ll }, true); return; }
-        if (++tries < 100) { setTimeout(open, 50); }
-      }());
+      openAsset(hit.asset);
     } else if (hit.kind === 'buurt') {
       var f = D.buurten.geo.features.filter(function (x) { return x.properties.i === hit.buurt; })[0];
       if (f && f.properties._layer) {
@@ -1209,9 +1409,11 @@
   }
 
   window.ABCD = {
-    start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, fillAssets: fillAssets,
+    start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, assetLayer: assetLayer,
     gapLayer: gapLayer, relationLayer: relationLayer, stageLayer: stageLayer, finish: finish, setMetric: setMetric,
     applyFilters: applyFilters, state: state, panel: setPanel, panels: panelStates, present: setPresent,
+    leaflet: function () { return MAP; }, visible: visibleAssets, openAsset: openAsset,
+    categoryLabel: function (code) { return (CATEGORY[code] || D.category_fallback).label; },
     search: function (q, limit) { return search(q, limit).hits.map(function (h) { return { text: h.text, kind: h.kind, label: h.label, context: h.context }; }); }
   };
 }());
