@@ -307,9 +307,8 @@
   var INDEX = null;            // the clustering index
   var INDEXED = 0;             // points in it
   var markerLayer = null;      // clusters and DOM markers drawn now
-  var dotLayer = null;         // canvas dots drawn now
-  var DRAWN = {};              // key -> layer drawn now ('c'+cluster id, 'p'+i marker, 'd'+i dot)
-  var DOTS = [];               // the canvas dots drawn now
+  var dotLayer = null;         // the canvas of the single points, when there are many
+  var DRAWN = {};              // key -> marker drawn now ('c'+cluster id, 'p'+i)
   var hoverDot = -1;
   var dotTip = null;
   var assetsReady = false;     // the first applyFilters ran
@@ -347,7 +346,7 @@
     for (var i = 0; i < N; i++) { CAT_OF[i] = cats[i] in at ? at[cats[i]] : D.categories.length; }
     map.createPane('abcdDots').style.zIndex = 590;
     map.getPane('abcdDots').style.pointerEvents = 'none';
-    dotLayer = L.layerGroup().addTo(map);
+    dotLayer = new DotCanvas().addTo(map);
     markerLayer = L.featureGroup().addTo(map);
     markerLayer.on('click', function (e) {
       var m = e.propagatedFrom || e.layer;
@@ -358,7 +357,8 @@
     });
     dotTip = L.tooltip({ className: 'abcd-tooltip', direction: 'right', offset: [8, 0] });
     map.on('moveend', drawAssets);
-    map.on('click', function (e) { var i = dotAt(e.containerPoint); if (i >= 0) { openPopupAt(i); } });
+    // a click on a dot: caught before Leaflet hands it to the buurt under it (which would stop it)
+    map.getContainer().addEventListener('click', onDotClick, true);
     map.on('mousemove', onDotHover);
     map.on('popupopen popupclose', function (e) {
       if (e.popup._abcdI === undefined) { return; }
@@ -398,19 +398,33 @@
   // A cluster shows what is inside: a pie of its categories and, with a time filter on, the share of
   // places with unknown opening hours in grey (all grey when none inside is known to be open).
   var UNKNOWN_GREY = '#757575';
-  function clusterParts(p) {
+  // What a cluster holds: {n, g: grey places, c: count per category index}. Counted from its
+  // leaves when it is first drawn (cheaper than map/reduce over every point while indexing).
+  var MIX = {};
+  function clusterMix(id) {
+    if (!MIX[id]) {
+      var leaves = INDEX.getLeaves(id, Infinity), m = { n: leaves.length, g: 0, c: CAT_LIST.map(function () { return 0; }) };
+      for (var j = 0; j < leaves.length; j++) {
+        var i = leaves[j].properties.i;
+        if (PASS[i] === 2) { m.g++; } else { m.c[CAT_OF[i]]++; }
+      }
+      MIX[id] = m;
+    }
+    return MIX[id];
+  }
+  function clusterParts(m) {
     var parts = [];
-    CAT_LIST.forEach(function (c, k) { if (p['c' + k]) { parts.push({ colour: c.colour, label: c.label, n: p['c' + k] }); } });
-    if (p.g) { parts.push({ colour: UNKNOWN_GREY, label: 'met onbekende openingstijden (grijs)', n: p.g }); }
+    CAT_LIST.forEach(function (c, k) { if (m.c[k]) { parts.push({ colour: c.colour, label: c.label, n: m.c[k] }); } });
+    if (m.g) { parts.push({ colour: UNKNOWN_GREY, label: 'met onbekende openingstijden (grijs)', n: m.g }); }
     return parts;
   }
-  function clusterText(p) {
-    var parts = clusterParts(p).map(function (x) { return x.n + ' ' + x.label.toLowerCase(); });
+  function clusterText(m) {
+    var parts = clusterParts(m).map(function (x) { return x.n + ' ' + x.label.toLowerCase(); });
     var list = parts.length > 1 ? parts.slice(0, -1).join(', ') + ' en ' + parts[parts.length - 1] : parts.join('');
-    return p.point_count + ' plekken: ' + list;
+    return m.n + ' plekken: ' + list;
   }
-  function clusterIcon(p) {
-    var n = p.point_count, grey = p.g || 0, parts = clusterParts(p);
+  function clusterIcon(m) {
+    var n = m.n, grey = m.g, parts = clusterParts(m);
     var d = el('div', 'abcd-cluster' + (grey === n ? ' abcd-cluster-onbekend' : (grey ? ' abcd-cluster-mix' : '')) +
       (parts.length - (grey ? 1 : 0) > 1 ? ' abcd-cluster-cats' : ''));
     if (parts.length === 1) { d.style.background = parts[0].colour; }
@@ -423,17 +437,17 @@
       });
       d.style.background = 'conic-gradient(' + stops.join(', ') + ')';
     }
-    d.title = clusterText(p);
+    d.title = clusterText(m);
     d.appendChild(el('span', null, n));
     var size = n < 10 ? 34 : (n < 100 ? 40 : (n < 1000 ? 46 : 54));
     return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
   }
   function clusterMarker(f) {
-    var p = f.properties, c = f.geometry.coordinates;
-    var m = L.marker([c[1], c[0]], { icon: clusterIcon(p), keyboard: true });
-    m._abcdCluster = p.cluster_id;
+    var c = f.geometry.coordinates, mix = clusterMix(f.properties.cluster_id);
+    var m = L.marker([c[1], c[0]], { icon: clusterIcon(mix), keyboard: true });
+    m._abcdCluster = f.properties.cluster_id;
     m.on('add', function () {
-      if (m._icon) { m._icon.setAttribute('aria-label', clusterText(p) + '. Inzoomen'); }
+      if (m._icon) { m._icon.setAttribute('aria-label', clusterText(mix) + '. Inzoomen'); }
     });
     return m;
   }
@@ -445,15 +459,56 @@
     m.bindTooltip(function () { return assetTooltip(a); }, { className: 'abcd-tooltip', direction: 'right' });
     return m;
   }
-  function assetDot(i) {
-    var grey = PASS[i] === 2;
-    var m = L.circleMarker([col('lat')[i], col('lon')[i]], {
-      pane: 'abcdDots', radius: 6, weight: 1.5, color: '#ffffff', fillOpacity: 1, interactive: false,
-      fillColor: grey ? UNKNOWN_GREY : CAT_LIST[CAT_OF[i]].colour, dashArray: grey ? '3 2' : null
-    });
-    m._abcdI = i;
-    return m;
-  }
+  // Single points when there are many: drawn as dots on one canvas (no Leaflet layer per point).
+  // The canvas covers the map; it is drawn anew after every move and hidden while zooming.
+  var DotCanvas = L.Layer.extend({
+    initialize: function () { this.dots = []; this.x = new Float64Array(0); this.y = new Float64Array(0); },
+    onAdd: function (map) {
+      this.canvas = L.DomUtil.create('canvas', 'abcd-dots', map.getPane('abcdDots'));
+      map.on('zoomstart', this.hide, this);
+      map.on('viewreset resize', this.draw, this);
+      this.draw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this.canvas);
+      map.off('zoomstart', this.hide, this);
+      map.off('viewreset resize', this.draw, this);
+    },
+    hide: function () { this.canvas.style.display = 'none'; },
+    setDots: function (list) { this.dots = list; this.draw(); },
+    draw: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var size = map.getSize(), ratio = window.devicePixelRatio || 1, cv = this.canvas;
+      var origin = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(cv, origin);
+      cv.width = size.x * ratio; cv.height = size.y * ratio;
+      cv.style.width = size.x + 'px'; cv.style.height = size.y + 'px';
+      cv.style.display = this.dots.length ? '' : 'none';
+      cv.setAttribute('data-n', String(this.dots.length));
+      var ctx = cv.getContext('2d'), lat = col('lat'), lon = col('lon'), n = this.dots.length;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.lineWidth = 1.5; ctx.strokeStyle = '#ffffff';
+      this.x = new Float64Array(n); this.y = new Float64Array(n);
+      for (var j = 0; j < n; j++) {
+        var i = this.dots[j], p = map.latLngToLayerPoint([lat[i], lon[i]]);
+        this.x[j] = p.x; this.y[j] = p.y;
+        ctx.beginPath();
+        ctx.arc(p.x - origin.x, p.y - origin.y, 6, 0, 2 * Math.PI);
+        ctx.fillStyle = PASS[i] === 2 ? UNKNOWN_GREY : CAT_LIST[CAT_OF[i]].colour;
+        ctx.fill(); ctx.stroke();
+      }
+    },
+    // the dot under a layer point (within 9 px), or -1
+    at: function (lp) {
+      var best = -1, bd = 81;
+      for (var j = 0; j < this.dots.length; j++) {
+        var d = (this.x[j] - lp.x) * (this.x[j] - lp.x) + (this.y[j] - lp.y) * (this.y[j] - lp.y);
+        if (d < bd) { bd = d; best = this.dots[j]; }
+      }
+      return best;
+    }
+  });
   // One index over the points that pass the filters and whose layer is on; drawn anew.
   function rebuildIndex() {
     var lat = col('lat'), lon = col('lon'), pts = [];
@@ -462,15 +517,12 @@
         pts.push({ type: 'Feature', properties: { i: i }, geometry: { type: 'Point', coordinates: [lon[i], lat[i]] } });
       }
     }
-    INDEX = new Supercluster({
-      radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM,
-      map: function (p) { var o = { g: PASS[p.i] === 2 ? 1 : 0 }; if (!o.g) { o['c' + CAT_OF[p.i]] = 1; } return o; },
-      reduce: function (acc, p) { for (var k in p) { acc[k] = (acc[k] || 0) + p[k]; } }
-    });
+    INDEX = new Supercluster({ radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM });
     INDEX.load(pts);
+    MIX = {};
     INDEXED = pts.length;
-    markerLayer.clearLayers(); dotLayer.clearLayers();
-    DRAWN = {}; DOTS = [];
+    markerLayer.clearLayers();
+    DRAWN = {};
     drawAssets();
   }
   // Draw what the index has in (and around) the view; what was drawn already stays.
@@ -481,33 +533,31 @@
     var dots = INDEXED > CANVAS_FROM, next = {}, dotList = [];
     items.forEach(function (f) {
       var p = f.properties, single = !p.cluster;
-      var key = single ? (dots ? 'd' : 'p') + p.i : 'c' + p.cluster_id;
+      if (single && dots) { dotList.push(p.i); return; }
+      var key = single ? 'p' + p.i : 'c' + p.cluster_id;
       var layer = DRAWN[key];
       if (layer) { delete DRAWN[key]; }
-      else {
-        layer = single ? (dots ? assetDot(p.i) : assetMarker(p.i)) : clusterMarker(f);
-        (single && dots ? dotLayer : markerLayer).addLayer(layer);
-      }
+      else { layer = single ? assetMarker(p.i) : clusterMarker(f); markerLayer.addLayer(layer); }
       next[key] = layer;
-      if (single && dots) { dotList.push(layer); }
     });
-    Object.keys(DRAWN).forEach(function (k) { (k.charAt(0) === 'd' ? dotLayer : markerLayer).removeLayer(DRAWN[k]); });
-    DRAWN = next; DOTS = dotList;
+    Object.keys(DRAWN).forEach(function (k) { markerLayer.removeLayer(DRAWN[k]); });
+    DRAWN = next;
+    dotLayer.setDots(dotList);
   }
-  // The canvas dot under a point of the map container (within 9 px), or -1.
-  function dotAt(pt) {
-    if (!DOTS.length) { return -1; }
-    var lp = MAP.containerPointToLayerPoint(pt), best = -1, bd = 81;
-    for (var j = 0; j < DOTS.length; j++) {
-      var q = DOTS[j]._point || MAP.latLngToLayerPoint(DOTS[j].getLatLng());
-      var d = (q.x - lp.x) * (q.x - lp.x) + (q.y - lp.y) * (q.y - lp.y);
-      if (d < bd) { bd = d; best = DOTS[j]._abcdI; }
-    }
-    return best;
+  // The canvas dot under a point of the map container, or -1.
+  function dotAt(pt) { return dotLayer.dots.length ? dotLayer.at(MAP.containerPointToLayerPoint(pt)) : -1; }
+  function onDotClick(e) {
+    var t = e.target;
+    if (!dotLayer.dots.length || (t.closest && t.closest('.leaflet-marker-icon, .leaflet-popup, .leaflet-control'))) { return; }
+    if (MAP.dragging && MAP.dragging.moved()) { return; }
+    var i = dotAt(MAP.mouseEventToContainerPoint(e));
+    if (i < 0) { return; }
+    e.stopPropagation();
+    openPopupAt(i);
   }
   var hoverPending = null;
   function onDotHover(e) {
-    if (!DOTS.length && hoverDot < 0) { return; }
+    if (!dotLayer.dots.length && hoverDot < 0) { return; }
     if (hoverPending) { hoverPending = e; return; }
     hoverPending = e;
     requestAnimationFrame(function () {
