@@ -517,7 +517,7 @@
         pts.push({ type: 'Feature', properties: { i: i }, geometry: { type: 'Point', coordinates: [lon[i], lat[i]] } });
       }
     }
-    INDEX = new Supercluster({ radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM });
+    INDEX = new Supercluster({ radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM, minZoom: Math.floor(MAP.getMinZoom() || 0) });
     INDEX.load(pts);
     MIX = {};
     INDEXED = pts.length;
@@ -951,7 +951,7 @@
   // ---------------------------------------------------------------- search
   // Names are compared without accents, case and punctuation ("Sint-Jan" = "sint jan").
   function searchKey(s) { return normalise(s).replace(/[^a-z0-9]+/g, ' ').trim(); }
-  // Made when first searched, or when the page is idle after its first draw (many places: ~0.1 s).
+  // Made when first searched, or when the page is idle after its first frame (50,000 places: ~0.1 s).
   var searchBuilt = false;
   function buildSearchIndex() {
     if (searchBuilt) { return; }
@@ -1010,8 +1010,9 @@
     return { hits: shown.map(function (x) { return x.h; }), more: found.length - shown.length };
   }
   function makeSearchControl() {
-    if (window.requestIdleCallback) { requestIdleCallback(buildSearchIndex, { timeout: 3000 }); }
-    else { setTimeout(buildSearchIndex, 500); }
+    requestAnimationFrame(function () {  // after the first frame, when the page is idle
+      setTimeout(function () { (window.requestIdleCallback || setTimeout)(buildSearchIndex, { timeout: 3000 }); }, 0);
+    });
     var Ctl = L.Control.extend({
       options: { position: 'topleft' },
       onAdd: function () {
@@ -1339,8 +1340,9 @@
     }
   }
   // Share the height on the right between the layer list (top) and the legend (bottom), so they never overlap.
+  var settling = false;  // finish() is adding the panels: fit them once at its end (each fit forces a layout)
   function fitControls() {
-    if (!MAP || !legendBox) { return; }
+    if (!MAP || !legendBox || settling) { return; }
     var layers = MAP.getContainer().querySelector('.leaflet-control-layers-expanded');
     var attribution = MAP.getContainer().querySelector('.leaflet-control-attribution');
     var room = MAP.getSize().y - 10 - 10 - 10 - (attribution ? attribution.offsetHeight : 0);
@@ -1433,6 +1435,7 @@
     });
   }
   function finish(map) {
+    settling = true;
     makeTitleControl().addTo(map);
     makeSearchControl().addTo(map);
     makeFilterControl().addTo(map);
@@ -1450,6 +1453,7 @@
       printing.addEventListener('change', function (e) { if (e.matches) { fitForPrint(); } else { afterPrint(); } });
     }
     applyFilters(true);
+    settling = false;
     fitControls();
     map.on('resize', fitControls);
     window.addEventListener('load', fitControls);
