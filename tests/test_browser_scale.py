@@ -193,3 +193,40 @@ def test_file_stays_small():
     assert data["assets"]["n"] == ROWS
     assert data["assets"]["cols"]["categorie"]["k"] == [c for _, c in KINDS]   # codes, not 3,000 texts
     assert len(html.encode()) < 300_000 + 120 * ROWS
+
+
+@pytest.fixture(scope="module")
+def same_spot(tmp_path_factory):
+    """A small map: three places at the very same spot (one building), one elsewhere."""
+    require_chromium()
+    buurten, wijken, assets = _assets(4)
+    assets = assets.set_geometry([assets.geometry.iloc[0]] * 3 + [assets.geometry.iloc[3]])
+    path = save_map(render_map(buurten, wijken, assets, meta={"title": "Eén gebouw"}),
+                    tmp_path_factory.mktemp("gebouw") / "kaart.html")
+    b = Browser()
+    b.open(path, timeout=60)
+    yield b
+    b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_places_at_one_spot_spread_out_and_open_by_keyboard(same_spot):
+    b = same_spot
+    b.eval("ABCD.openAsset(1); 0")
+    b.wait_until("!!document.querySelector('.leaflet-popup-content')")
+    b.eval("ABCD.leaflet().closePopup(); 0")
+    # few places: focusable markers with a name, not canvas dots; the three at one spot drawn apart
+    spots = b.eval("Array.from(document.querySelectorAll('.abcd-marker')).map(function(m){"
+                   "var r = m.getBoundingClientRect(); return [m.getAttribute('aria-label'), Math.round(r.x), Math.round(r.y)];})")
+    same = [s for s in spots if s[0] in {f"Plek {i} ({c})" for i, c in ((0, "Fysieke ruimte"), (1, "Instellingen"),
+                                                                          (2, "Verenigingen en initiatieven"))}]
+    assert len(same) == 3
+    assert len({(x, y) for _, x, y in same}) == 3
+    b.eval("Array.from(document.querySelectorAll('.abcd-marker')).filter(function(m){"
+           "return m.getAttribute('aria-label').indexOf('Plek 2 ') === 0;})[0].focus()")
+    b.key("Enter")
+    popup = b.wait_until("(function(){var p = document.querySelector('.leaflet-popup-content');"
+                         "return p && p.textContent.indexOf('Plek 2') === 0 ? p.textContent : null;})()")
+    assert "Verenigingen en initiatieven" in popup
+    assert b.errors() == []

@@ -348,13 +348,6 @@
     map.getPane('abcdDots').style.pointerEvents = 'none';
     dotLayer = new DotCanvas().addTo(map);
     markerLayer = L.featureGroup().addTo(map);
-    markerLayer.on('click', function (e) {
-      var m = e.propagatedFrom || e.layer;
-      if (m._abcdCluster !== undefined) {
-        var z = Math.min(INDEX.getClusterExpansionZoom(m._abcdCluster), CLUSTER_MAX_ZOOM + 1);
-        MAP.setView(m.getLatLng(), Math.max(z, MAP.getZoom() + 1));
-      } else if (m._abcdI !== undefined) { openPopupAt(m._abcdI); }
-    });
     dotTip = L.tooltip({ className: 'abcd-tooltip', direction: 'right', offset: [8, 0] });
     map.on('moveend', drawAssets);
     // a click on a dot: caught before Leaflet hands it to the buurt under it (which would stop it)
@@ -446,16 +439,26 @@
     var c = f.geometry.coordinates, mix = clusterMix(f.properties.cluster_id);
     var m = L.marker([c[1], c[0]], { icon: clusterIcon(mix), keyboard: true });
     m._abcdCluster = f.properties.cluster_id;
+    onActivate(m, function () {  // zoom in past the cluster
+      var z = Math.min(INDEX.getClusterExpansionZoom(m._abcdCluster), CLUSTER_MAX_ZOOM + 1);
+      MAP.setView(m.getLatLng(), Math.max(z, MAP.getZoom() + 1));
+    });
     m.on('add', function () {
       if (m._icon) { m._icon.setAttribute('aria-label', clusterText(mix) + '. Inzoomen'); }
     });
     return m;
   }
+  // A click on a marker, or Enter while it has the focus (Leaflet does that only for bound popups).
+  function onActivate(m, fn) {
+    m.on('click', fn);
+    m.on('keypress', function (e) { if (e.originalEvent.keyCode === 13) { fn(); } });
+  }
   function assetMarker(i) {
     var a = asset(i);
-    var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie, PASS[i] === 2), keyboard: true, riseOnHover: true });
+    var m = L.marker(shownAt(i), { icon: assetIcon(a.categorie, PASS[i] === 2), keyboard: true, riseOnHover: true });
     m._abcd = a; m._abcdI = i;
     m.on('add', markerName);
+    onActivate(m, function () { openPopupAt(i); });
     m.bindTooltip(function () { return assetTooltip(a); }, { className: 'abcd-tooltip', direction: 'right' });
     return m;
   }
@@ -486,12 +489,12 @@
       cv.style.width = size.x + 'px'; cv.style.height = size.y + 'px';
       cv.style.display = this.dots.length ? '' : 'none';
       cv.setAttribute('data-n', String(this.dots.length));
-      var ctx = cv.getContext('2d'), lat = col('lat'), lon = col('lon'), n = this.dots.length;
+      var ctx = cv.getContext('2d'), n = this.dots.length;
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.lineWidth = 1.5; ctx.strokeStyle = '#ffffff';
       this.x = new Float64Array(n); this.y = new Float64Array(n);
       for (var j = 0; j < n; j++) {
-        var i = this.dots[j], p = map.latLngToLayerPoint([lat[i], lon[i]]);
+        var i = this.dots[j], p = map.latLngToLayerPoint(shownAt(i));
         this.x[j] = p.x; this.y[j] = p.y;
         ctx.beginPath();
         ctx.arc(p.x - origin.x, p.y - origin.y, 6, 0, 2 * Math.PI);
@@ -531,10 +534,11 @@
     var b = MAP.getBounds().pad(0.25), z = Math.min(Math.floor(MAP.getZoom()), CLUSTER_MAX_ZOOM + 1);
     var items = INDEX.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], z);
     var dots = INDEXED > CANVAS_FROM, next = {}, dotList = [];
+    spread(items.filter(function (f) { return !f.properties.cluster; }).map(function (f) { return f.properties.i; }));
     items.forEach(function (f) {
       var p = f.properties, single = !p.cluster;
       if (single && dots) { dotList.push(p.i); return; }
-      var key = single ? 'p' + p.i : 'c' + p.cluster_id;
+      var key = single ? 'p' + p.i + (SPREAD[p.i] ? '@' + MAP.getZoom() : '') : 'c' + p.cluster_id;
       var layer = DRAWN[key];
       if (layer) { delete DRAWN[key]; }
       else { layer = single ? assetMarker(p.i) : clusterMarker(f); markerLayer.addLayer(layer); }
@@ -544,6 +548,25 @@
     DRAWN = next;
     dotLayer.setDots(dotList);
   }
+  // Places at the very same spot (past clustering) are drawn on a small circle around it, so that
+  // each can be seen and clicked: SPREAD[i] = [lat, lon] where asset i is drawn then.
+  var SPREAD = {};
+  function spread(singles) {
+    SPREAD = {};
+    var lat = col('lat'), lon = col('lon'), at = {};
+    singles.forEach(function (i) { var k = lat[i] + ',' + lon[i]; (at[k] = at[k] || []).push(i); });
+    Object.keys(at).forEach(function (k) {
+      var g = at[k];
+      if (g.length < 2) { return; }
+      var c = MAP.latLngToLayerPoint([lat[g[0]], lon[g[0]]]), r = 12 + 3 * g.length;
+      g.forEach(function (i, j) {
+        var angle = 2 * Math.PI * j / g.length - Math.PI / 2;
+        var ll = MAP.layerPointToLatLng([c.x + r * Math.cos(angle), c.y + r * Math.sin(angle)]);
+        SPREAD[i] = [ll.lat, ll.lng];
+      });
+    });
+  }
+  function shownAt(i) { return SPREAD[i] || [col('lat')[i], col('lon')[i]]; }
   // The canvas dot under a point of the map container, or -1.
   function dotAt(pt) { return dotLayer.dots.length ? dotLayer.at(MAP.containerPointToLayerPoint(pt)) : -1; }
   function onDotClick(e) {
@@ -566,7 +589,7 @@
       if (i === hoverDot) { return; }
       hoverDot = i;
       if (i < 0) { MAP.closeTooltip(dotTip); return; }
-      dotTip.setLatLng([col('lat')[i], col('lon')[i]]).setContent(assetTooltip(asset(i)));
+      dotTip.setLatLng(shownAt(i)).setContent(assetTooltip(asset(i)));
       MAP.openTooltip(dotTip);
     });
   }
@@ -574,7 +597,7 @@
   function openPopupAt(i) {
     var a = asset(i);
     var pop = L.popup({ maxWidth: 380, offset: [0, INDEXED > CANVAS_FROM ? 0 : -7] })
-      .setLatLng([a.lat, a.lon]).setContent(assetPopup(a));
+      .setLatLng(shownAt(i)).setContent(assetPopup(a));
     pop._abcdI = i;
     MAP.openPopup(pop);
   }
