@@ -391,19 +391,25 @@
   // A cluster shows what is inside: a pie of its categories and, with a time filter on, the share of
   // places with unknown opening hours in grey (all grey when none inside is known to be open).
   var UNKNOWN_GREY = '#757575';
-  // What a cluster holds: {n, g: grey places, c: count per category index}. Counted from its
-  // leaves when it is first drawn (cheaper than map/reduce over every point while indexing).
-  var MIX = {};
-  function clusterMix(id) {
-    if (!MIX[id]) {
-      var leaves = INDEX.getLeaves(id, Infinity), m = { n: leaves.length, g: 0, c: CAT_LIST.map(function () { return 0; }) };
-      for (var j = 0; j < leaves.length; j++) {
-        var i = leaves[j].properties.i;
-        if (PASS[i] === 2) { m.g++; } else { m.c[CAT_OF[i]]++; }
-      }
-      MIX[id] = m;
+  // What a cluster holds, summed while indexing: three numbers (a, b, c) of three 17-bit counts
+  // each; slots 0-7 the categories (CAT_LIST index, from 7 on together), slot 8 the grey places.
+  // Exact below 131,072 places of one slot in a cluster.
+  var DIGIT = 131072;
+  function mixProps(i) {
+    var slot = PASS[i] === 2 ? 8 : Math.min(CAT_OF[i], 7), o = { i: i, a: 0, b: 0, c: 0 };
+    var v = Math.pow(DIGIT, slot % 3);
+    if (slot < 3) { o.a = v; } else if (slot < 6) { o.b = v; } else { o.c = v; }
+    return o;
+  }
+  function addMix(acc, p) { acc.a += p.a; acc.b += p.b; acc.c += p.c; }
+  // {n, g: grey places, c: count per category index} of a cluster's properties
+  function clusterMix(p) {
+    var m = { n: p.point_count, g: 0, c: CAT_LIST.map(function () { return 0; }) }, packed = [p.a, p.b, p.c];
+    for (var slot = 0; slot < 9; slot++) {
+      var count = Math.floor(packed[Math.floor(slot / 3)] / Math.pow(DIGIT, slot % 3)) % DIGIT;
+      if (slot === 8) { m.g = count; } else if (count) { m.c[slot === 7 ? CAT_LIST.length - 1 : slot] += count; }
     }
-    return MIX[id];
+    return m;
   }
   function clusterParts(m) {
     var parts = [];
@@ -436,7 +442,7 @@
     return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
   }
   function clusterMarker(f) {
-    var c = f.geometry.coordinates, mix = clusterMix(f.properties.cluster_id);
+    var c = f.geometry.coordinates, mix = clusterMix(f.properties);
     var m = L.marker([c[1], c[0]], { icon: clusterIcon(mix), keyboard: true });
     m._abcdCluster = f.properties.cluster_id;
     onActivate(m, function () {  // zoom in past the cluster
@@ -517,12 +523,12 @@
     var lat = col('lat'), lon = col('lon'), pts = [];
     for (var i = 0; i < N; i++) {
       if (PASS[i] && groupOn(GROUP_OF[i])) {
-        pts.push({ type: 'Feature', properties: { i: i }, geometry: { type: 'Point', coordinates: [lon[i], lat[i]] } });
+        pts.push({ type: 'Feature', properties: mixProps(i), geometry: { type: 'Point', coordinates: [lon[i], lat[i]] } });
       }
     }
-    INDEX = new Supercluster({ radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM, minZoom: Math.floor(MAP.getMinZoom() || 0) });
+    INDEX = new Supercluster({ radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM, minZoom: Math.floor(MAP.getMinZoom() || 0),
+                               reduce: addMix });
     INDEX.load(pts);
-    MIX = {};
     INDEXED = pts.length;
     markerLayer.clearLayers();
     DRAWN = {};
