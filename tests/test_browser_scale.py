@@ -38,12 +38,28 @@ def test_encode_column_and_back(values, encoded):
 
 
 def test_asset_rows_reads_the_compact_table_back():
-    table = {"n": 3, "cols": {"naam": ["A", "B", "C"], "categorie": {"k": ["cultuur"], "v": [0, 0, 0]},
-                              "inloop": {"at": [1], "v": [True]}}}
+    table = {"n": 3, "cols": {"latlon": [[52.0, 4.3], [52.1, 4.4], [52.2, 4.5]], "naam": ["A", "B", "C"],
+                              "categorie": {"k": ["cultuur"], "v": [0, 0, 0]}, "inloop": {"at": [1], "v": [True]}}}
     assert asset_column(table, "categorie") == ["cultuur"] * 3
+    assert asset_column(table, "lon") == [4.3, 4.4, 4.5]
     assert asset_column(table, "bestaat_niet") == []
-    assert asset_rows(table) == {"cols": ["naam", "categorie", "inloop"],
-                                 "rows": [["A", "cultuur", None], ["B", "cultuur", True], ["C", "cultuur", None]]}
+    assert asset_rows(table) == {"cols": ["lat", "lon", "naam", "categorie", "inloop"],
+                                 "rows": [[52.0, 4.3, "A", "cultuur", None], [52.1, 4.4, "B", "cultuur", True],
+                                          [52.2, 4.5, "C", "cultuur", None]]}
+
+
+def test_the_leak_scan_still_finds_a_place_on_the_page(tmp_path):
+    """Places travel as [lat, lon] pairs: the leak scan pairs adjacent numbers, so it would see a person's."""
+    from abcd_map import leakscan
+
+    from test_map import make_inputs
+
+    d = make_inputs()
+    person = d["assets"][d["assets"]["soort"] == "persoon"].iloc[[0]]
+    assert len(person) == 1
+    save_map(render_map(d["buurten"], d["wijken"], d["assets"], meta=d["meta"], mode="team"), tmp_path / "kaart.html")
+    findings = leakscan.leak_scan(tmp_path, person, mode="publiek")
+    assert any("kaart.html: coördinaat" in f for f in findings)
 
 
 # ---------------------------------------------------------------- 3,000 assets in the browser

@@ -171,8 +171,8 @@ def group_counts(asset_table: dict) -> Counter:
 
 
 # --------------------------------------------------------------------------- compact columns
-# The asset table travels as columns: {"n": rows, "cols": {name: column}}. A column is a plain
-# list of values, or {"v": values, "k": distinct values, "at": row numbers}: with "k" the values
+# The asset table travels as columns: {"n": rows, "cols": {"latlon": [[lat, lon], ...], name: column, ...}}.
+# A column is a plain list of values, or {"v": values, "k": distinct values, "at": row numbers}: with "k" the values
 # are indices into "k" (-1: none), with "at" only those rows have a value (the others none).
 # map.js (decodeColumn) reads them back; so does asset_column here.
 def encode_column(values: Sequence) -> list | dict:
@@ -211,14 +211,23 @@ def decode_column(column: list | dict, n: int) -> list:
 
 def asset_column(asset_table: dict, name: str) -> list:
     """One column of the page's asset table as a plain list; empty when it is not there."""
-    if name not in asset_table["cols"]:
+    cols = asset_table["cols"]
+    if name in ("lat", "lon") and "latlon" in cols:
+        j = 0 if name == "lat" else 1
+        return [p[j] for p in cols["latlon"]]
+    if name not in cols:
         return []
-    return decode_column(asset_table["cols"][name], asset_table["n"])
+    return decode_column(cols[name], asset_table["n"])
+
+
+def _row_names(asset_table: dict) -> list[str]:
+    """Column names of the asset rows: ``latlon`` read as ``lat`` and ``lon``."""
+    return [n for c in asset_table["cols"] for n in (("lat", "lon") if c == "latlon" else (c,))]
 
 
 def asset_rows(asset_table: dict) -> dict:
     """The page's asset table as ``{"cols": names, "rows": row lists}`` (for reading it back, e.g. in tests)."""
-    names = list(asset_table["cols"])
+    names = _row_names(asset_table)
     columns = [asset_column(asset_table, c) for c in names]
     return {"cols": names, "rows": [list(r) for r in zip(*columns)] if names else []}
 
@@ -572,7 +581,9 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
     columns = _columns(assets, cols)
     for required in ("lat", "lon", "categorie", "_group"):
         assert required in columns
-    return {"n": len(assets), "cols": {c: encode_column(v) for c, v in columns.items()}}
+    # places as [lat, lon] pairs (not two columns): the leak scan (abcd_map.leakscan) pairs adjacent numbers
+    latlon = [[y, x] for y, x in zip(columns.pop("lat"), columns.pop("lon"))]
+    return {"n": len(assets), "cols": {"latlon": latlon} | {c: encode_column(v) for c, v in columns.items()}}
 
 
 def _rows_mode(meta: Mapping[str, Any] | None, mode: str) -> str:

@@ -323,14 +323,27 @@
     return out;
   }
   function col(name) {
-    if (!(name in DECODED)) { DECODED[name] = (name in COLS) ? decodeColumn(COLS[name], N) : null; }
+    if (!(name in DECODED)) {
+      if ((name === 'lat' || name === 'lon') && COLS.latlon) {
+        var j = name === 'lat' ? 0 : 1;
+        DECODED[name] = COLS.latlon.map(function (p) { return p[j]; });
+      } else { DECODED[name] = (name in COLS) ? decodeColumn(COLS[name], N) : null; }
+    }
     return DECODED[name];
+  }
+  var ROW_KEYS = null;  // the keys of a row object: the columns, with latlon as lat and lon
+  function rowKeys() {
+    if (!ROW_KEYS) {
+      ROW_KEYS = [];
+      Object.keys(COLS).forEach(function (k) { if (k === 'latlon') { ROW_KEYS.push('lat', 'lon'); } else { ROW_KEYS.push(k); } });
+    }
+    return ROW_KEYS;
   }
   function cell(name, i) { var c = col(name); return c ? c[i] : null; }
   function asset(i) {
     if (!ROWS[i]) {
       var o = { _i: i };
-      Object.keys(COLS).forEach(function (k) { o[k] = col(k)[i]; });
+      rowKeys().forEach(function (k) { o[k] = col(k)[i]; });
       ROWS[i] = o;
     }
     return ROWS[i];
