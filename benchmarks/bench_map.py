@@ -243,17 +243,17 @@ def scale_maps(sizes: list[int], runs: int) -> None:
         buurten, wijken, assets = scale_assets(rows)
         t0 = time.perf_counter()
         m = render_map(buurten, wijken, assets, meta={"title": f"{rows} plekken (benchmark)", "fictief": True})
-        out = Path(tempfile.mkdtemp()) / f"plekken-{rows}.html"
-        save_map(m, out)
-        seconds = time.perf_counter() - t0
-        mb = out.stat().st_size / 1e6
-        draw = popup = filt = float("nan")
-        if chromium:
-            draw = time_to_first_draw(out, runs=runs)["t_drawn_ms"]
-            times = interaction_times(out, len(assets))
-            popup, filt = times["popup_ms"], times["filter_ms"]
-            if times["errors"]:
-                print("  fouten in de pagina:", times["errors"][:3])
+        with tempfile.TemporaryDirectory() as tmp:
+            out = save_map(m, Path(tmp) / f"plekken-{rows}.html")
+            seconds = time.perf_counter() - t0
+            mb = out.stat().st_size / 1e6
+            draw = popup = filt = float("nan")
+            if chromium:
+                draw = time_to_first_draw(out, runs=runs)["t_drawn_ms"]
+                times = interaction_times(out, len(assets))
+                popup, filt = times["popup_ms"], times["filter_ms"]
+                if times["errors"]:
+                    print("  fouten in de pagina:", times["errors"][:3])
         target = SCALE_TARGETS.get(rows, {})
         goals = ", ".join(f"{k} < {v}" + (" MB" if k == "mb" else " ms") for k, v in target.items())
         print(f"{len(assets):>8} {mb:>6.2f} {seconds:>9.1f} {draw:>21.0f} {popup:>17.0f} {filt:>12.0f}  {goals}")
