@@ -180,6 +180,15 @@ def test_single_points_are_canvas_dots_that_open_their_popup(many):
     assert many.eval("document.querySelectorAll('.abcd-marker').length") == 0
     xy = many.eval("(function(){var a = ABCD.visible()[100], m = ABCD.leaflet(), r = m.getContainer().getBoundingClientRect();"
                    "var p = m.latLngToContainerPoint([a.lat, a.lon]); return [p.x + r.left, p.y + r.top];})()")
+    many.mouse("mouseMoved", xy[0] - 30, xy[1] - 30)
+    many.mouse("mouseMoved", *xy)
+    tip = many.wait_until("(function(){var t = Array.from(document.querySelectorAll('.leaflet-tooltip')).filter("
+                          "function(t){ return t.textContent.indexOf('Plek 100') === 0; })[0];"
+                          "return t ? t.textContent : null;})()")
+    assert "Fysieke ruimte" in tip
+    # not its buurt's as well (a closed tooltip fades out for 0.2 s)
+    many.wait_until("Array.from(document.querySelectorAll('.leaflet-tooltip')).filter(function(t){"
+                    "return t.style.opacity !== '0'; }).length === 1")
     many.click(*xy)
     many.wait_until("window.__events.some(function(e){ return e[0] === 'abcd:popup'; })")
     opened = [e[1] for e in many.eval("window.__events") if e[0] == "abcd:popup"]

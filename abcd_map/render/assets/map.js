@@ -607,7 +607,9 @@
       hoverPending = null;
       if (i === hoverDot) { return; }
       hoverDot = i;
+      MAP.getContainer().classList.toggle('abcd-on-dot', i >= 0);
       if (i < 0) { MAP.closeTooltip(dotTip); return; }
+      if (buurtLayer) { buurtLayer.closeTooltip(); }  // one tooltip at a time: the place's, not its buurt's
       dotTip.setLatLng(shownAt(i)).setContent(assetTooltip(asset(i)));
       MAP.openTooltip(dotTip);
     });
