@@ -93,7 +93,7 @@ def test_presentation_mode_large_type(test_map):
         b.key("p")
         assert b.eval("document.documentElement.classList.contains('abcd-present')") is True
         assert b.eval("document.getElementById('abcd-present').getAttribute('aria-pressed')") == "true"
-        assert b.eval("ABCD.panels()") == {"info": False, "filters": False, "legend": True, "layers": False}
+        assert b.eval("ABCD.panels()") == {"info": False, "filters": False, "legend": True, "layers": False, "list": False}
         smallest, where = b.eval(MIN_FONT_JS)
         assert smallest >= 18, (smallest, where)
         assert smallest > normal
@@ -104,7 +104,7 @@ def test_presentation_mode_large_type(test_map):
         b.eval("document.getElementById('abcd-search').value = ''; document.activeElement.blur()")
         b.eval("document.getElementById('abcd-present').click()")
         assert b.eval("document.documentElement.classList.contains('abcd-present')") is False
-        assert b.eval("ABCD.panels()") == {"info": True, "filters": False, "legend": True, "layers": True}
+        assert b.eval("ABCD.panels()") == {"info": True, "filters": False, "legend": True, "layers": True, "list": False}
         assert b.errors() == []
 
 

@@ -23,7 +23,7 @@ from .. import hours, privacy, schema, settings
 from ..analyse.coverage import open_time_key
 from ..geo import assign_areas
 from ..metrics import DATA_SHARE_COLUMN, RESIDENTS_WITH_DATA_COLUMN, main_distance, map_metric_columns, open_prefix
-from ..publication import PUBLIC_PERSON_FIELDS, TEAM_WORK_FIELDS, WELCOMING_STAGE
+from ..publication import PUBLIC_PERSON_FIELDS, TEAM_MARK, TEAM_WORK_FIELDS, WELCOMING_STAGE
 from ..welcoming import stale_contact
 from ._style import (COVERAGE_CLASSES, COVERAGE_FILL_OPACITY, NODATA_COLOUR, category_info, count_label,
                      has_no_data, labels, metric_label, safe_colour, shown_by_default)
@@ -710,6 +710,8 @@ def _meta(meta: Mapping[str, Any] | None, mode: str) -> dict:
         "modus": modus if modus in MODE_TEXT else "publiek",
         "modus_label": schema.label("modus", modus),
         "modus_uitleg": MODE_TEXT.get(modus, MODE_TEXT["publiek"]),
+        # the mark every team output carries (the list's CSV and print page too)
+        "let_op": TEAM_MARK if modus == "team" else "",
         "fictief": bool(meta.get("fictief", False)),
         "afstand": _distance_text(meta.get("afstand", settings.default_distance)),
         "notes": [str(n) for n in ([notes] if isinstance(notes, str) else notes)],

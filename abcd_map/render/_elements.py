@@ -46,13 +46,34 @@ class AbcdMap(offlinefolium.Map):
             header.add_child(_Raw(_VIEWPORT_RE.sub(_VIEWPORT, text)), name=self.get_name())
         # After Leaflet and plugins (added while rendering), so our CSS wins and L exists.
         header.add_child(_Raw(f"<title>{escape_html(self.page_title)}</title>"), name="abcd_title")
-        header.add_child(_Raw(f"<style>{asset_text('map.css')}</style>"), name="abcd_css")
+        header.add_child(_Raw(f"<style>{compact_css(asset_text('map.css'))}</style>"), name="abcd_css")
+        header.add_child(_Raw(f"<style>{compact_css(asset_text('list.css'))}</style>"), name="abcd_list_css")
         # JSON in a non-executed script block: parsed with JSON.parse (faster than a JS literal).
         header.add_child(_Raw(f'<script type="application/json" id="abcd-data">{to_js(self.abcd_data)}</script>'),
                          name="abcd_data")
         # one clustering index across all categories (vendored, ISC; see assets/vendor/README.md)
         header.add_child(_Raw(f"<script>{asset_text('vendor/supercluster.min.js')}</script>"), name="abcd_cluster_js")
-        header.add_child(_Raw(f"<script>{asset_text('map.js')}</script>"), name="abcd_js")
+        header.add_child(_Raw(f"<script>{compact_js(asset_text('map.js'))}</script>"), name="abcd_js")
+        # the list beside the map: talks to map.js only through window.ABCD and its events
+        header.add_child(_Raw(f"<script>{compact_js(asset_text('list.js'))}</script>"), name="abcd_list_js")
+
+
+def compact_js(source: str) -> str:
+    """Our own script without its head comment, indentation, blank lines and whole-line ``//`` comments.
+
+    A smaller page. Every line keeps its own line, so no statement changes; our scripts have
+    no template literals or strings continued over lines, where this would change a string.
+    """
+    if source.startswith("/*"):
+        source = source[source.index("*/") + 2:]
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+def compact_css(source: str) -> str:
+    """Our own style sheet without comments, indentation and blank lines (our CSS has no ``/*`` in a string)."""
+    source = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    return "\n".join(line.strip() for line in source.splitlines() if line.strip())
 
 
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'

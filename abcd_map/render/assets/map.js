@@ -622,12 +622,20 @@
     pop._abcdI = i;
     MAP.openPopup(pop);
   }
-  // Bring asset i into view (past clustering, its layer switched on) and open its popup.
+  // Is asset i drawn on its own (not in a cluster) inside the view now?
+  function shownAlone(i) {
+    var alone = DRAWN['p' + i] || DRAWN['p' + i + '@' + MAP.getZoom()] || dotLayer.dots.indexOf(i) >= 0;
+    return !!alone && MAP.getBounds().contains(shownAt(i));
+  }
+  // Open asset i's popup: where it is when it is on screen on its own (the list keeps its view),
+  // else brought into view (past clustering, its layer switched on).
   function openAsset(i) {
     var g = GROUPS[GROUP_OF[i]];
     if (g && !g.on) { MAP.addLayer(g.layer); }
     var a = asset(i);
-    MAP.setView([a.lat, a.lon], Math.max(MAP.getZoom(), CLUSTER_MAX_ZOOM + 1), { animate: false });
+    if (!PASS[i] || !shownAlone(i)) {
+      MAP.setView([a.lat, a.lon], Math.max(MAP.getZoom(), CLUSTER_MAX_ZOOM + 1), { animate: false });
+    }
     // after the event that asked for it: a click that ends on the map would close the popup at once
     setTimeout(function () { openPopupAt(i); }, 0);
   }
@@ -771,26 +779,27 @@
     laidOut = true;
     root.classList.toggle('abcd-phone', phone);
     var layers = PANELS.layers && PANELS.layers.box, legend = PANELS.legend && PANELS.legend.box;
-    var filters = PANELS.filters && PANELS.filters.box;
+    var filters = PANELS.filters && PANELS.filters.box, list = PANELS.list && PANELS.list.box;
     if (phone) {
       if (!SHEET) {
         SHEET = el('div', 'abcd-sheet');
         SHEET.setAttribute('role', 'region');
-        SHEET.setAttribute('aria-label', 'Lagen, legenda en filters');
+        SHEET.setAttribute('aria-label', list ? 'Lagen, legenda, filters en lijst' : 'Lagen, legenda en filters');
         L.DomEvent.disableClickPropagation(SHEET); L.DomEvent.disableScrollPropagation(SHEET);
       }
       MAP.getContainer().querySelector('.leaflet-control-container').appendChild(SHEET);
-      [layers, legend, filters].forEach(function (b) { if (b) { SHEET.appendChild(b); } });
+      [layers, legend, filters, list].forEach(function (b) { if (b) { SHEET.appendChild(b); } });
       Object.keys(PANELS).forEach(function (k) { setPanel(k, false); });
     } else {
       if (filters) { corner('topleft').appendChild(filters); }
+      if (list) { corner('topleft').appendChild(list); }
       if (layers) { corner('topright').appendChild(layers); }
       if (legend) { corner('bottomright').insertBefore(legend, corner('bottomright').firstChild); }
       if (SHEET && SHEET.parentNode) { SHEET.parentNode.removeChild(SHEET); }
       SHEET = null;
       // a small window (or a browser zoomed to 150%) starts with only the legend open
       var size = MAP.getSize(), roomy = size.x >= 1000 && size.y >= 600;
-      Object.keys(PANELS).forEach(function (k) { setPanel(k, !presenting && (k === 'legend' || (roomy && k !== 'filters'))); });
+      Object.keys(PANELS).forEach(function (k) { setPanel(k, !presenting && (k === 'legend' || (roomy && k !== 'filters' && k !== 'list'))); });
       if (presenting) { setPanel('legend', true); }
     }
     fitControls();
@@ -909,7 +918,7 @@
     if (doelgroepHint) { doelgroepHint.style.display = state.doelgroep ? '' : 'none'; }
     var colourKey = openColoursOn() ? state.dag + '|' + state.dagdeel : '';
     if (countOnly !== true && colourKey !== shownColours) { shownColours = colourKey; recolour(); }
-    document.dispatchEvent(new CustomEvent('abcd:filters'));
+    document.dispatchEvent(new CustomEvent('abcd:filters'));  // the visible set may have changed
   }
   var shownColours = '';  // the time the buurt colours were last drawn for ('' = the chosen metric)
   var doelgroepHint = null;
@@ -1487,6 +1496,7 @@
     layersPanel(map);
     dutchZoom(map);
     watchBackground(map);
+    document.dispatchEvent(new CustomEvent('abcd:ready'));  // list.js adds its panel (ABCD.addPanel) now
     layout();
     if (PHONE.addEventListener) { PHONE.addEventListener('change', layout); }
     else if (PHONE.addListener) { PHONE.addListener(layout); }
@@ -1506,11 +1516,22 @@
     window.__abcd_ready = true;
   }
 
+  // ---------------------------------------------------------------- the contract with list.js
+  // (see ABCD below): visibleAssets, openAsset and the events 'abcd:filters', 'abcd:popup' ({detail: {i}})
+  // and 'abcd:popupclose' are in the assets part above.
+  // a panel of another script: folds like the others, sits in the phone's bottom sheet (name 'list')
+  function addPanel(name, box, button, body) {
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    panel(name, box, button, body, false);
+    laidOut = false;
+    layout();
+  }
+
   window.ABCD = {
     start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, assetLayer: assetLayer,
     gapLayer: gapLayer, relationLayer: relationLayer, stageLayer: stageLayer, finish: finish, setMetric: setMetric,
     applyFilters: applyFilters, state: state, panel: setPanel, panels: panelStates, present: setPresent,
-    leaflet: function () { return MAP; }, visible: visibleAssets, openAsset: openAsset,
+    leaflet: function () { return MAP; }, visible: visibleAssets, openAsset: openAsset, addPanel: addPanel,
     categoryLabel: function (code) { return (CATEGORY[code] || D.category_fallback).label; },
     search: function (q, limit) { return search(q, limit).hits.map(function (h) { return { text: h.text, kind: h.kind, label: h.label, context: h.context }; }); }
   };
