@@ -255,3 +255,20 @@ def test_places_at_one_spot_spread_out_and_open_by_keyboard(same_spot):
                          "return p && p.textContent.indexOf('Plek 2') === 0 ? p.textContent : null;})()")
     assert "Verenigingen en initiatieven" in popup
     assert b.errors() == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_layer_switched_off_leaves_the_one_index(many):
+    _overview(many)
+    toggle = ("Array.from(document.querySelectorAll('.leaflet-control-layers label')).filter(function(l){"
+              "return l.textContent.indexOf('Cultuur') >= 0;})[0].querySelector('input').click()")
+    many.eval(toggle)
+    assert many.eval("ABCD.visible().length") == ROWS - ROWS // 5
+    drawn = many.eval(DRAWN)
+    assert drawn["clustered"] + drawn["markers"] + drawn["dots"] == ROWS - ROWS // 5
+    titles = many.eval("Array.from(document.querySelectorAll('.abcd-cluster')).map(function(c){ return c.title; })")
+    assert titles and not any("cultuur" in t for t in titles)
+    many.eval(toggle)
+    assert many.eval("ABCD.visible().length") == ROWS
+    assert many.errors() == []
