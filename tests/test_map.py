@@ -21,6 +21,7 @@ from abcd_map.render import map as mapmod
 from abcd_map.render.escape import escape_html, to_js
 from abcd_map.render.map import (day_names, map_html, metric_label, opening_masks, draw_map, save_map,
                                  simplify_areas)
+from abcd_map.render._data import asset_rows
 
 CRS = "EPSG:28992"
 X0, Y0 = 84000.0, 446000.0  # Delft, RD New
@@ -150,7 +151,9 @@ def page_data(html: str) -> dict:
     """The JSON data object embedded in the page."""
     m = re.search(r'<script type="application/json" id="abcd-data">(.*?)</script>', html, re.S)
     assert m, "data blok ontbreekt"
-    return json.loads(m.group(1))
+    data = json.loads(m.group(1))
+    data["assets"] = asset_rows(data["assets"])  # compact columns -> {"cols", "rows"}
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +179,7 @@ def test_default_assets_trimmed(html):
     assert "jQuery" not in html and "jquery" not in html.lower().replace("jquery-", "")
     assert "bootstrap" not in html.lower()
     assert "font-awesome" not in html.lower() and "fontawesome" not in html.lower()
-    assert "L.MarkerClusterGroup" in html or "markerClusterGroup" in html
+    assert "Supercluster" in html and "markerClusterGroup" not in html  # one index for all categories
     assert len(html.encode()) < 400_000
 
 
@@ -209,11 +212,12 @@ def test_benches_layer_off_by_default(html):
     assert groups["Bankje bij de vijver"] == "klein"
     assert groups["Buurthuis De Linde"] == "cat:instellingen"
     control = html[html.rindex("L.control.groupedLayers"):]
-    removed = re.findall(r"(marker_cluster_\w+)\.remove\(\)", control)
-    assert len(removed) == 1
-    fill = re.search(r"ABCD\.fillAssets\((marker_cluster_\w+), \{\s*\"group\": \"klein\"", html)
-    assert fill and fill.group(1) == removed[0]
-    assert removed[0] not in re.findall(r"(marker_cluster_\w+)\.addTo\(", html)
+    removed = re.findall(r"(abcd_layer_\w+)\.remove\(\)", control)
+    small = re.search(r"var (abcd_layer_\w+) = ABCD\.assetLayer\(\{\s*\"group\": \"klein\"", html)
+    assert small and small.group(1) in removed
+    assert small.group(1) not in re.findall(r"(abcd_layer_\w+)\.addTo\(", html)
+    shown = re.findall(r"var (abcd_layer_\w+) = ABCD\.assetLayer\(\{\s*\"group\": \"cat:", html)
+    assert shown and not set(shown) & set(removed)
 
 
 # ---------------------------------------------------------------- data content

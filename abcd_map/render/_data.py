@@ -167,15 +167,69 @@ def page_data(
 
 def group_counts(asset_table: dict) -> Counter:
     """How many assets each layer group of the page data has (``cat:<code>`` or ``klein``)."""
-    return Counter(_column(asset_table, "_group"))
+    return Counter(asset_column(asset_table, "_group"))
 
 
-def _column(table: dict, name: str) -> list:
-    """One column of a page table (``{"cols": ..., "rows": ...}``); empty when it is not there."""
-    if name not in table["cols"]:
+# --------------------------------------------------------------------------- compact columns
+# The asset table travels as columns: {"n": rows, "cols": {"latlon": [[lat, lon], ...], name: column, ...}}.
+# A column is a plain list of values, or {"v": values, "k": distinct values, "at": row numbers}: with "k" the values
+# are indices into "k" (-1: none), with "at" only those rows have a value (the others none).
+# map.js (decodeColumn) reads them back; so does asset_column here.
+def encode_column(values: Sequence) -> list | dict:
+    """A column of JSON-ready values in its compact page form (see the comment above)."""
+    s = pd.Series(list(values), dtype=object)
+    present = s.notna().to_numpy()
+    out: dict[str, Any] = {}
+    if 2 * int(present.sum()) < len(s):
+        out["at"] = np.flatnonzero(present).tolist()
+        s = s[present]
+    kinds = {type(v) for v in s if v is not None}
+    if kinds in ({str}, {bool}) and 2 * s.nunique() <= len(s):
+        codes, uniques = pd.factorize(s)
+        out["k"] = list(uniques)
+        out["v"] = codes.tolist()
+    else:
+        out["v"] = s.tolist()
+    return out if len(out) > 1 else out["v"]
+
+
+def decode_column(column: list | dict, n: int) -> list:
+    """The plain list of ``n`` values of a compact column (:func:`encode_column`)."""
+    if isinstance(column, list):
+        return column
+    values = column["v"]
+    if "k" in column:
+        keys = column["k"]
+        values = [None if i < 0 else keys[i] for i in values]
+    if "at" not in column:
+        return list(values)
+    out: list = [None] * n
+    for i, v in zip(column["at"], values):
+        out[i] = v
+    return out
+
+
+def asset_column(asset_table: dict, name: str) -> list:
+    """One column of the page's asset table as a plain list; empty when it is not there."""
+    cols = asset_table["cols"]
+    if name in ("lat", "lon") and "latlon" in cols:
+        j = 0 if name == "lat" else 1
+        return [p[j] for p in cols["latlon"]]
+    if name not in cols:
         return []
-    j = table["cols"].index(name)
-    return [r[j] for r in table["rows"]]
+    return decode_column(cols[name], asset_table["n"])
+
+
+def _row_names(asset_table: dict) -> list[str]:
+    """Column names of the asset rows: ``latlon`` read as ``lat`` and ``lon``."""
+    return [n for c in asset_table["cols"] for n in (("lat", "lon") if c == "latlon" else (c,))]
+
+
+def asset_rows(asset_table: dict) -> dict:
+    """The page's asset table as ``{"cols": names, "rows": row lists}`` (for reading it back, e.g. in tests)."""
+    names = _row_names(asset_table)
+    columns = [asset_column(asset_table, c) for c in names]
+    return {"cols": names, "rows": [list(r) for r in zip(*columns)] if names else []}
 
 
 def _areas(gdf: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -187,26 +241,26 @@ def _bounds(bounds: Any, asset_table: dict) -> Any:
     """``[minlon, minlat, maxlon, maxlat]`` of the areas, else of the assets, else None."""
     if bounds is not None and not np.all(np.isfinite(np.asarray(bounds, dtype=float))):
         bounds = None  # no area with a drawable polygon
-    if bounds is None and asset_table["rows"]:
-        lat = [r[0] for r in asset_table["rows"]]
-        lon = [r[1] for r in asset_table["rows"]]
+    if bounds is None and asset_table["n"]:
+        lat, lon = asset_column(asset_table, "lat"), asset_column(asset_table, "lon")
         bounds = [min(lon), min(lat), max(lon), max(lat)]
     return bounds
 
 
 def _used_target_groups(asset_table: dict) -> set[str]:
     used: set[str] = set()
-    for value in _column(asset_table, "doelgroepen"):
+    for value in asset_column(asset_table, "doelgroepen"):
         used.update(s.strip() for s in str(value or "").split(";") if s.strip())
     return used
 
 
 def _categories(asset_table: dict) -> list[dict[str, str]]:
     """Categories with assets on the page: vocabulary order, unknown codes after; hidden-only ones last."""
-    present = [g[4:] for g in dict.fromkeys(_column(asset_table, "_group")) if g.startswith("cat:")]
+    groups = asset_column(asset_table, "_group")
+    present = [g[4:] for g in dict.fromkeys(groups) if g.startswith("cat:")]
     order = list(schema.codes("categorie"))
     codes = [c for c in order if c in present] + sorted(c for c in present if c not in order)
-    hidden = sorted({cat for cat, group in zip(_column(asset_table, "categorie"), _column(asset_table, "_group"))
+    hidden = sorted({cat for cat, group in zip(asset_column(asset_table, "categorie"), groups)
                      if group in (SMALL_GROUP, OTHER_GROUP)})
     return [category_info(c) for c in dict.fromkeys(codes + hidden)]
 
@@ -248,17 +302,23 @@ def _plain_value(v: Any) -> Any:
     return v if isinstance(v, (bool, int, float)) else str(v)
 
 
-def _table(df: pd.DataFrame, columns: Sequence[str], keep_empty: bool = False) -> dict:
-    """Column names + row lists; columns that are empty throughout are left out unless ``keep_empty``."""
-    cols, values = [], []
+def _columns(df: pd.DataFrame, columns: Sequence[str], keep_empty: bool = False) -> dict[str, list]:
+    """JSON-ready values by column name; columns that are empty throughout are left out unless ``keep_empty``."""
+    out = {}
     for c in columns:
         if c not in df.columns:
             continue
         v = _column_values(df[c], 5 if c in ("lat", "lon") else 1)
         if keep_empty or any(x is not None for x in v):
-            cols.append(c)
-            values.append(v)
-    return {"cols": cols, "rows": [list(r) for r in zip(*values)] if cols else [[] for _ in range(len(df))]}
+            out[c] = v
+    return out
+
+
+def _table(df: pd.DataFrame, columns: Sequence[str], keep_empty: bool = False) -> dict:
+    """Column names + row lists; columns that are empty throughout are left out unless ``keep_empty``."""
+    values = _columns(df, columns, keep_empty)
+    cols = list(values)
+    return {"cols": cols, "rows": [list(r) for r in zip(*values.values())] if cols else [[] for _ in range(len(df))]}
 
 
 def _digits() -> int:
@@ -484,13 +544,14 @@ def _count_columns(buurten: pd.DataFrame | None) -> list[dict]:
 # --------------------------------------------------------------------------- assets
 def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | None,
                 today: date | None = None, mode: str = privacy.PUBLIC) -> dict:
-    """Asset table for the page: only the columns the map shows, plus lat/lon, buurt, group and days.
+    """Asset table for the page (compact columns, see :func:`encode_column`): only the columns the map
+    shows, plus lat/lon, buurt, group and days.
 
     In publiek see :func:`_public_rows`: a person's row holds only the public person fields.
     """
     assets = _drawable(assets)
     if assets is None:
-        return {"cols": [], "rows": []}
+        return {"n": 0, "cols": {}}
     assets = _with_lat_lon(assets)
     names = _buurt_names(assets, buurten)
     if names is not None:
@@ -517,10 +578,12 @@ def _asset_data(assets: gpd.GeoDataFrame | None, buurten: gpd.GeoDataFrame | Non
     cols = ["lat", "lon", "categorie", "_group", "buurt", *_TIME_COLUMNS, "contact_oud"] + _ASSET_FIELDS
     if mode != privacy.TEAM:
         assets = _public_rows(assets)
-    table = _table(assets, cols)
+    columns = _columns(assets, cols)
     for required in ("lat", "lon", "categorie", "_group"):
-        assert required in table["cols"]
-    return table
+        assert required in columns
+    # places as [lat, lon] pairs (not two columns): the leak scan (abcd_map.leakscan) pairs adjacent numbers
+    latlon = [[y, x] for y, x in zip(columns.pop("lat"), columns.pop("lon"))]
+    return {"n": len(assets), "cols": {"latlon": latlon} | {c: encode_column(v) for c, v in columns.items()}}
 
 
 def _rows_mode(meta: Mapping[str, Any] | None, mode: str) -> str:

@@ -13,7 +13,6 @@ from typing import Any
 import offlinefolium
 from branca.element import Element, Figure, MacroElement
 from offlinefolium.map import Layer
-from offlinefolium.plugins import MarkerCluster
 from offlinefolium.template import Template
 
 from ._style import asset_text, safe_colour
@@ -52,6 +51,8 @@ class AbcdMap(offlinefolium.Map):
         # JSON in a non-executed script block: parsed with JSON.parse (faster than a JS literal).
         header.add_child(_Raw(f'<script type="application/json" id="abcd-data">{to_js(self.abcd_data)}</script>'),
                          name="abcd_data")
+        # one clustering index across all categories (vendored, ISC; see assets/vendor/README.md)
+        header.add_child(_Raw(f"<script>{asset_text('vendor/supercluster.min.js')}</script>"), name="abcd_cluster_js")
         header.add_child(_Raw(f"<script>{compact_js(asset_text('map.js'))}</script>"), name="abcd_js")
         # the list beside the map: talks to map.js only through window.ABCD and its events
         header.add_child(_Raw(f"<script>{compact_js(asset_text('list.js'))}</script>"), name="abcd_list_js")
@@ -166,12 +167,3 @@ def layer_name(text: str, colour: str | None = None, count: int | None = None, s
         dot += f'<span class="abcd-swatch abcd-gap-{swatch}"></span>'
     n = f' <span class="abcd-n">({count})</span>' if count is not None else ""
     return f"{dot}{escape_html(text)}{n}"
-
-
-def cluster(m: offlinefolium.Map, label: str, colour: str, count: int, show: bool) -> MarkerCluster:
-    """A marker-cluster layer on ``m`` whose control entry shows a dot, the label and the count."""
-    layer = MarkerCluster(name=layer_name(label, colour, count), show=show, overlay=True, control=True,
-                          show_coverage_on_hover=False, max_cluster_radius=40,
-                          disable_clustering_at_zoom=17, spiderfy_on_max_zoom=True, chunked_loading=True)
-    layer.add_to(m)
-    return layer

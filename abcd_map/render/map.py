@@ -1,8 +1,8 @@
 """The interactive HTML map: one self-contained file that opens offline.
 
 Built on ``offlinefolium`` (folium 0.20 with its JavaScript/CSS inlined). Only
-Leaflet, Leaflet.markercluster and the grouped layer control are included; no
-jQuery, Bootstrap or icon fonts. The data travel as one JSON object
+Leaflet, the grouped layer control and the vendored clustering index (supercluster,
+``assets/vendor``) are included; no jQuery, Bootstrap or icon fonts. The data travel as one JSON object
 (``<script type="application/json" id="abcd-data">``, made by
 :func:`abcd_map.render.escape.to_js`); our own
 script (``assets/map.js``) draws popups, tooltips, the legend, the metric
@@ -34,7 +34,7 @@ from ..publication import TEAM_MARK, Publication, publish_frames, require_public
 from ..metrics import main_distance
 from ._data import (DAY_PARTS, GAP_LAYERS, MODE_TEXT, OTHER_GROUP, SMALL_GROUP, day_names, day_parts, group_counts,
                     opening_masks, page_data, simplify_areas, with_geometry)
-from ._elements import AbcdMap, Call, JsLayer, cluster, layer_name, unindent_page
+from ._elements import AbcdMap, Call, JsLayer, layer_name, unindent_page
 from ._style import ASSETS_DIR, COVERAGE_CLASSES, NODATA_COLOUR, metric_label
 from ._style import asset_text as _asset_text  # noqa: F401  (tests read map.js through it)
 from .escape import escape_html
@@ -124,7 +124,11 @@ def _area_layers(m: offlinefolium.Map, data: dict) -> list:
 
 
 def _asset_layers(m: offlinefolium.Map, data: dict) -> list:
-    """One cluster layer per category with assets (on), then one for the small places (off)."""
+    """One layer switch per category with assets (on), then the other and the small places (off).
+
+    The switches share one clustering index in map.js (``ABCD.assetLayer``): switching one
+    off takes its points out of the index, so clusters never stack per category.
+    """
     counts = group_counts(data["assets"])
     layers = []
     for cat in data["categories"]:
@@ -139,9 +143,8 @@ def _asset_layers(m: offlinefolium.Map, data: dict) -> list:
 
 def _asset_layer(m: offlinefolium.Map, label: str, colour: str, count: int, show: bool, group: str,
                  categorie: str | None) -> Any:
-    layer = cluster(m, label, colour, int(count), show=show)
-    layer.add_child(Call("fillAssets", {"group": group, "categorie": categorie}))
-    return layer
+    return JsLayer("assetLayer", {"group": group, "categorie": categorie}, layer_name(label, colour, int(count)),
+                   show=show).add_to(m)
 
 
 def _background_layer(m: offlinefolium.Map) -> offlinefolium.TileLayer:

@@ -33,8 +33,9 @@
   function normalise(s) {
     return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   }
-  function data() { return window.ABCD_DATA || { assets: { cols: [] }, meta: {}, categories: [] }; }
-  function carries(col) { return (data().assets.cols || []).indexOf(col) >= 0; }
+  function data() { return window.ABCD_DATA || { assets: { n: 0, cols: {} }, meta: {}, categories: [] }; }
+  // the page's asset columns by name (compact columns: abcd_map.render._data.encode_column)
+  function carries(col) { return col in (data().assets.cols || {}); }
   // 'dd-mm-jjjj' (the page's date format) -> 'jjjj-mm-dd', which sorts and goes into CSV
   function isoDate(v) {
     var m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(String(v || ''));
@@ -400,7 +401,7 @@
   }
 
   function start() {
-    if (!window.ABCD || !window.ABCD.addPanel || !(data().assets.rows || []).length) { return; }  // no places: no list
+    if (!window.ABCD || !window.ABCD.addPanel || !data().assets.n) { return; }  // no places: no list
     COLS = columns();
     makePanel();
     skipLink();

@@ -1,6 +1,6 @@
 /* abcd-map: the interactive parts of the map (metric switch, legend, popups,
  * tooltips, search, filters, title box). No dependencies besides Leaflet and
- * Leaflet.markercluster.
+ * supercluster (vendored: assets/vendor).
  *
  * Safety rule: every text that came from an input file is put on screen with
  * textContent or as an attribute value set through the DOM, never as HTML.
@@ -13,9 +13,7 @@
   var MAP = null;        // the Leaflet map
   var BUURT = [];        // buurt rows as objects, by index
   var WIJK = {};         // wijk rows as objects, by wijkcode
-  var ASSETS = [];       // asset rows as objects
   var CATEGORY = {};     // categorie code -> {label, colour, icon}
-  var CLUSTERS = [];     // {layer, markers: [{marker, asset}]}
   // dag: weekday 0-6 or ''; dagdeel: index in D.day_parts or ''; onbekend: also show unknown hours
   var state = { metric: null, doelgroep: '', inloop: false, dag: '', dagdeel: '', onbekend: true };
   var buurtLayer = null;
@@ -98,8 +96,6 @@
     MAP = map;
     BUURT = rowsToObjects(D.buurten.table);
     rowsToObjects(D.wijken.table).forEach(function (w) { WIJK[w.wijkcode] = w; });
-    ASSETS = rowsToObjects(D.assets);
-    ASSETS.forEach(function (a, i) { a._i = i; });  // ABCD.visible() / openAsset(i)
     D.categories.forEach(function (c) { CATEGORY[c.code] = c; });
     DAYS = D.days;
     state.metric = D.metrics.length ? D.metrics[0].key : '';
@@ -113,6 +109,7 @@
     lp.style.pointerEvents = 'none';
     map.createPane('abcdStages').style.zIndex = 640;
     map.createPane('abcdLines').style.zIndex = 560;
+    initAssets(map);
     map.attributionControl.setPrefix('Leaflet');
     // metric only (folium's scale bar adds feet and miles)
     L.control.scale({ imperial: false, position: 'bottomleft', maxWidth: 140 }).addTo(map);
@@ -294,6 +291,108 @@
   }
 
   // ---------------------------------------------------------------- assets
+  // The assets arrive as compact columns (abcd_map.render._data.encode_column); a row object is made
+  // only when something needs it (popup, tooltip, list, search hit): asset(i).
+  // All switched-on layers share ONE clustering index (supercluster) over the points that pass the
+  // filters, rebuilt only when a filter or layer switch changes. Drawn is the index's answer for the
+  // view: clusters as icons showing their mix of categories, single points as focusable markers, or,
+  // with more than CANVAS_FROM points, as dots on one canvas (clicked and hovered through dotAt).
+  var CANVAS_FROM = 2000;
+  var CLUSTER_MAX_ZOOM = 16;   // from zoom 17 on every point stands alone
+  var N = 0;                   // number of assets
+  var COLS = {};               // compact columns by name (D.assets.cols)
+  var DECODED = {};            // plain columns, decoded when first used
+  var ROWS = [];               // row objects by asset index, made when first needed
+  var CAT_LIST = [];           // category infos by index: D.categories, then the fallback
+  var CAT_OF = null;           // category index of each asset
+  var GROUP_OF = [];           // layer group of each asset ('cat:<code>', 'klein', 'overig')
+  var GROUPS = {};             // layer group -> {on, layer}
+  var PASS = null;             // filter result of each asset: 0 hidden, 1 shown, 2 shown grey
+  var INDEX = null;            // the clustering index
+  var INDEXED = 0;             // points in it
+  var markerLayer = null;      // clusters and DOM markers drawn now
+  var dotLayer = null;         // the canvas of the single points, when there are many
+  var DRAWN = {};              // key -> marker drawn now ('c'+cluster id, 'p'+i)
+  var hoverDot = -1;
+  var dotTip = null;
+  var assetsReady = false;     // the first applyFilters ran
+
+  function decodeColumn(c, n) {
+    if (Array.isArray(c)) { return c; }
+    var v = c.v;
+    if (c.k) { var k = c.k; v = v.map(function (x) { return x < 0 ? null : k[x]; }); }
+    if (!c.at) { return v; }
+    var out = new Array(n).fill(null);
+    for (var j = 0; j < c.at.length; j++) { out[c.at[j]] = v[j]; }
+    return out;
+  }
+  function col(name) {
+    if (!(name in DECODED)) {
+      if ((name === 'lat' || name === 'lon') && COLS.latlon) {
+        var j = name === 'lat' ? 0 : 1;
+        DECODED[name] = COLS.latlon.map(function (p) { return p[j]; });
+      } else { DECODED[name] = (name in COLS) ? decodeColumn(COLS[name], N) : null; }
+    }
+    return DECODED[name];
+  }
+  var ROW_KEYS = null;  // the keys of a row object: the columns, with latlon as lat and lon
+  function rowKeys() {
+    if (!ROW_KEYS) {
+      ROW_KEYS = [];
+      Object.keys(COLS).forEach(function (k) { if (k === 'latlon') { ROW_KEYS.push('lat', 'lon'); } else { ROW_KEYS.push(k); } });
+    }
+    return ROW_KEYS;
+  }
+  function cell(name, i) { var c = col(name); return c ? c[i] : null; }
+  function asset(i) {
+    if (!ROWS[i]) {
+      var o = { _i: i };
+      rowKeys().forEach(function (k) { o[k] = col(k)[i]; });
+      ROWS[i] = o;
+    }
+    return ROWS[i];
+  }
+  function initAssets(map) {
+    N = D.assets.n; COLS = D.assets.cols;
+    CAT_LIST = D.categories.concat([D.category_fallback]);
+    var at = {};
+    D.categories.forEach(function (c, k) { at[c.code] = k; });
+    var cats = col('categorie') || [];
+    GROUP_OF = col('_group') || [];
+    CAT_OF = new Uint16Array(N); PASS = new Uint8Array(N);
+    for (var i = 0; i < N; i++) { CAT_OF[i] = cats[i] in at ? at[cats[i]] : D.categories.length; }
+    map.createPane('abcdDots').style.zIndex = 590;
+    map.getPane('abcdDots').style.pointerEvents = 'none';
+    dotLayer = new DotCanvas().addTo(map);
+    markerLayer = L.featureGroup().addTo(map);
+    dotTip = L.tooltip({ className: 'abcd-tooltip', direction: 'right', offset: [8, 0] });
+    map.on('moveend', drawAssets);
+    // a click on a dot: caught before Leaflet hands it to the buurt under it (which would stop it)
+    map.getContainer().addEventListener('click', onDotClick, true);
+    map.on('mousemove', onDotHover);
+    map.on('popupopen popupclose', function (e) {
+      if (e.popup._abcdI === undefined) { return; }
+      var name = e.type === 'popupopen' ? 'abcd:popup' : 'abcd:popupclose';
+      document.dispatchEvent(new CustomEvent(name, { detail: { i: e.popup._abcdI } }));
+    });
+  }
+  // A layer switch of the layer list: on or off, its points join or leave the one index.
+  var GroupLayer = L.Layer.extend({
+    initialize: function (group) { this.group = group; },
+    onAdd: function () { switchGroup(this.group, true); },
+    onRemove: function () { switchGroup(this.group, false); }
+  });
+  function assetLayer(key) {
+    var layer = new GroupLayer(key.group);
+    GROUPS[key.group] = { on: false, layer: layer };
+    return layer;
+  }
+  function switchGroup(group, on) {
+    GROUPS[group].on = on;
+    if (assetsReady) { applyFilters(); }
+  }
+  function groupOn(g) { var x = GROUPS[g]; return !!x && x.on; }
+
   var iconCache = {};
   function assetIcon(cat, unknown) {
     var key = cat + (unknown ? '|?' : '');
@@ -306,26 +405,252 @@
     }
     return iconCache[key];
   }
-  // A cluster shows what is inside: with a time filter on, the share of places with unknown
-  // opening hours is grey (all grey when none inside is known to be open).
+  // A cluster shows what is inside: a pie of its categories and, with a time filter on, the share of
+  // places with unknown opening hours in grey (all grey when none inside is known to be open).
   var UNKNOWN_GREY = '#757575';
-  function clusterIcon(cat) {
-    var c = CATEGORY[cat] || D.category_fallback;
-    return function (cluster) {
-      var n = cluster.getChildCount();
-      var grey = cluster.getAllChildMarkers().filter(function (m) { return m._abcdUnknown; }).length;
-      var d = el('div', 'abcd-cluster' + (grey === n ? ' abcd-cluster-onbekend' : (grey ? ' abcd-cluster-mix' : '')));
-      if (!grey) { d.style.background = c.colour; }
-      else if (grey === n) { d.style.background = UNKNOWN_GREY; }
-      else {
-        var pct = Math.round(100 * (n - grey) / n);
-        d.style.background = 'conic-gradient(' + c.colour + ' 0 ' + pct + '%, ' + UNKNOWN_GREY + ' ' + pct + '% 100%)';
+  // What a cluster holds, summed while indexing: three numbers (a, b, c) of three 17-bit counts
+  // each; slots 0-7 the categories (CAT_LIST index, from 7 on together), slot 8 the grey places.
+  // Exact below 131,072 places of one slot in a cluster.
+  var DIGIT = 131072;
+  function mixProps(i) {
+    var slot = PASS[i] === 2 ? 8 : Math.min(CAT_OF[i], 7), o = { i: i, a: 0, b: 0, c: 0 };
+    var v = Math.pow(DIGIT, slot % 3);
+    if (slot < 3) { o.a = v; } else if (slot < 6) { o.b = v; } else { o.c = v; }
+    return o;
+  }
+  function addMix(acc, p) { acc.a += p.a; acc.b += p.b; acc.c += p.c; }
+  // {n, g: grey places, c: count per category index} of a cluster's properties
+  function clusterMix(p) {
+    var m = { n: p.point_count, g: 0, c: CAT_LIST.map(function () { return 0; }) }, packed = [p.a, p.b, p.c];
+    for (var slot = 0; slot < 9; slot++) {
+      var count = Math.floor(packed[Math.floor(slot / 3)] / Math.pow(DIGIT, slot % 3)) % DIGIT;
+      if (slot === 8) { m.g = count; } else if (count) { m.c[slot === 7 ? CAT_LIST.length - 1 : slot] += count; }
+    }
+    return m;
+  }
+  function clusterParts(m) {
+    var parts = [];
+    CAT_LIST.forEach(function (c, k) { if (m.c[k]) { parts.push({ colour: c.colour, label: c.label, n: m.c[k] }); } });
+    if (m.g) { parts.push({ colour: UNKNOWN_GREY, label: 'met onbekende openingstijden (grijs)', n: m.g }); }
+    return parts;
+  }
+  function clusterText(m) {
+    var parts = clusterParts(m).map(function (x) { return x.n + ' ' + x.label.toLowerCase(); });
+    var list = parts.length > 1 ? parts.slice(0, -1).join(', ') + ' en ' + parts[parts.length - 1] : parts.join('');
+    return m.n + ' plekken: ' + list;
+  }
+  function clusterIcon(m) {
+    var n = m.n, grey = m.g, parts = clusterParts(m);
+    var d = el('div', 'abcd-cluster' + (grey === n ? ' abcd-cluster-onbekend' : (grey ? ' abcd-cluster-mix' : '')) +
+      (parts.length - (grey ? 1 : 0) > 1 ? ' abcd-cluster-cats' : ''));
+    if (parts.length === 1) { d.style.background = parts[0].colour; }
+    else {
+      var stops = [], from = 0;
+      parts.forEach(function (x) {
+        var to = from + 100 * x.n / n;
+        stops.push(x.colour + ' ' + from.toFixed(1) + '% ' + to.toFixed(1) + '%');
+        from = to;
+      });
+      d.style.background = 'conic-gradient(' + stops.join(', ') + ')';
+    }
+    d.title = clusterText(m);
+    d.appendChild(el('span', null, n));
+    var size = n < 10 ? 34 : (n < 100 ? 40 : (n < 1000 ? 46 : 54));
+    return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
+  }
+  function clusterMarker(f) {
+    var c = f.geometry.coordinates, mix = clusterMix(f.properties);
+    var m = L.marker([c[1], c[0]], { icon: clusterIcon(mix), keyboard: true });
+    m._abcdCluster = f.properties.cluster_id;
+    onActivate(m, function () {  // zoom in past the cluster
+      var z = Math.min(INDEX.getClusterExpansionZoom(m._abcdCluster), CLUSTER_MAX_ZOOM + 1);
+      var focused = m._icon && document.activeElement === m._icon;
+      MAP.setView(m.getLatLng(), Math.max(z, MAP.getZoom() + 1));
+      // the cluster is gone after the zoom: keyboard focus goes to the map, not lost to the page
+      if (focused) { MAP.getContainer().focus({ preventScroll: true }); }
+    });
+    m.on('add', function () {
+      if (m._icon) { m._icon.setAttribute('aria-label', clusterText(mix) + '. Inzoomen'); }
+    });
+    return m;
+  }
+  // A click on a marker, or Enter while it has the focus (Leaflet does that only for bound popups).
+  function onActivate(m, fn) {
+    m.on('click', fn);
+    m.on('keypress', function (e) { if (e.originalEvent.keyCode === 13) { fn(); } });
+  }
+  function assetMarker(i) {
+    var a = asset(i);
+    var m = L.marker(shownAt(i), { icon: assetIcon(a.categorie, PASS[i] === 2), keyboard: true, riseOnHover: true });
+    m._abcd = a; m._abcdI = i;
+    m.on('add', markerName);
+    onActivate(m, function () { openPopupAt(i); });
+    m.bindTooltip(function () { return assetTooltip(a); }, { className: 'abcd-tooltip', direction: 'right' });
+    return m;
+  }
+  // Single points when there are many: drawn as dots on one canvas (no Leaflet layer per point).
+  // The canvas covers the map; it is drawn anew after every move and hidden while zooming.
+  var DotCanvas = L.Layer.extend({
+    initialize: function () { this.dots = []; this.x = new Float64Array(0); this.y = new Float64Array(0); },
+    onAdd: function (map) {
+      this.canvas = L.DomUtil.create('canvas', 'abcd-dots', map.getPane('abcdDots'));
+      map.on('zoomstart', this.hide, this);
+      map.on('viewreset resize', this.draw, this);
+      this.draw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this.canvas);
+      map.off('zoomstart', this.hide, this);
+      map.off('viewreset resize', this.draw, this);
+    },
+    hide: function () { this.canvas.style.display = 'none'; },
+    setDots: function (list) { this.dots = list; this.draw(); },
+    draw: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var size = map.getSize(), ratio = window.devicePixelRatio || 1, cv = this.canvas;
+      var origin = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(cv, origin);
+      cv.width = size.x * ratio; cv.height = size.y * ratio;
+      cv.style.width = size.x + 'px'; cv.style.height = size.y + 'px';
+      cv.style.display = this.dots.length ? '' : 'none';
+      cv.setAttribute('data-n', String(this.dots.length));
+      var ctx = cv.getContext('2d'), n = this.dots.length;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.lineWidth = 1.5; ctx.strokeStyle = '#ffffff';
+      this.x = new Float64Array(n); this.y = new Float64Array(n);
+      for (var j = 0; j < n; j++) {
+        var i = this.dots[j], p = map.latLngToLayerPoint(shownAt(i));
+        this.x[j] = p.x; this.y[j] = p.y;
+        ctx.beginPath();
+        ctx.arc(p.x - origin.x, p.y - origin.y, 6, 0, 2 * Math.PI);
+        ctx.fillStyle = PASS[i] === 2 ? UNKNOWN_GREY : CAT_LIST[CAT_OF[i]].colour;
+        ctx.fill(); ctx.stroke();
       }
-      d.title = grey ? n + ' plekken, waarvan ' + grey + ' met onbekende openingstijden' : n + ' plekken';
-      d.appendChild(el('span', null, n));
-      var size = n < 10 ? 34 : (n < 100 ? 40 : 46);
-      return L.divIcon({ html: d, className: 'abcd-cluster-icon', iconSize: [size, size] });
-    };
+    },
+    // the dot under a layer point (within 9 px), or -1
+    at: function (lp) {
+      var best = -1, bd = 81;
+      for (var j = 0; j < this.dots.length; j++) {
+        var d = (this.x[j] - lp.x) * (this.x[j] - lp.x) + (this.y[j] - lp.y) * (this.y[j] - lp.y);
+        if (d < bd) { bd = d; best = this.dots[j]; }
+      }
+      return best;
+    }
+  });
+  // One index over the points that pass the filters and whose layer is on; drawn anew.
+  function rebuildIndex() {
+    var lat = col('lat'), lon = col('lon'), pts = [];
+    for (var i = 0; i < N; i++) {
+      if (PASS[i] && groupOn(GROUP_OF[i])) {
+        pts.push({ type: 'Feature', properties: mixProps(i), geometry: { type: 'Point', coordinates: [lon[i], lat[i]] } });
+      }
+    }
+    INDEX = new Supercluster({ radius: 40, extent: 256, maxZoom: CLUSTER_MAX_ZOOM, minZoom: Math.floor(MAP.getMinZoom() || 0),
+                               reduce: addMix });
+    INDEX.load(pts);
+    INDEXED = pts.length;
+    markerLayer.clearLayers();
+    DRAWN = {};
+    drawAssets();
+  }
+  // Draw what the index has in (and around) the view; what was drawn already stays.
+  function drawAssets() {
+    if (!INDEX || !MAP) { return; }
+    var b = MAP.getBounds().pad(0.25), z = Math.min(Math.floor(MAP.getZoom()), CLUSTER_MAX_ZOOM + 1);
+    var items = INDEX.getClusters([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], z);
+    var dots = INDEXED > CANVAS_FROM, next = {}, dotList = [];
+    spread(items.filter(function (f) { return !f.properties.cluster; }).map(function (f) { return f.properties.i; }));
+    items.forEach(function (f) {
+      var p = f.properties, single = !p.cluster;
+      if (single && dots) { dotList.push(p.i); return; }
+      var key = single ? 'p' + p.i + (SPREAD[p.i] ? '@' + MAP.getZoom() : '') : 'c' + p.cluster_id;
+      var layer = DRAWN[key];
+      if (layer) { delete DRAWN[key]; }
+      else { layer = single ? assetMarker(p.i) : clusterMarker(f); markerLayer.addLayer(layer); }
+      next[key] = layer;
+    });
+    Object.keys(DRAWN).forEach(function (k) { markerLayer.removeLayer(DRAWN[k]); });
+    DRAWN = next;
+    dotLayer.setDots(dotList);
+  }
+  // Places at the very same spot (past clustering) are drawn on a small circle around it, so that
+  // each can be seen and clicked: SPREAD[i] = [lat, lon] where asset i is drawn then.
+  var SPREAD = {};
+  function spread(singles) {
+    SPREAD = {};
+    var lat = col('lat'), lon = col('lon'), at = {};
+    singles.forEach(function (i) { var k = lat[i] + ',' + lon[i]; (at[k] = at[k] || []).push(i); });
+    Object.keys(at).forEach(function (k) {
+      var g = at[k];
+      if (g.length < 2) { return; }
+      var c = MAP.latLngToLayerPoint([lat[g[0]], lon[g[0]]]), r = 12 + 3 * g.length;
+      g.forEach(function (i, j) {
+        var angle = 2 * Math.PI * j / g.length - Math.PI / 2;
+        var ll = MAP.layerPointToLatLng([c.x + r * Math.cos(angle), c.y + r * Math.sin(angle)]);
+        SPREAD[i] = [ll.lat, ll.lng];
+      });
+    });
+  }
+  function shownAt(i) { return SPREAD[i] || [col('lat')[i], col('lon')[i]]; }
+  // The canvas dot under a point of the map container, or -1.
+  function dotAt(pt) { return dotLayer.dots.length ? dotLayer.at(MAP.containerPointToLayerPoint(pt)) : -1; }
+  function onDotClick(e) {
+    var t = e.target;
+    if (!dotLayer.dots.length || (t.closest && t.closest('.leaflet-marker-icon, .leaflet-popup, .leaflet-control'))) { return; }
+    if (MAP.dragging && MAP.dragging.moved()) { return; }
+    var i = dotAt(MAP.mouseEventToContainerPoint(e));
+    if (i < 0) { return; }
+    e.stopPropagation();
+    openPopupAt(i);
+  }
+  var hoverPending = null;
+  function onDotHover(e) {
+    if (!dotLayer.dots.length && hoverDot < 0) { return; }
+    if (hoverPending) { hoverPending = e; return; }
+    hoverPending = e;
+    requestAnimationFrame(function () {
+      var i = dotAt(hoverPending.containerPoint);
+      hoverPending = null;
+      if (i === hoverDot) { return; }
+      hoverDot = i;
+      MAP.getContainer().classList.toggle('abcd-on-dot', i >= 0);
+      if (i < 0) { MAP.closeTooltip(dotTip); return; }
+      if (buurtLayer) { buurtLayer.closeTooltip(); }  // one tooltip at a time: the place's, not its buurt's
+      dotTip.setLatLng(shownAt(i)).setContent(assetTooltip(asset(i)));
+      MAP.openTooltip(dotTip);
+    });
+  }
+  // The popup of asset i at its place (not bound to a marker: redrawing the markers keeps it open).
+  function openPopupAt(i) {
+    var a = asset(i);
+    var pop = L.popup({ maxWidth: 380, offset: [0, INDEXED > CANVAS_FROM ? 0 : -7] })
+      .setLatLng(shownAt(i)).setContent(assetPopup(a));
+    pop._abcdI = i;
+    MAP.openPopup(pop);
+  }
+  // Is asset i drawn on its own (not in a cluster) inside the view now?
+  function shownAlone(i) {
+    var alone = DRAWN['p' + i] || DRAWN['p' + i + '@' + MAP.getZoom()] || dotLayer.dots.indexOf(i) >= 0;
+    return !!alone && MAP.getBounds().contains(shownAt(i));
+  }
+  // Open asset i's popup: where it is when it is on screen on its own (the list keeps its view),
+  // else brought into view (past clustering, its layer switched on).
+  function openAsset(i) {
+    var g = GROUPS[GROUP_OF[i]];
+    if (g && !g.on) { MAP.addLayer(g.layer); }
+    var a = asset(i);
+    if (!PASS[i] || !shownAlone(i)) {
+      MAP.setView([a.lat, a.lon], Math.max(MAP.getZoom(), CLUSTER_MAX_ZOOM + 1), { animate: false });
+    }
+    // after the event that asked for it: a click that ends on the map would close the popup at once
+    setTimeout(function () { openPopupAt(i); }, 0);
+  }
+  // The assets that pass the filters and whose layer is on (not limited to the view).
+  function visibleAssets() {
+    var out = [];
+    for (var i = 0; i < N; i++) { if (PASS[i] && groupOn(GROUP_OF[i])) { out.push(asset(i)); } }
+    return out;
   }
   function doelgroepText(codes) {
     if (empty(codes)) { return ''; }
@@ -416,24 +741,6 @@
       var c = CATEGORY[a.categorie] || D.category_fallback;
       this._icon.setAttribute('aria-label', (a.naam || 'Zonder naam') + ' (' + c.label + ')');
     }
-  }
-  function fillAssets(cluster, key) {
-    cluster.options.iconCreateFunction = clusterIcon(key.categorie);
-    var list = [];
-    ASSETS.forEach(function (a) {
-      if (a._group !== key.group) { return; }
-      var m = L.marker([a.lat, a.lon], { icon: assetIcon(a.categorie), keyboard: true, riseOnHover: true });
-      m._abcd = a;
-      m.on('add', markerName);
-      a._marker = m; a._cluster = cluster;
-      list.push({ marker: m, asset: a, unknown: false });
-    });
-    cluster.bindTooltip(function (m) { return assetTooltip(m._abcd); }, { className: 'abcd-tooltip', direction: 'right' });
-    cluster.bindPopup(function (m) { return assetPopup(m._abcd); }, { maxWidth: 380 });
-    CLUSTERS.push({ layer: cluster, markers: list });
-    // the filter's counts follow the layers that are on
-    cluster.on('add remove', function () { if (filterStatus) { applyFilters(true); } });
-    cluster.addLayers(list.map(function (x) { return x.marker; }));
   }
 
   // ---------------------------------------------------------------- panels (fold open and shut)
@@ -564,55 +871,58 @@
   function timeFilterOn() { return state.dag !== '' || state.dagdeel !== ''; }
   // Open at the chosen day and/or part of the day: 'open', 'dicht' or 'onbekend'.
   // Masks come from abcd_map.render.map.opening_masks (bit d: weekday d; bit 3d+p: part p on day d).
-  function openState(a) {
-    if (empty(a.dagen)) { return 'onbekend'; }
+  function openState(i) {
+    var dagen = cell('dagen', i);
+    if (empty(dagen)) { return 'onbekend'; }
     var days = state.dag === '' ? [0, 1, 2, 3, 4, 5, 6] : [Number(state.dag)];
     var unknown = false;
-    for (var i = 0; i < days.length; i++) {
+    for (var j = 0; j < days.length; j++) {
       var bit, open, unk;
-      if (state.dagdeel === '') { bit = 1 << days[i]; open = a.dagen; unk = a.dagen_onbekend; }
-      else { bit = 1 << (days[i] * D.day_parts.length + Number(state.dagdeel)); open = a.dagdelen; unk = a.dagdelen_onbekend; }
+      if (state.dagdeel === '') { bit = 1 << days[j]; open = dagen; unk = cell('dagen_onbekend', i); }
+      else { bit = 1 << (days[j] * D.day_parts.length + Number(state.dagdeel)); open = cell('dagdelen', i); unk = cell('dagdelen_onbekend', i); }
       if (open & bit) { return 'open'; }
       if (!empty(unk) && (unk & bit)) { unknown = true; }
     }
     return unknown ? 'onbekend' : 'dicht';
   }
+  var targetGroups = {};  // doelgroepen text -> its codes
+  function groupsOf(v) {
+    var k = String(v || '');
+    if (!(k in targetGroups)) {
+      targetGroups[k] = k.split(';').map(function (s) { return s.trim(); }).filter(function (s) { return s; });
+    }
+    return targetGroups[k];
+  }
   // 0: hidden, 1: shown, 2: shown grey (opening hours unknown while a time filter is on)
-  function passes(a) {
-    if (state.inloop && a.inloop !== true) { return 0; }
+  function passes(i) {
+    if (state.inloop && cell('inloop', i) !== true) { return 0; }
     if (state.doelgroep) {
       // as the lenses count them: no target group means for everyone
-      var g = String(a.doelgroepen || '').split(';').map(function (s) { return s.trim(); })
-        .filter(function (s) { return s; });
+      var g = groupsOf(cell('doelgroepen', i));
       if (g.length && g.indexOf(state.doelgroep) < 0 && g.indexOf('iedereen') < 0) { return 0; }
     }
     if (timeFilterOn()) {
-      var st = openState(a);
+      var st = openState(i);
       if (st === 'dicht') { return 0; }
       if (st === 'onbekend') { return state.onbekend ? 2 : 0; }
     }
     return 1;
   }
   // Counts are of the layers that are on (not of 'kleine plekken' or 'overige plekken' while they are off).
+  // countOnly: the index stays as it is (it is built the first time all the same).
   function applyFilters(countOnly) {
     var n = { shown: 0, total: 0, grey: 0, inloop: 0, hours: 0 };
-    CLUSTERS.forEach(function (c) {
-      var visible = [], on = !MAP || MAP.hasLayer(c.layer);
-      c.markers.forEach(function (x) {
-        if (on) { n.total++; if (x.asset.inloop === true) { n.inloop++; } if (!empty(x.asset.dagen)) { n.hours++; } }
-        var p = passes(x.asset);
-        if (!p) { return; }
-        if (on) { n.shown++; if (p === 2) { n.grey++; } }
-        visible.push(x.marker);
-        if (countOnly === true) { return; }
-        var unknown = p === 2;
-        x.marker._abcdUnknown = unknown;
-        if (x.unknown !== unknown) { x.marker.setIcon(assetIcon(x.asset.categorie, unknown)); x.unknown = unknown; }
-      });
-      if (countOnly === true) { return; }
-      c.layer.clearLayers();
-      c.layer.addLayers(visible);
-    });
+    var inloop = col('inloop') || [], dagen = col('dagen') || [];
+    for (var i = 0; i < N; i++) {
+      var p = passes(i);
+      PASS[i] = p;
+      if (!groupOn(GROUP_OF[i])) { continue; }
+      n.total++;
+      if (inloop[i] === true) { n.inloop++; }
+      if (!empty(dagen[i])) { n.hours++; }
+      if (p) { n.shown++; if (p === 2) { n.grey++; } }
+    }
+    if (countOnly !== true || !assetsReady) { assetsReady = true; rebuildIndex(); }
     showStatus(n);
     if (filterKey) { filterKey.style.display = timeFilterOn() && state.onbekend ? '' : 'none'; }
     if (doelgroepHint) { doelgroepHint.style.display = state.doelgroep ? '' : 'none'; }
@@ -704,7 +1014,11 @@
   // ---------------------------------------------------------------- search
   // Names are compared without accents, case and punctuation ("Sint-Jan" = "sint jan").
   function searchKey(s) { return normalise(s).replace(/[^a-z0-9]+/g, ' ').trim(); }
+  // Made when first searched, or when the page is idle after its first frame (50,000 places: ~0.1 s).
+  var searchBuilt = false;
   function buildSearchIndex() {
+    if (searchBuilt) { return; }
+    searchBuilt = true;
     SEARCH = [];
     Object.keys(WIJK).forEach(function (k) {
       var w = WIJK[k];
@@ -719,16 +1033,16 @@
       SEARCH.push({ text: String(b.buurtnaam), key: searchKey(b.buurtnaam), kind: 'buurt', order: 1, label: 'Buurt',
                     context: empty(wn) ? '' : 'in wijk ' + wn, buurt: i });
     });
-    ASSETS.forEach(function (a) {
-      if (empty(a.naam)) { return; }
-      var c = CATEGORY[a.categorie] || D.category_fallback;
+    var names = col('naam') || [], kinds = col('label') || [], addresses = col('adres') || [], buurten = col('buurt') || [];
+    for (var i = 0; i < N; i++) {
+      if (empty(names[i])) { continue; }
       var ctx = [];
-      if (!empty(a.label)) { ctx.push(a.label); }
-      if (!empty(a.adres)) { ctx.push(a.adres); }
-      if (!empty(a.buurt)) { ctx.push('buurt ' + a.buurt); }
-      SEARCH.push({ text: String(a.naam), key: searchKey(a.naam), extra: searchKey(a.label || ''), kind: 'plek',
-                    order: 2, label: c.label, context: ctx.join(' · '), asset: a });
-    });
+      if (!empty(kinds[i])) { ctx.push(kinds[i]); }
+      if (!empty(addresses[i])) { ctx.push(addresses[i]); }
+      if (!empty(buurten[i])) { ctx.push('buurt ' + buurten[i]); }
+      SEARCH.push({ text: String(names[i]), key: searchKey(names[i]), extra: searchKey(kinds[i] || ''), kind: 'plek',
+                    order: 2, label: CAT_LIST[CAT_OF[i]].label, context: ctx.join(' · '), asset: i });
+    }
   }
   // 0 exact name, 1 name starts with it, 2 a word of the name does, 3 somewhere in the name,
   // 4 only in the kind of place ("school"); -1 no match.
@@ -746,6 +1060,7 @@
     var q = searchKey(query);
     if (!q) { return { hits: [], more: 0 }; }
     var found = [];
+    buildSearchIndex();
     SEARCH.forEach(function (h) {
       var r = searchRank(h, q);
       if (r >= 0 && (q.length >= 2 || r === 0)) { found.push({ h: h, r: r }); }
@@ -758,7 +1073,9 @@
     return { hits: shown.map(function (x) { return x.h; }), more: found.length - shown.length };
   }
   function makeSearchControl() {
-    buildSearchIndex();
+    requestAnimationFrame(function () {  // after the first frame, when the page is idle
+      setTimeout(function () { (window.requestIdleCallback || setTimeout)(buildSearchIndex, { timeout: 3000 }); }, 0);
+    });
     var Ctl = L.Control.extend({
       options: { position: 'topleft' },
       onAdd: function () {
@@ -820,7 +1137,8 @@
             li.appendChild(el('span', 'abcd-hit-name', h.text));
             var sub = el('span', 'abcd-hit-context', h.label + (h.context ? ' · ' + h.context : ''));
             li.appendChild(sub);
-            li.addEventListener('click', function () { pick(h); });
+            // the list is emptied on a pick: the click must not go on to the map (it would close the popup)
+            li.addEventListener('click', function (e) { e.stopPropagation(); pick(h); });
             list.appendChild(li);
           });
           if (res.more) { list.appendChild(el('li', 'abcd-none', 'en ' + res.more + ' meer: typ verder')); }
@@ -852,21 +1170,7 @@
   }
   function goTo(hit) {
     if (hit.kind === 'plek') {
-      var a = hit.asset;
-      if (!a._marker) { return; }
-      if (!MAP.hasLayer(a._cluster)) { MAP.addLayer(a._cluster); }
-      if (!a._cluster.hasLayer(a._marker)) { a._cluster.addLayer(a._marker); }
-      // markercluster's zoomToShowLayer loses its way at half zoom levels (zoomSnap 0.5): zoom in past
-      // clustering (disableClusteringAtZoom 17) and open the popup once the marker is on the map
-      // (only after the zoom: markercluster re-adds its markers then, which would close the popup)
-      var ll = a._marker.getLatLng(), tries = 0, moved = false;
-      MAP.once('moveend', function () { moved = true; });
-      MAP.setView(ll, Math.max(MAP.getZoom(), 17));
-      (function open() {
-        var ready = (moved || tries > 40) && !a._cluster._inZoomAnimation && MAP.hasLayer(a._marker);
-        if (ready) { a._marker.fire('click', { latlng: ll }, true); return; }
-        if (++tries < 100) { setTimeout(open, 50); }
-      }());
+      openAsset(hit.asset);
     } else if (hit.kind === 'buurt') {
       var f = D.buurten.geo.features.filter(function (x) { return x.properties.i === hit.buurt; })[0];
       if (f && f.properties._layer) {
@@ -1101,8 +1405,9 @@
     }
   }
   // Share the height on the right between the layer list (top) and the legend (bottom), so they never overlap.
+  var settling = false;  // finish() is adding the panels: fit them once at its end (each fit forces a layout)
   function fitControls() {
-    if (!MAP || !legendBox) { return; }
+    if (!MAP || !legendBox || settling) { return; }
     var layers = MAP.getContainer().querySelector('.leaflet-control-layers-expanded');
     var attribution = MAP.getContainer().querySelector('.leaflet-control-attribution');
     var room = MAP.getSize().y - 10 - 10 - 10 - (attribution ? attribution.offsetHeight : 0);
@@ -1205,33 +1510,10 @@
   // by name (search: every buurt and wijk, with its popup), by the markers and in buurten.csv.
   // Popups: a Dutch name for the close button, announced when they open, and when one closes
   // (Esc, the cross) focus goes back to where it was (a marker, the search box).
-  // A cluster of markers (a focusable button) is named by its icon's title ('12 plekken, waarvan ...')
-  // or its count, not by the bare number on it.
-  function clusterOf(map, node) {
-    var layer = node && map._targets && map._targets[node._leaflet_id];
-    return layer && layer.getChildCount ? layer : null;
-  }
-  function nameCluster(map, icon) {
-    var layer = clusterOf(map, icon);
-    if (!layer || icon.hasAttribute('aria-label')) { return; }
-    var title = icon.querySelector('[title]');
-    icon.setAttribute('aria-label', (title ? title.title : layer.getChildCount() + ' plekken') + ' (Enter: inzoomen)');
-  }
   function accessibleOverlays(map) {
     map.on('layeradd', function (e) {
-      var path = e.layer && e.layer._path, icon = e.layer && e.layer._icon;
+      var path = e.layer && e.layer._path;
       if (path) { path.setAttribute('tabindex', '-1'); path.setAttribute('aria-hidden', 'true'); }
-      if (icon) { nameCluster(map, icon); }
-    });
-    // Enter on a cluster does what a click does (Leaflet's Enter only opens popups): zoom in
-    var markers = map.getPane('markerPane');
-    markers.addEventListener('focusin', function (ev) { nameCluster(map, ev.target); });
-    markers.addEventListener('keydown', function (ev) {
-      var layer = (ev.key === 'Enter' || ev.key === ' ') && clusterOf(map, ev.target);
-      if (layer) {
-        ev.preventDefault();
-        layer.fire('click', { originalEvent: ev, latlng: layer.getLatLng() }, true);
-      }
     });
     map.getPane('popupPane').setAttribute('aria-live', 'polite');
     map.on('popupopen', function (e) {
@@ -1250,6 +1532,7 @@
     });
   }
   function finish(map) {
+    settling = true;
     makeTitleControl().addTo(map);
     makeSearchControl().addTo(map);
     makeFilterControl().addTo(map);
@@ -1258,7 +1541,6 @@
     dutchZoom(map);
     watchBackground(map);
     controlsFirst(map);
-    watchPopups(map);
     document.dispatchEvent(new CustomEvent('abcd:ready'));  // list.js adds its panel (ABCD.addPanel) now
     layout();
     if (PHONE.addEventListener) { PHONE.addEventListener('change', layout); }
@@ -1270,6 +1552,7 @@
       printing.addEventListener('change', function (e) { if (e.matches) { fitForPrint(); } else { afterPrint(); } });
     }
     applyFilters(true);
+    settling = false;
     fitControls();
     map.on('resize', fitControls);
     window.addEventListener('load', fitControls);
@@ -1279,38 +1562,8 @@
   }
 
   // ---------------------------------------------------------------- the contract with list.js
-  // (see ABCD below): the visible assets, opening one, and the events 'abcd:filters', 'abcd:popup'
-  // ({detail: {i}}) and 'abcd:popupclose'.
-  function visibleAssets() {
-    var out = [];
-    CLUSTERS.forEach(function (c) {
-      if (MAP && !MAP.hasLayer(c.layer)) { return; }
-      c.markers.forEach(function (x) { if (passes(x.asset)) { out.push(x.asset); } });
-    });
-    return out;
-  }
-  // a marker already on screen on its own opens where it is (the list keeps its view); else as search does
-  function openAsset(i) {
-    var a = ASSETS[i], m = a && a._marker;
-    if (!a) { return; }
-    if (m && MAP.hasLayer(m) && a._cluster.getVisibleParent(m) === m && MAP.getBounds().contains(m.getLatLng())) {
-      m.fire('click', { latlng: m.getLatLng() }, true);
-    } else { goTo({ kind: 'plek', asset: a }); }
-  }
-  function popupAsset(e) {
-    var a = e.popup && e.popup._source && e.popup._source._abcd;
-    return (a && ASSETS[a._i] === a) ? a : null;
-  }
-  function watchPopups(map) {
-    map.on('popupopen', function (e) {
-      var a = popupAsset(e);
-      if (a) { document.dispatchEvent(new CustomEvent('abcd:popup', { detail: { i: a._i } })); }
-    });
-    map.on('popupclose', function (e) {
-      var a = popupAsset(e);
-      if (a) { document.dispatchEvent(new CustomEvent('abcd:popupclose', { detail: { i: a._i } })); }
-    });
-  }
+  // (see ABCD below): visibleAssets, openAsset and the events 'abcd:filters', 'abcd:popup' ({detail: {i}})
+  // and 'abcd:popupclose' are in the assets part above.
   // a panel of another script: folds like the others, sits in the phone's bottom sheet (name 'list')
   function addPanel(name, box, button, body) {
     L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
@@ -1320,7 +1573,7 @@
   }
 
   window.ABCD = {
-    start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, fillAssets: fillAssets,
+    start: start, buurtLayer: makeBuurtLayer, wijkLayer: makeWijkLayer, assetLayer: assetLayer,
     gapLayer: gapLayer, relationLayer: relationLayer, stageLayer: stageLayer, finish: finish, setMetric: setMetric,
     applyFilters: applyFilters, state: state, panel: setPanel, panels: panelStates, present: setPresent,
     leaflet: function () { return MAP; }, visible: visibleAssets, openAsset: openAsset, addPanel: addPanel,
