@@ -107,7 +107,9 @@
     var lp = map.createPane('abcdLabels');
     lp.style.zIndex = 630;
     lp.style.pointerEvents = 'none';
-    map.createPane('abcdStages').style.zIndex = 640;
+    // under the markers (600): a stage is a wide ring around its place's pin, so a click on the pin
+    // opens the place and a click on the ring opens its stage
+    map.createPane('abcdStages').style.zIndex = 580;
     map.createPane('abcdLines').style.zIndex = 560;
     initAssets(map);
     map.attributionControl.setPrefix('Leaflet');
@@ -1453,10 +1455,10 @@
     rowsToObjects(D.welcoming.table).forEach(function (r) {
       var ll = [r.lat, r.lon];
       if (r.contact_verouderd) {
-        group.addLayer(L.circleMarker(ll, { pane: 'abcdStages', radius: 13, color: '#b2182b', weight: 2.5,
+        group.addLayer(L.circleMarker(ll, { pane: 'abcdStages', radius: 25, color: '#b2182b', weight: 2.5,
           dashArray: '4 3', fill: false, interactive: false }));
       }
-      var dot = L.circleMarker(ll, { pane: 'abcdStages', radius: 8, color: '#ffffff', weight: 2,
+      var dot = L.circleMarker(ll, { pane: 'abcdStages', radius: 20, color: '#ffffff', weight: 2,
         fillColor: D.fase_colours[r.fase] || '#bdbdbd', fillOpacity: 1 });
       dot._abcd = r;
       group.addLayer(dot);
