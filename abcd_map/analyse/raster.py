@@ -52,13 +52,13 @@ def distance_field(x: np.ndarray, y: np.ndarray, radius: float, cell: float):
     ny = int(np.ceil((y.max() + reach - y0) / cell)) + 2
     field = np.full(nx * ny, 2 * reach, dtype=np.float32)
     di, dj = _stencil(reach, cell)
+    step_x, step_y = (di * cell).astype(np.float32), (dj * cell).astype(np.float32)
     for s in range(0, len(x), _CHUNK):
-        px, py = x[s:s + _CHUNK, None], y[s:s + _CHUNK, None]
-        i = np.floor((py - y0) / cell).astype(np.int64) + dj
-        j = np.floor((px - x0) / cell).astype(np.int64) + di
-        d = np.hypot(x0 + j * cell - px, y0 + i * cell - py)
-        near = d <= reach
-        np.minimum.at(field, i[near] * nx + j[near], d[near].astype(np.float32))
+        px, py = x[s:s + _CHUNK], y[s:s + _CHUNK]
+        i, j = ((py - y0) // cell).astype(np.int64), ((px - x0) // cell).astype(np.int64)
+        fx = (x0 + j * cell - px).astype(np.float32)[:, None] + step_x
+        fy = (y0 + i * cell - py).astype(np.float32)[:, None] + step_y
+        np.minimum.at(field, ((i[:, None] + dj) * nx + j[:, None] + di).ravel(), np.sqrt(fx * fx + fy * fy).ravel())
     return field.reshape(ny, nx), x0, y0
 
 
