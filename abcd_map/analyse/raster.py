@@ -19,7 +19,7 @@ import shapely
 
 #: Grid nodes per disc radius (a 60 m disc is traced on a 20 m grid).
 CELLS_PER_RADIUS = 3
-#: Most grid nodes in one raster (float32: 64 MB); a larger area gets a coarser grid.
+#: Most grid nodes in one raster (128 MB); a larger area gets a coarser grid.
 MAX_CELLS = 16_000_000
 #: Points stamped at once (bounds the memory of the point x stencil arrays).
 _CHUNK = 20_000
@@ -42,7 +42,7 @@ def _stencil(reach: float, cell: float) -> tuple[np.ndarray, np.ndarray]:
 def distance_field(x: np.ndarray, y: np.ndarray, radius: float, cell: float):
     """Distance to the nearest point at every grid node within ``radius + cell`` of one; farther nodes get more.
 
-    Returns ``(field, x0, y0)``: a float32 array of shape (ny, nx) with node (i, j) at
+    Returns ``(field, x0, y0)``: a float array of shape (ny, nx) with node (i, j) at
     ``(x0 + j * cell, y0 + i * cell)``; the border nodes are always beyond ``radius``.
     """
     reach = radius + cell
@@ -50,23 +50,22 @@ def distance_field(x: np.ndarray, y: np.ndarray, radius: float, cell: float):
     y0 = (np.floor((y.min() - reach) / cell) - 1) * cell
     nx = int(np.ceil((x.max() + reach - x0) / cell)) + 2
     ny = int(np.ceil((y.max() + reach - y0) / cell)) + 2
-    field = np.full(nx * ny, 2 * reach, dtype=np.float32)
+    field = np.full(nx * ny, 2 * reach)  # float64: what contourpy reads, so no copy
     di, dj = _stencil(reach, cell)
-    step_x, step_y = (di * cell).astype(np.float32), (dj * cell).astype(np.float32)
+    step_x, step_y = di * cell, dj * cell
     for s in range(0, len(x), _CHUNK):
         px, py = x[s:s + _CHUNK], y[s:s + _CHUNK]
         i, j = ((py - y0) // cell).astype(np.int64), ((px - x0) // cell).astype(np.int64)
-        fx = (x0 + j * cell - px).astype(np.float32)[:, None] + step_x
-        fy = (y0 + i * cell - py).astype(np.float32)[:, None] + step_y
+        fx = (x0 + j * cell - px)[:, None] + step_x
+        fy = (y0 + i * cell - py)[:, None] + step_y
         np.minimum.at(field, ((i[:, None] + dj) * nx + j[:, None] + di).ravel(), np.sqrt(fx * fx + fy * fy).ravel())
     return field.reshape(ny, nx), x0, y0
 
 
 def _contour_rings(field: np.ndarray, x0: float, y0: float, cell: float, level: float):
     """Rings of the area ``field <= level``: (coordinates, ring index, polygon index) per ring vertex."""
-    ny, nx = field.shape
-    gen = contourpy.contour_generator(x0 + cell * np.arange(nx), y0 + cell * np.arange(ny), field,
-                                      name="serial", fill_type=contourpy.FillType.OuterOffset)
+    # in grid units (no x/y arrays to copy), placed afterwards
+    gen = contourpy.contour_generator(z=field, name="serial", fill_type=contourpy.FillType.OuterOffset)
     points, offsets = gen.filled(-1.0, level)
     coords, ring, poly = [], [], []
     n_rings = 0
@@ -78,7 +77,7 @@ def _contour_rings(field: np.ndarray, x0: float, y0: float, cell: float, level: 
         n_rings += len(sizes)
     if not coords:
         return np.empty((0, 2)), np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(coords), np.concatenate(ring), np.concatenate(poly)
+    return np.concatenate(coords) * cell + (x0, y0), np.concatenate(ring), np.concatenate(poly)
 
 
 def _polygons(coords: np.ndarray, ring: np.ndarray, ring_poly: np.ndarray,

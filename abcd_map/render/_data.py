@@ -574,14 +574,27 @@ def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
         if gdf is None:
             continue
         label, style, fields = _gap_style(name, gdf)
-        # what a screen shows: the same tolerance as the buurt and wijk outlines
-        geoms = shapely.simplify(gdf.geometry.values, settings.map_simplify_tolerance, preserve_topology=True)
+        geoms = _screen_simplify(gdf.geometry.values)
         wgs = _round_geoms(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(settings.crs_wgs84).values)
         table = _table(gdf, [k for k, _ in fields])
         props = [dict(zip(table["cols"], row)) for row in table["rows"]]
         out[str(name)] = {"label": label, "style": style, "geo": _feature_collection(wgs, props),
                           "fields": [{"key": k, "label": v} for k, v in fields]}
     return out
+
+
+def _screen_simplify(geoms: np.ndarray) -> np.ndarray:
+    """Geometries simplified to what a screen shows (``settings.map_simplify_tolerance``, as the buurt outlines).
+
+    Plain Douglas-Peucker (fast); the few shapes it would make invalid are simplified
+    again with their topology kept.
+    """
+    tolerance = settings.map_simplify_tolerance
+    simple = shapely.simplify(geoms, tolerance, preserve_topology=False)
+    bad = ~shapely.is_valid(simple) | (shapely.is_empty(simple) & ~shapely.is_empty(geoms))
+    if bad.any():
+        simple[bad] = shapely.simplify(geoms[bad], tolerance, preserve_topology=True)
+    return simple
 
 
 def _gap_style(name: str, gdf: gpd.GeoDataFrame) -> tuple[str, str, list[tuple[str, str]]]:
