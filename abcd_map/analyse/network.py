@@ -362,18 +362,45 @@ class Network:
         keep, tree = self._segments
         if len(keep) == 0:
             return out
-        points = shapely.points(xs, ys)
-        (pos, seg), dist = tree.query_nearest(points, max_distance=_limit_arg(max_distance),
+        # a point on a node (resident points are nodes) lies on every edge of it: any one will do
+        _, near = self._tree.query(np.column_stack([xs, ys]), distance_upper_bound=1e-9)
+        on_node = near < len(self._tree_nodes)
+        node = self._tree_nodes[near[on_node]]
+        edge = self._node_edge[node]
+        pos = np.flatnonzero(on_node)[edge >= 0]
+        node, edge = node[edge >= 0], edge[edge >= 0]
+        a, b, w = (arr[edge] for arr in self.edges)
+        along = np.where(node == a, 0.0, w)
+        out.edge[pos], out.a[pos], out.b[pos] = edge, a, b
+        out.offset[pos], out.along[pos] = 0.0, along
+        out.to_a[pos], out.to_b[pos] = along, w - along
+        rest = np.ones(n, dtype=bool)
+        rest[pos] = False
+        idx = np.flatnonzero(rest)
+        points = shapely.points(xs[idx], ys[idx])
+        (hit, seg), dist = tree.query_nearest(points, max_distance=_limit_arg(max_distance),
                                               return_distance=True, all_matches=False)
+        pos = idx[hit]
         edge = keep[seg]
         a, b, w = (arr[edge] for arr in self.edges)
         line = tree.geometries[seg]
         geom_len = shapely.length(line)
-        frac = np.where(geom_len > 0, shapely.line_locate_point(line, points[pos]) / np.where(geom_len > 0, geom_len, 1), 0.0)
+        frac = np.where(geom_len > 0, shapely.line_locate_point(line, points[hit]) / np.where(geom_len > 0, geom_len, 1), 0.0)
         along = np.clip(frac, 0, 1) * w
         out.edge[pos], out.a[pos], out.b[pos] = edge, a, b
         out.offset[pos], out.along[pos] = dist, along
         out.to_a[pos], out.to_b[pos] = dist + along, dist + (w - along)
+        return out
+
+    @cached_property
+    def _node_edge(self) -> np.ndarray:
+        """One edge (index into :attr:`edges`) of every node that may be snapped to; -1 for none."""
+        a, b, _ = self.edges
+        out = np.full(self.n_nodes, -1, dtype=np.int64)
+        idx = np.arange(len(a))
+        for end in (b, a):
+            out[end[::-1]] = idx[::-1]  # the first edge of each node wins
+        out[~self.snappable] = -1
         return out
 
     def distances_from_nodes(self, nodes, limit: float | None = None) -> np.ndarray:
@@ -632,6 +659,18 @@ class _Buckets(NamedTuple):
         return np.concatenate([self.order[self.bounds[i]:self.bounds[i + 1]] for i in pos])
 
 
+def _submatrix(matrix, sub: np.ndarray, local: np.ndarray) -> csr_matrix:
+    """``matrix[sub][:, sub]`` in time linear in the rows taken (``local``: position in ``sub``, else -1).
+
+    scipy's column selection allocates an array as long as the whole matrix per call.
+    """
+    rows = matrix[sub]
+    cols = local[rows.indices]
+    keep = cols >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep)])[rows.indptr]
+    return csr_matrix((rows.data[keep], cols[keep], indptr), shape=(len(sub), len(sub)))
+
+
 def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.ndarray, scosts: np.ndarray,
                  limit: float, chunk_cells: int) -> list[tuple[np.ndarray, ...]]:
     """Pairs from searches on the part of the network around each tile of sources (exact, see :func:`_tile_size`).
@@ -652,7 +691,7 @@ def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.nd
         local[sub] = np.arange(len(sub))
         src = sources.gather(np.array([cell]))
         pts = points.gather(cell + ring)
-        matrix = network.matrix[sub][:, sub]
+        matrix = _submatrix(network.matrix, sub, local)
         for r, c, cost in _search_blocks(matrix, len(sub), local[pn[pts]], pc[pts], local[snodes[src]],
                                          scosts[src], limit, chunk_cells):
             out.append((pts[r], src[c], cost))

@@ -575,7 +575,9 @@ def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
             continue
         label, style, fields = _gap_style(name, gdf)
         geoms = _screen_simplify(gdf.geometry.values)
-        wgs = _round_geoms(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(settings.crs_wgs84).values)
+        wgs = gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(settings.crs_wgs84).values
+        # only drawn: coordinates rounded one by one (no validity repair as in _round_geoms; linear time)
+        wgs = shapely.transform(wgs, lambda xy: np.round(xy, _digits()))
         table = _table(gdf, [k for k, _ in fields])
         props = [dict(zip(table["cols"], row)) for row in table["rows"]]
         out[str(name)] = {"label": label, "style": style, "geo": _feature_collection(wgs, props),

@@ -30,7 +30,6 @@ _JS_UNSAFE = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
-_JS_TABLE = str.maketrans(_JS_UNSAFE)
 
 
 def escape_html(text: object) -> str:
@@ -61,7 +60,9 @@ def to_js(obj: Any) -> str:
         text = _dumps(obj, _plain)
     except (ValueError, TypeError):  # a NaN, an infinity or an odd key somewhere: clean the whole tree
         text = _dumps(_clean(obj), None)
-    return text.translate(_JS_TABLE)
+    for char, code in _JS_UNSAFE.items():  # str.replace per character: far faster than translate on MBs
+        text = text.replace(char, code)
+    return text
 
 
 def _dumps(obj: Any, default) -> str:
