@@ -4,8 +4,11 @@ A vector union of thousands of buffers costs far more than linear time and gives
 outlines with far more vertices than a screen can show. Here every point writes its
 exact distance into the grid nodes within reach (``radius`` plus one cell), and the
 area within ``radius`` of any point is traced as a filled contour (``contourpy``,
-marching squares with linear interpolation). The outline lies within about
-``cell² / (8 · radius)`` of the exact union, plus at most half a cell where two discs meet.
+marching squares with linear interpolation). The outline is a chain of chords of the
+exact union's arcs (each ``cell²/(8·radius)`` or less inside it: an isolated disc comes out
+about 2.5% small on the default grid), and cuts the corner where two discs meet by at
+most half a cell. Measured on the demo and Delft, white-spot areas differ from an exact
+union by under 0.5%.
 
 The cell is ``radius / CELLS_PER_RADIUS``, made coarser where one raster would hold
 more than ``MAX_CELLS`` grid nodes, so time and memory stay bounded.
