@@ -163,9 +163,11 @@ def build(n_nodes: int) -> dict:
         analysis = stages.compare_facilities(analysis, inputs)
     with ph("publish"):
         pub = publication.publish(analysis)
-    with tempfile.TemporaryDirectory() as tmp, ph("write"):
-        outputs.write_outputs(pub, Path(tmp) / "uit")
-    return {"nodes": net.n_nodes, "buurten": len(buurten), "assets": len(assets),
+    with tempfile.TemporaryDirectory() as tmp:
+        with ph("write"):
+            outputs.write_outputs(pub, Path(tmp) / "uit")
+        sizes = {f.name: f.stat().st_size / 1e6 for f in (Path(tmp) / "uit").iterdir() if f.is_file()}
+    return {"sizes_mb": sizes, "nodes": net.n_nodes, "buurten": len(buurten), "assets": len(assets),
             "welcoming": int(assets["ontmoetingsplek"].astype(bool).sum()),
             "wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
             "phases": {k: [ph.wall[k], ph.cpu[k], ph.peak[k]] for k in ph.wall},
@@ -179,6 +181,7 @@ def report(r: dict) -> None:
     for name, (wall, cpu, peak) in sorted(r["phases"].items(), key=lambda kv: -kv[1][1]):
         print(f"  {name:16s} {wall:8.2f} s wand | {cpu:8.2f} s CPU | piek tot hier {peak:6,.0f} MB")
     print(f"  {'totaal':16s} {r['wall']:8.2f} s wand | {r['cpu']:8.2f} s CPU | piek {r['maxrss_mb']:,.0f} MB")
+    print("  bestanden: " + ", ".join(f"{name} {mb:,.1f} MB" for name, mb in sorted(r["sizes_mb"].items())))
 
 
 def main() -> None:

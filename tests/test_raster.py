@@ -1,6 +1,7 @@
 """Union of discs traced on a raster (abcd_map.analyse.raster): hand-checkable shapes."""
 
 import numpy as np
+import pytest
 import shapely
 
 from abcd_map.analyse.raster import cell_size, disc_union
@@ -49,4 +50,4 @@ def test_small_holes_are_filled_large_ones_kept():
 
 def test_cell_grows_so_a_raster_stays_bounded():
     assert cell_size(60.0, 1000.0, 1000.0) == 20.0
-    assert cell_size(60.0, 400_000.0, 400_000.0) == 100.0  # 4,000 x 4,000 nodes at most
+    assert cell_size(60.0, 400_000.0, 400_000.0) == pytest.approx(400_000 / np.sqrt(8e6))  # 8M nodes at most
