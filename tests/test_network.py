@@ -407,3 +407,15 @@ def test_submatrix_equals_scipy_selection():
         local = np.full(60, -1)
         local[sub] = np.arange(len(sub))
         assert (_submatrix(m, sub, local) != m[sub][:, sub]).nnz == 0
+
+
+def test_boxes_near_points_keep_every_box_in_reach():
+    from abcd_map.analyse.network import _boxes_near
+
+    x, y = np.array([0.0]), np.array([0.0])
+    # boxes: around the point, 240 m east, 600 m east, a long one passing 100 m north, one far away
+    x0, y0 = np.array([-5.0, 240.0, 600.0, -5000.0, 3000.0]), np.array([-5.0, 0.0, 0.0, 100.0, 3000.0])
+    x1, y1 = np.array([5.0, 260.0, 620.0, 5000.0, 3010.0]), np.array([5.0, 10.0, 10.0, 101.0, 3010.0])
+    near = _boxes_near(x, y, x0, y0, x1, y1, 250.0)
+    assert near[:2].all() and near[3] and not near[4]
+    assert not near[2]  # two cells of 250 m away

@@ -209,11 +209,18 @@ class Network:
         nodes = self._tree_nodes
         return cKDTree(np.column_stack([self.x[nodes], self.y[nodes]]))
 
-    @cached_property
-    def _segments(self) -> tuple[np.ndarray, shapely.STRtree]:
-        """Unique edges whose ends may be snapped to (indices into :attr:`edges`) and their lines' tree."""
+    def _segments(self, xs: np.ndarray, ys: np.ndarray, reach: float) -> tuple[np.ndarray, shapely.STRtree]:
+        """Unique edges that may be snapped to within ``reach`` of the points, and their lines' tree.
+
+        Only the edges whose bounding box meets a cell (``reach`` m) next to a point's cell get a
+        line: a tree of every street costs hundreds of MB on a million-node network.
+        """
         a, b, _ = self.edges
-        keep = np.flatnonzero(self.snappable[a])
+        keep = self.snappable[a]
+        if np.isfinite(reach) and len(xs):
+            keep &= _boxes_near(xs, ys, np.minimum(self.x[a], self.x[b]), np.minimum(self.y[a], self.y[b]),
+                                np.maximum(self.x[a], self.x[b]), np.maximum(self.y[a], self.y[b]), reach)
+        keep = np.flatnonzero(keep)
         lines = shapely.linestrings(np.stack([np.column_stack([self.x[a[keep]], self.y[a[keep]]]),
                                               np.column_stack([self.x[b[keep]], self.y[b[keep]]])], axis=1))
         return keep, shapely.STRtree(lines)
@@ -359,9 +366,6 @@ class Network:
                        np.full(n, np.inf), np.full(n, np.nan))
         if n == 0 or self.n_nodes == 0:
             return out
-        keep, tree = self._segments
-        if len(keep) == 0:
-            return out
         # a point on a node (resident points are nodes) lies on every edge of it: any one will do
         _, near = self._tree.query(np.column_stack([xs, ys]), distance_upper_bound=1e-9)
         on_node = near < len(self._tree_nodes)
@@ -377,6 +381,9 @@ class Network:
         rest = np.ones(n, dtype=bool)
         rest[pos] = False
         idx = np.flatnonzero(rest)
+        keep, tree = self._segments(xs[idx], ys[idx], _limit_arg(max_distance))
+        if not len(idx) or not len(keep):
+            return out
         points = shapely.points(xs[idx], ys[idx])
         (hit, seg), dist = tree.query_nearest(points, max_distance=_limit_arg(max_distance),
                                               return_distance=True, all_matches=False)
@@ -657,6 +664,31 @@ class _Buckets(NamedTuple):
         if not len(pos):
             return np.empty(0, dtype=np.int64)
         return np.concatenate([self.order[self.bounds[i]:self.bounds[i + 1]] for i in pos])
+
+
+def _boxes_near(x: np.ndarray, y: np.ndarray, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                reach: float) -> np.ndarray:
+    """Which boxes (x0, y0, x1, y1) may lie within ``reach`` of a point: they meet a grid cell
+    (``reach`` m) next to a point's cell. A summed-area table answers each box at once."""
+    cell = max(float(reach), 1.0)
+    ox, oy = min(x.min(), x0.min()), min(y.min(), y0.min())
+    nx = int((max(x.max(), x1.max()) - ox) // cell) + 2
+    ny = int((max(y.max(), y1.max()) - oy) // cell) + 2
+    if nx * ny > 16_000_000:  # a huge area for a short reach: keep every box rather than a huge grid
+        return np.ones(len(x0), dtype=bool)
+    marked = np.zeros((ny + 2, nx + 2), dtype=np.int32)
+    ci = ((x - ox) // cell).astype(np.int64) + 1
+    cj = ((y - oy) // cell).astype(np.int64) + 1
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            marked[cj + dj, ci + di] = 1
+    table = np.zeros((ny + 3, nx + 3), dtype=np.int64)
+    table[1:, 1:] = marked.cumsum(0).cumsum(1)
+    i0 = np.clip((x0 - ox) // cell, -1, nx).astype(np.int64) + 1
+    i1 = np.clip((x1 - ox) // cell, -1, nx).astype(np.int64) + 1
+    j0 = np.clip((y0 - oy) // cell, -1, ny).astype(np.int64) + 1
+    j1 = np.clip((y1 - oy) // cell, -1, ny).astype(np.int64) + 1
+    return (table[j1 + 1, i1 + 1] - table[j0, i1 + 1] - table[j1 + 1, i0] + table[j0, i0]) > 0
 
 
 def _submatrix(matrix, sub: np.ndarray, local: np.ndarray) -> csr_matrix:
