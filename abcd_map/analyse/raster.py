@@ -69,20 +69,15 @@ def distance_field(x: np.ndarray, y: np.ndarray, radius: float, cell: float):
 
 def _contour_rings(field: np.ndarray, x0: float, y0: float, cell: float, level: float):
     """Rings of the area ``field <= level``: (coordinates, ring index, polygon index) per ring vertex."""
-    # in grid units (no x/y arrays to copy), placed afterwards
-    gen = contourpy.contour_generator(z=field, name="serial", fill_type=contourpy.FillType.OuterOffset)
-    points, offsets = gen.filled(-1.0, level)
-    coords, ring, poly = [], [], []
-    n_rings = 0
-    for p, (pts, off) in enumerate(zip(points, offsets)):
-        sizes = np.diff(off.astype(np.int64))
-        coords.append(pts)
-        ring.append(np.repeat(np.arange(n_rings, n_rings + len(sizes)), sizes))
-        poly.append(np.full(len(sizes), p))
-        n_rings += len(sizes)
-    if not coords:
+    # in grid units (no x/y arrays to copy), placed afterwards; one chunk: three flat arrays
+    gen = contourpy.contour_generator(z=field, name="serial",
+                                      fill_type=contourpy.FillType.ChunkCombinedOffsetOffset)
+    (points,), (offsets,), (outer,) = gen.filled(-1.0, level)
+    if points is None:
         return np.empty((0, 2)), np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(coords) * cell + (x0, y0), np.concatenate(ring), np.concatenate(poly)
+    ring = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets.astype(np.int64)))
+    poly = np.repeat(np.arange(len(outer) - 1), np.diff(outer.astype(np.int64)))
+    return points * cell + (x0, y0), ring, poly
 
 
 def _polygons(coords: np.ndarray, ring: np.ndarray, ring_poly: np.ndarray,
