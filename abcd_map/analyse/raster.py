@@ -44,6 +44,29 @@ def _stencil(reach: float, cell: float) -> tuple[np.ndarray, np.ndarray]:
     return di[near], dj[near]
 
 
+def distance_field(x: np.ndarray, y: np.ndarray, radius: float, cell: float):
+    """Distance to the nearest point at every grid node within ``radius + cell`` of one; farther nodes get more.
+
+    Returns ``(field, x0, y0)``: a float array of shape (ny, nx) with node (i, j) at
+    ``(x0 + j * cell, y0 + i * cell)``; the border nodes are always beyond ``radius``.
+    """
+    reach = radius + cell
+    x0 = (np.floor((x.min() - reach) / cell) - 1) * cell
+    y0 = (np.floor((y.min() - reach) / cell) - 1) * cell
+    nx = int(np.ceil((x.max() + reach - x0) / cell)) + 2
+    ny = int(np.ceil((y.max() + reach - y0) / cell)) + 2
+    field = np.full(nx * ny, 2 * reach)  # float64: what contourpy reads, so no copy
+    di, dj = _stencil(reach, cell)
+    step_x, step_y = di * cell, dj * cell
+    for s in range(0, len(x), _CHUNK):
+        px, py = x[s:s + _CHUNK], y[s:s + _CHUNK]
+        i, j = ((py - y0) // cell).astype(np.int64), ((px - x0) // cell).astype(np.int64)
+        fx = (x0 + j * cell - px)[:, None] + step_x
+        fy = (y0 + i * cell - py)[:, None] + step_y
+        np.minimum.at(field, ((i[:, None] + dj) * nx + j[:, None] + di).ravel(), np.sqrt(fx * fx + fy * fy).ravel())
+    return field.reshape(ny, nx), x0, y0
+
+
 def _contour_rings(field: np.ndarray, x0: float, y0: float, cell: float, level: float):
     """Rings of the area ``field <= level``: (coordinates, ring index, polygon index) per ring vertex."""
     # in grid units (no x/y arrays to copy), placed afterwards; one chunk: three flat arrays
@@ -77,79 +100,6 @@ def _polygons(coords: np.ndarray, ring: np.ndarray, ring_poly: np.ndarray,
     return polys, index
 
 
-def _windows(x: np.ndarray, y: np.ndarray, starts: np.ndarray, reach: float, cell: float):
-    """Grid origin (x0, y0) and size (nx, ny) of the window of each run of points beginning at ``starts``.
-
-    The window reaches ``reach`` plus a cell beyond the points, so its border nodes are never
-    within ``radius`` of a point and no stamp falls outside it (see :func:`_stencil`).
-    """
-    x0 = (np.floor((np.minimum.reduceat(x, starts) - reach) / cell) - 1) * cell
-    y0 = (np.floor((np.minimum.reduceat(y, starts) - reach) / cell) - 1) * cell
-    nx = np.ceil((np.maximum.reduceat(x, starts) + reach - x0) / cell).astype(np.int64) + 2
-    ny = np.ceil((np.maximum.reduceat(y, starts) + reach - y0) / cell).astype(np.int64) + 2
-    return x0, y0, nx, ny
-
-
-def _pack(nx: np.ndarray, ny: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shelf packing of windows into atlases ``width`` nodes wide and about ``MAX_CELLS`` large:
-    column and row offset and atlas number of each window."""
-    ox, oy, atlas = (np.zeros(len(nx), np.int64) for _ in range(3))
-    cur_x = cur_y = shelf = number = 0
-    for k, (w, h) in enumerate(zip(nx.tolist(), ny.tolist())):
-        if cur_x + w > width:
-            cur_x, cur_y, shelf = 0, cur_y + shelf, 0
-        if (cur_y + h) * width > MAX_CELLS and (cur_x or cur_y):
-            cur_x = cur_y = shelf = 0
-            number += 1
-        ox[k], oy[k], atlas[k] = cur_x, cur_y, number
-        cur_x, shelf = cur_x + w, max(shelf, h)
-    return ox, oy, atlas
-
-
-def _batches(x, y, bounds, groups, radius, cell):
-    """Positions (into ``groups``) of the groups traced together on one atlas."""
-    _, _, nx, ny = _windows(x, y, bounds[groups], radius + cell, cell)
-    _, _, atlas = _pack(nx, ny, max(int(nx.max()), 1024))
-    return [np.flatnonzero(atlas == a) for a in range(int(atlas.max()) + 1)]
-
-
-def _trace_batch(x, y, bounds, groups, radius, cell):
-    """Trace the groups' windows side by side on one raster (one contour call for them all).
-
-    Returns (coordinates, ring index per vertex, polygon index per ring, group per polygon).
-    Windows never touch inside the area: their border nodes are beyond ``radius``.
-    """
-    reach = radius + cell
-    x0, y0, nx, ny = _windows(x, y, bounds[groups], reach, cell)
-    width = max(int(nx.max()), 1024)
-    ox, oy, _ = _pack(nx, ny, width)
-    height = int((oy + ny).max())
-    counts = bounds[groups + 1] - bounds[groups]
-    idx = np.concatenate([np.arange(bounds[g], bounds[g + 1]) for g in groups])
-    win = np.repeat(np.arange(len(groups)), counts)
-    field = np.full(height * width, 2 * reach)
-    di, dj = _stencil(reach, cell)
-    for s in range(0, len(idx), _CHUNK):
-        p, w = idx[s:s + _CHUNK], win[s:s + _CHUNK]
-        px, py = x[p], y[p]
-        i, j = ((py - y0[w]) // cell).astype(np.int64), ((px - x0[w]) // cell).astype(np.int64)
-        fx = (x0[w] + j * cell - px)[:, None] + di * cell
-        fy = (y0[w] + i * cell - py)[:, None] + dj * cell
-        node = (oy[w, None] + i[:, None] + dj) * width + ox[w, None] + j[:, None] + di
-        np.minimum.at(field, node.ravel(), np.sqrt(fx * fx + fy * fy).ravel())
-    grid, ring, poly = _contour_rings(field.reshape(height, width), 0.0, 0.0, 1.0, radius)
-    if not len(poly):
-        return grid, ring, poly, np.empty(0, np.int64)
-    owner = np.full((height, width), -1, dtype=np.int64)
-    for k in range(len(groups)):
-        owner[oy[k]:oy[k] + ny[k], ox[k]:ox[k] + nx[k]] = k
-    first_vertex = np.searchsorted(ring, np.searchsorted(poly, np.arange(int(poly.max()) + 1)))
-    poly_win = owner[grid[first_vertex, 1].astype(np.int64), grid[first_vertex, 0].astype(np.int64)]
-    w = poly_win[poly[ring]]
-    xy = np.column_stack([(grid[:, 0] - ox[w]) * cell + x0[w], (grid[:, 1] - oy[w]) * cell + y0[w]])
-    return xy, ring, poly, groups[poly_win]
-
-
 def disc_union(x: np.ndarray, y: np.ndarray, radius: float, group: np.ndarray | None = None,
                n_groups: int | None = None, *, max_hole: float = 0.0, cell: float | None = None) -> np.ndarray:
     """The union of a disc of ``radius`` around every point, one geometry per group (0 .. n_groups-1).
@@ -157,7 +107,7 @@ def disc_union(x: np.ndarray, y: np.ndarray, radius: float, group: np.ndarray | 
     A Polygon where a group's area is one piece, else a MultiPolygon (empty for a group without points).
 
     Each group is traced on its own raster window (all on one grid), so groups never
-    merge; the windows are packed side by side into a few rasters, one contour call each. Holes smaller than ``max_hole`` m² are filled. A group without points is empty.
+    merge. Holes smaller than ``max_hole`` m² are filled. A group without points is empty.
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     group = np.zeros(len(x), np.int64) if group is None else np.asarray(group, np.int64)
@@ -171,26 +121,25 @@ def disc_union(x: np.ndarray, y: np.ndarray, radius: float, group: np.ndarray | 
     if cell is None:  # the widest window sets the grid
         spans = [(np.ptp(x[a:b]), np.ptp(y[a:b])) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
         cell = max(cell_size(radius, w, h) for w, h in spans)
-    groups = np.flatnonzero(np.diff(bounds) > 0)
-    traced = [_trace_batch(x, y, bounds, groups[batch], radius, cell) for batch in _batches(x, y, bounds, groups,
-                                                                                             radius, cell)]
-    traced = [t for t in traced if len(t[1])]
-    if not traced:
-        return out
     coords, rings, ring_poly, poly_group = [], [], [], []
     n_rings = n_polys = 0
-    for xy, ring, poly, owner in traced:
+    for g in np.flatnonzero(np.diff(bounds) > 0):
+        a, b = bounds[g], bounds[g + 1]
+        xy, ring, poly = _contour_rings(*distance_field(x[a:b], y[a:b], radius, cell), cell, radius)
+        if not len(poly):
+            continue
         coords.append(xy)
         rings.append(ring + n_rings)
         ring_poly.append(poly + n_polys)
-        poly_group.append(owner)
+        poly_group.append(np.full(int(poly.max()) + 1, g))
         n_rings += len(poly)
-        n_polys += len(owner)
+        n_polys += int(poly.max()) + 1
+    if not coords:
+        return out
     polys, index = _polygons(np.concatenate(coords), np.concatenate(rings), np.concatenate(ring_poly), max_hole)
     owner = np.concatenate(poly_group)[index]
     if len(polys):
-        order = np.argsort(owner, kind="stable")  # an atlas lists its polygons by place, not by group
-        shapely.multipolygons(polys[order], indices=owner[order], out=out)
+        shapely.multipolygons(polys, indices=owner, out=out)
     single = shapely.get_num_geometries(out) == 1  # one part: a Polygon, as a union gives it
     out[single] = shapely.get_geometry(out[single], 0)
     return out
