@@ -367,8 +367,8 @@ class Network:
         if n == 0 or self.n_nodes == 0:
             return out
         # a point on a node (resident points are nodes) lies on every edge of it: any one will do
-        _, near = self._tree.query(np.column_stack([xs, ys]), distance_upper_bound=1e-9)
-        on_node = near < len(self._tree_nodes)
+        gap, near = self._tree.query(np.column_stack([xs, ys]), distance_upper_bound=_limit_arg(max_distance))
+        on_node = gap <= 1e-9
         node = self._tree_nodes[near[on_node]]
         edge = self._node_edge[node]
         pos = np.flatnonzero(on_node)[edge >= 0]
@@ -381,7 +381,9 @@ class Network:
         rest = np.ones(n, dtype=bool)
         rest[pos] = False
         idx = np.flatnonzero(rest)
-        keep, tree = self._segments(xs[idx], ys[idx], _limit_arg(max_distance))
+        # the nearest street is no farther than the nearest node (it has a street): look no farther
+        reach = float(gap[idx].max(initial=0.0)) + 1e-6 if np.isfinite(gap[idx]).all() else _limit_arg(max_distance)
+        keep, tree = self._segments(xs[idx], ys[idx], reach)
         if not len(idx) or not len(keep):
             return out
         points = shapely.points(xs[idx], ys[idx])
