@@ -6,8 +6,8 @@ and gemeenten of 3 x 3 wijken above them, and one OSM place per 100 nodes at a r
 spot (half of them welcoming). Everything is made in memory; one distance (500 m),
 every default output (no per-wijk folders, no rapport) written to a temporary folder.
 
-Prints the time of every phase (wall and CPU) and the peak memory of the process
-(``ru_maxrss``). Each size runs in its own process so the peaks do not mix.
+Prints the time of every phase (wall and CPU), the process's peak memory when the phase
+ended and the peak of the whole run (``ru_maxrss``). Each size runs in its own process so the peaks do not mix.
 Targets (issue 15): 100k nodes under 8 s; 1M nodes / 3,000+ buurten / 10,000 assets
 under 60 s and 2 GB.
 """
@@ -91,12 +91,18 @@ def synthetic_places(side: int, n: int, seed: int = 5):
                             crs=settings.crs)
 
 
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far (MB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class Phases:
     """Wall and CPU time per named phase (nested phases are counted in their own name only)."""
 
     def __init__(self):
         self.wall: dict[str, float] = defaultdict(float)
         self.cpu: dict[str, float] = defaultdict(float)
+        self.peak: dict[str, float] = defaultdict(float)  # MB: the process's peak when the phase ended
         self._stack: list[str] = []
 
     @contextmanager
@@ -110,6 +116,7 @@ class Phases:
             dw, dc = time.perf_counter() - w, time.process_time() - c
             self.wall[name] += dw
             self.cpu[name] += dc
+            self.peak[name] = max(self.peak[name], _peak_mb())
             if self._stack:  # the parent phase does not count this time again
                 self.wall[self._stack[-1]] -= dw
                 self.cpu[self._stack[-1]] -= dc
@@ -156,22 +163,25 @@ def build(n_nodes: int) -> dict:
         analysis = stages.compare_facilities(analysis, inputs)
     with ph("publish"):
         pub = publication.publish(analysis)
-    with tempfile.TemporaryDirectory() as tmp, ph("write"):
-        outputs.write_outputs(pub, Path(tmp) / "uit")
-    return {"nodes": net.n_nodes, "buurten": len(buurten), "assets": len(assets),
+    with tempfile.TemporaryDirectory() as tmp:
+        with ph("write"):
+            outputs.write_outputs(pub, Path(tmp) / "uit")
+        sizes = {f.name: f.stat().st_size / 1e6 for f in (Path(tmp) / "uit").iterdir() if f.is_file()}
+    return {"sizes_mb": sizes, "nodes": net.n_nodes, "buurten": len(buurten), "assets": len(assets),
             "welcoming": int(assets["ontmoetingsplek"].astype(bool).sum()),
             "wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
-            "phases": {k: [ph.wall[k], ph.cpu[k]] for k in ph.wall},
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "phases": {k: [ph.wall[k], ph.cpu[k], ph.peak[k]] for k in ph.wall},
+            "maxrss_mb": _peak_mb()}
 
 
 def report(r: dict) -> None:
     """Print one size's figures."""
     print(f"{r['nodes']:,} knopen, {r['buurten']:,} buurten, {r['assets']:,} assets "
           f"({r['welcoming']:,} ontmoetingsplekken), 500 m")
-    for name, (wall, cpu) in sorted(r["phases"].items(), key=lambda kv: -kv[1][0]):
-        print(f"  {name:16s} {wall:8.2f} s wand | {cpu:8.2f} s CPU")
+    for name, (wall, cpu, peak) in sorted(r["phases"].items(), key=lambda kv: -kv[1][1]):
+        print(f"  {name:16s} {wall:8.2f} s wand | {cpu:8.2f} s CPU | piek tot hier {peak:6,.0f} MB")
     print(f"  {'totaal':16s} {r['wall']:8.2f} s wand | {r['cpu']:8.2f} s CPU | piek {r['maxrss_mb']:,.0f} MB")
+    print("  bestanden: " + ", ".join(f"{name} {mb:,.1f} MB" for name, mb in sorted(r["sizes_mb"].items())))
 
 
 def main() -> None:

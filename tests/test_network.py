@@ -379,3 +379,43 @@ def test_the_snap_cache_keeps_the_points_used_most_recently():
     for k in range(6):
         net.snap_to_edges(x[:k + 1] + 1.0, y[:k + 1])
         assert net.snap_to_edges(x, y) is residents
+
+
+def test_point_on_a_node_snaps_to_one_of_its_edges_with_no_offset():
+    """Resident points are nodes: they snap without the segment tree, at 0 m, to an edge of that node."""
+    # a T: 0 - 1 - 2 along x, 1 - 3 up; lengths 100, 100, 50
+    net = Network(np.arange(4), np.array([0.0, 100.0, 200.0, 100.0]), np.array([0.0, 0.0, 0.0, 50.0]),
+                  np.array([0, 1, 1]), np.array([1, 2, 3]), np.array([100.0, 100.0, 50.0]))
+    snap = net.snap_to_edges(np.array([100.0, 50.0]), np.array([0.0, 10.0]))
+    a, b = snap.a[0], snap.b[0]
+    assert 1 in (a, b) and snap.offset[0] == 0.0
+    assert (snap.to_a[0] if a == 1 else snap.to_b[0]) == 0.0  # 0 m to node 1 itself
+    assert snap.to_a[0] + snap.to_b[0] == net.edges[2][snap.edge[0]]
+    # a point beside an edge still goes through the tree: 10 m off the middle of 0 - 1
+    assert (snap.a[1], snap.b[1], snap.offset[1], snap.to_a[1], snap.to_b[1]) == (0, 1, 10.0, 60.0, 60.0)
+
+
+def test_submatrix_equals_scipy_selection():
+    import scipy.sparse as sp
+
+    from abcd_map.analyse.network import _submatrix
+
+    rng = np.random.default_rng(0)
+    m = sp.random(60, 60, density=0.1, format="csr", random_state=1)
+    for _ in range(10):
+        sub = rng.choice(60, int(rng.integers(1, 30)), replace=False)
+        local = np.full(60, -1)
+        local[sub] = np.arange(len(sub))
+        assert (_submatrix(m, sub, local) != m[sub][:, sub]).nnz == 0
+
+
+def test_boxes_near_points_keep_every_box_in_reach():
+    from abcd_map.analyse.network import _boxes_near
+
+    x, y = np.array([0.0]), np.array([0.0])
+    # boxes: around the point, 240 m east, 600 m east, a long one passing 100 m north, one far away
+    x0, y0 = np.array([-5.0, 240.0, 600.0, -5000.0, 3000.0]), np.array([-5.0, 0.0, 0.0, 100.0, 3000.0])
+    x1, y1 = np.array([5.0, 260.0, 620.0, 5000.0, 3010.0]), np.array([5.0, 10.0, 10.0, 101.0, 3010.0])
+    near = _boxes_near(x, y, x0, y0, x1, y1, 250.0)
+    assert near[:2].all() and near[3] and not near[4]
+    assert not near[2]  # two cells of 250 m away

@@ -290,13 +290,13 @@ def resident_points(buurten: gpd.GeoDataFrame, network: Network | None = None,
         frame = _address_points(addresses, b)
         if frame is not None:
             frames.append(frame)
-            done |= set(frame.loc[frame["w"] > 0, "buurtcode"])
+            done |= set(frame.loc[frame["w"] > 0, "buurtcode"].unique())
     rest = b[~b["buurtcode"].isin(done).to_numpy()]
     if network is not None and network.n_nodes and len(rest):
         frame = _street_points(network, rest)
         if frame is not None:
             frames.append(frame)
-            done |= set(frame["buurtcode"])
+            done |= set(frame["buurtcode"].unique())
         rest = rest[~rest["buurtcode"].isin(done).to_numpy()]
         _note_streetless(rest, spacing)
     if len(rest):

@@ -5,8 +5,9 @@ White spots (witte vlekken)
 Residents are spread over resident points (see :mod:`abcd_map.analyse.coverage`).
 Every point whose walk to the nearest selected asset is longer than the distance
 is *uncovered*. Each uncovered point is given a disc of ``settings.white_spot_buffer``
-metres (about half the spacing of street nodes), the discs are merged per buurt,
-clipped to the buurt (and to the OSM extent), and split into separate polygons.
+metres (about half the spacing of street nodes), the discs are merged per buurt
+(traced on a raster, :mod:`abcd_map.analyse.raster`: linear in the points), clipped to
+the buurt (and to the OSM extent), and split into separate polygons.
 The residents of a polygon are estimated as the sum of the weights of the
 uncovered points inside it. Buurten without OSM data are never white spots; in a
 ``gedeeltelijk`` buurt only the part inside the data can be one (its resident points
@@ -16,7 +17,8 @@ Walking areas (loopgebied)
 --------------------------
 The streets reachable within the distance from the nearest selected asset, as a
 band of ``settings.walking_area_width`` metres on either side: the part of an edge
-that is reachable is cut at the exact distance. Holes smaller than
+that is reachable is cut at the exact distance (the band is traced on a raster from
+points along the streets, :mod:`abcd_map.analyse.raster`). Holes smaller than
 ``settings.walking_area_fill`` (a block enclosed by reachable streets) are filled. Without a network it is a disc of
 the distance around each asset (straight line, labelled so).
 
@@ -42,21 +44,11 @@ from ..welcoming import stale_contact
 from ..geo import assign_areas, with_geometry
 from .coverage import DATA_WITH_FIGURES, areas_with_data, data_status, resident_points, select_assets
 from .network import Network, point_distances
+from .raster import cell_size, disc_union
 
 #: Values of ``reden`` in :func:`knowledge_gaps`.
 REASON_NOTHING = "niets bekend"
 REASON_STALE = "contact verouderd"
-
-
-def _discs_per_group(points: np.ndarray, group: np.ndarray, radius: float) -> np.ndarray:
-    """The union of a disc of ``radius`` around every point, one geometry per group (0 .. k-1).
-
-    One buffer of each group's MultiPoint: the same shape as the union of the separate
-    discs (64-sided, as ``GeoSeries.buffer``), made in one pass instead of a cascade of unions.
-    """
-    order = np.argsort(group, kind="stable")
-    multi = shapely.multipoints(points[order], indices=group[order])
-    return shapely.buffer(multi, radius, quad_segs=16)
 
 
 def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Network | None = None,
@@ -109,7 +101,7 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
     if out_pts.empty:
         return empty
     group, codes = pd.factorize(out_pts["buurtcode"], sort=True)
-    merged = _discs_per_group(out_pts.geometry.to_numpy(), group, buffer)
+    merged = disc_union(out_pts.geometry.x.to_numpy(), out_pts.geometry.y.to_numpy(), buffer, group, len(codes))
     geom_by_code = b.set_index("buurtcode").geometry
     areas = geom_by_code.reindex(codes).to_numpy()
     clipped = shapely.intersection(merged, areas)
@@ -121,18 +113,29 @@ def white_spots(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, network: Ne
     spots = spots[(spots.geom_type == "Polygon") & ~spots.is_empty & (spots.area > 0)].reset_index(drop=True)
     if spots.empty:
         return empty
-    joined = gpd.sjoin(out_pts[["buurtcode", "inwoners", "geometry"]], spots, how="inner",
-                       predicate="intersects", lsuffix="pt", rsuffix="spot")
-    joined = joined[joined["buurtcode_pt"] == joined["buurtcode_spot"]]
-    joined = joined[~joined.index.duplicated(keep="first")]
-    residents = joined.groupby("index_spot")["inwoners"].sum()
-    spots["inwoners_geschat"] = residents.reindex(spots.index).fillna(0.0).to_numpy()
+    spots["inwoners_geschat"] = _residents_per_spot(out_pts, spots)
     spots["oppervlakte_ha"] = spots.area / 10_000.0
     names = b.set_index("buurtcode")["buurtnaam"] if "buurtnaam" in b.columns else pd.Series(dtype=object)
     spots["buurtnaam"] = spots["buurtcode"].map(names)
     spots = spots.sort_values("inwoners_geschat", ascending=False, kind="stable").reset_index(drop=True)
     spots.attrs.update({"afstand": distance, "aantal_assets": len(sel)})
     return spots[["buurtcode", "buurtnaam", "inwoners_geschat", "oppervlakte_ha", "geometry"]]
+
+
+def _residents_per_spot(points: gpd.GeoDataFrame, spots: gpd.GeoDataFrame) -> np.ndarray:
+    """Sum of ``inwoners`` of the points inside each spot of their own buurt (a point counts once).
+
+    The spots ask a tree of the points (each spot prepared once), which is far cheaper than
+    asking the spots' tree for every point.
+    """
+    spot, pt = shapely.STRtree(points.geometry.values).query(spots.geometry.values, predicate="intersects")
+    same = spots["buurtcode"].to_numpy()[spot] == points["buurtcode"].to_numpy()[pt]
+    spot, pt = spot[same], pt[same]
+    order = np.lexsort((spot, pt))  # the first spot of each point
+    spot, pt = spot[order], pt[order]
+    first = np.r_[True, pt[1:] != pt[:-1]]
+    weight = points["inwoners"].to_numpy(dtype=float)[pt[first]]
+    return np.bincount(spot[first], weights=weight, minlength=len(spots))
 
 
 def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, months: int | None = None,
@@ -185,28 +188,6 @@ def knowledge_gaps(buurten: gpd.GeoDataFrame, assets: gpd.GeoDataFrame, *, month
     return out
 
 
-def _fill_small_holes(area, max_hole: float):
-    """``area`` without interior rings smaller than ``max_hole`` m² (blocks between reachable streets).
-
-    Vectorised over every part and ring: the kept holes go back into their shells in one
-    :func:`shapely.polygons` call; parts that then lie inside another are absorbed by the union.
-    """
-    parts = shapely.get_parts(area)
-    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
-    if not len(parts):
-        return area
-    n_holes = shapely.get_num_interior_rings(parts)
-    owner = np.repeat(np.arange(len(parts)), n_holes)
-    first = np.repeat(np.cumsum(n_holes) - n_holes, n_holes)
-    rings = shapely.get_interior_ring(parts[owner], np.arange(len(owner)) - first)
-    keep = shapely.area(shapely.polygons(rings)) >= max_hole
-    ids = np.concatenate([np.arange(len(parts)), owner[keep]])
-    order = np.argsort(ids, kind="stable")  # each shell before its holes
-    rings = np.concatenate([shapely.get_exterior_ring(parts), rings[keep]])[order]
-    filled = shapely.polygons(rings, indices=ids[order])
-    return shapely.union_all(filled) if len(filled) > 1 else filled[0]
-
-
 def _reachable_share(dist: np.ndarray, length: np.ndarray, distance: float) -> np.ndarray:
     """Share of each edge walkable from the end at ``dist`` (cut at ``distance``); -1 if that end is out of reach."""
     with np.errstate(invalid="ignore"):
@@ -214,8 +195,8 @@ def _reachable_share(dist: np.ndarray, length: np.ndarray, distance: float) -> n
     return np.where(np.isfinite(dist) & (dist <= distance), share, -1.0)
 
 
-def _reachable_lines(network: Network, dist: np.ndarray, distance: float) -> np.ndarray:
-    """The reachable part of every street as line segments, each stretch of street once.
+def _reachable_segments(network: Network, dist: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The reachable part of every street as segments (start and end points), each stretch of street once.
 
     Per unique edge (:attr:`Network.edges`): the whole edge when the parts walkable from
     its two ends meet, else the part from each end that is in reach. Parallel edges and
@@ -227,12 +208,35 @@ def _reachable_lines(network: Network, dist: np.ndarray, distance: float) -> np.
     whole = (share_a >= 1) | (share_b >= 1) | ((share_a >= 0) & (share_b >= 0) & (share_a + share_b >= 1))
     start = np.column_stack([network.x[a], network.y[a]])
     end = np.column_stack([network.x[b], network.y[b]])
-    segments = [np.stack([start[whole], end[whole]], axis=1)]
+    starts, ends = [start[whole]], [end[whole]]
     for share, p, q in ((share_a, start, end), (share_b, end, start)):
         part = ~whole & (share >= 0)
-        cut = p[part] + (q[part] - p[part]) * share[part, None]
-        segments.append(np.stack([p[part], cut], axis=1))
-    return shapely.linestrings(np.concatenate(segments))
+        starts.append(p[part])
+        ends.append(p[part] + (q[part] - p[part]) * share[part, None])
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def _samples(start: np.ndarray, end: np.ndarray, spacing: float) -> np.ndarray:
+    """Points along each segment, both ends included, at most ``spacing`` apart."""
+    n = np.ceil(np.hypot(*(end - start).T) / spacing).astype(np.int64) + 1
+    seg = np.repeat(np.arange(len(n)), n)
+    t = (np.arange(len(seg)) - np.repeat(np.cumsum(n) - n, n)) / np.maximum(n - 1, 1)[seg]
+    return start[seg] + (end[seg] - start[seg]) * t[:, None]
+
+
+def _band(start: np.ndarray, end: np.ndarray, width: float):
+    """The area within ``width`` of the segments, without holes under ``settings.walking_area_fill`` m².
+
+    Traced on a raster (:func:`abcd_map.analyse.raster.disc_union`) from points along the
+    segments one grid cell apart: the band's edge bulges between two points by less than
+    ``cell² / (8 · width)``.
+    """
+    if not len(start):
+        return shapely.Polygon()
+    ends = np.concatenate([start, end])
+    cell = cell_size(width, *np.ptp(ends, axis=0))
+    pts = _samples(start, end, cell)
+    return disc_union(pts[:, 0], pts[:, 1], width, max_hole=settings.walking_area_fill, cell=cell)[0]
 
 
 def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: float | None = None, *,
@@ -252,9 +256,8 @@ def walking_areas(assets: gpd.GeoDataFrame, network: Network | None, distance: f
         area = shapely.union_all(shapely.buffer(shapely.points(xs, ys), distance))
         method = "hemelsbreed"
     else:
-        lines = _reachable_lines(network, network.distances_from(xs, ys, limit=distance), distance)
-        area = shapely.union_all(shapely.buffer(lines, width, quad_segs=4)) if len(lines) else shapely.Polygon()
-        area = _fill_small_holes(area, settings.walking_area_fill)
+        start, end = _reachable_segments(network, network.distances_from(xs, ys, limit=distance), distance)
+        area = _band(start, end, width)
         method = "netwerk"
     return gpd.GeoDataFrame({"afstand_m": [distance], "afstand_methode": [method]},
                             geometry=[area], crs=settings.crs)

@@ -167,12 +167,18 @@ def _working_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _known(dist: np.ndarray, x: np.ndarray, y: np.ndarray, extent) -> np.ndarray:
     """Which distances are known: finite and, with an extent, not beyond its edge."""
     known = np.isfinite(dist)
-    if extent is None or extent.is_empty:
+    if extent is None or extent.is_empty or not known.any():
         return known
-    pts = shapely.points(x, y)
-    edge = shapely.distance(extent.boundary, pts)
-    edge = np.where(shapely.contains_xy(extent, x, y), edge, 0.0)
-    return known & (dist <= edge)
+    idx = np.flatnonzero(known)  # only a found distance needs the edge
+    d = dist[idx]
+    boundary = extent.boundary
+    shapely.prepare(boundary)
+    pts = shapely.points(x[idx], y[idx])
+    near = shapely.dwithin(boundary, pts, d)  # the edge may be nearer than the facility: measure it
+    far_enough = ~near
+    far_enough[near] = d[near] <= shapely.distance(boundary, pts[near])
+    known[idx] = np.where(shapely.contains_xy(extent, x[idx], y[idx]), far_enough, d <= 0.0)
+    return known
 
 
 def _area_codes(areas: pd.DataFrame) -> pd.Index:

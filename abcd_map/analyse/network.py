@@ -209,11 +209,18 @@ class Network:
         nodes = self._tree_nodes
         return cKDTree(np.column_stack([self.x[nodes], self.y[nodes]]))
 
-    @cached_property
-    def _segments(self) -> tuple[np.ndarray, shapely.STRtree]:
-        """Unique edges whose ends may be snapped to (indices into :attr:`edges`) and their lines' tree."""
+    def _segments(self, xs: np.ndarray, ys: np.ndarray, reach: float) -> tuple[np.ndarray, shapely.STRtree]:
+        """Unique edges that may be snapped to within ``reach`` of the points, and their lines' tree.
+
+        Only the edges whose bounding box meets a cell (``reach`` m) next to a point's cell get a
+        line: a tree of every street costs hundreds of MB on a million-node network.
+        """
         a, b, _ = self.edges
-        keep = np.flatnonzero(self.snappable[a])
+        keep = self.snappable[a]
+        if np.isfinite(reach) and len(xs):
+            keep &= _boxes_near(xs, ys, np.minimum(self.x[a], self.x[b]), np.minimum(self.y[a], self.y[b]),
+                                np.maximum(self.x[a], self.x[b]), np.maximum(self.y[a], self.y[b]), reach)
+        keep = np.flatnonzero(keep)
         lines = shapely.linestrings(np.stack([np.column_stack([self.x[a[keep]], self.y[a[keep]]]),
                                               np.column_stack([self.x[b[keep]], self.y[b[keep]]])], axis=1))
         return keep, shapely.STRtree(lines)
@@ -359,21 +366,50 @@ class Network:
                        np.full(n, np.inf), np.full(n, np.nan))
         if n == 0 or self.n_nodes == 0:
             return out
-        keep, tree = self._segments
-        if len(keep) == 0:
+        # a point on a node (resident points are nodes) lies on every edge of it: any one will do
+        gap, near = self._tree.query(np.column_stack([xs, ys]), distance_upper_bound=_limit_arg(max_distance))
+        on_node = gap <= 1e-9
+        node = self._tree_nodes[near[on_node]]
+        edge = self._node_edge[node]
+        pos = np.flatnonzero(on_node)[edge >= 0]
+        node, edge = node[edge >= 0], edge[edge >= 0]
+        a, b, w = (arr[edge] for arr in self.edges)
+        along = np.where(node == a, 0.0, w)
+        out.edge[pos], out.a[pos], out.b[pos] = edge, a, b
+        out.offset[pos], out.along[pos] = 0.0, along
+        out.to_a[pos], out.to_b[pos] = along, w - along
+        rest = np.ones(n, dtype=bool)
+        rest[pos] = False
+        idx = np.flatnonzero(rest)
+        # the nearest street is no farther than the nearest node (it has a street): look no farther
+        reach = float(gap[idx].max(initial=0.0)) + 1e-6 if np.isfinite(gap[idx]).all() else _limit_arg(max_distance)
+        keep, tree = self._segments(xs[idx], ys[idx], reach)
+        if not len(idx) or not len(keep):
             return out
-        points = shapely.points(xs, ys)
-        (pos, seg), dist = tree.query_nearest(points, max_distance=_limit_arg(max_distance),
+        points = shapely.points(xs[idx], ys[idx])
+        (hit, seg), dist = tree.query_nearest(points, max_distance=_limit_arg(max_distance),
                                               return_distance=True, all_matches=False)
+        pos = idx[hit]
         edge = keep[seg]
         a, b, w = (arr[edge] for arr in self.edges)
         line = tree.geometries[seg]
         geom_len = shapely.length(line)
-        frac = np.where(geom_len > 0, shapely.line_locate_point(line, points[pos]) / np.where(geom_len > 0, geom_len, 1), 0.0)
+        frac = np.where(geom_len > 0, shapely.line_locate_point(line, points[hit]) / np.where(geom_len > 0, geom_len, 1), 0.0)
         along = np.clip(frac, 0, 1) * w
         out.edge[pos], out.a[pos], out.b[pos] = edge, a, b
         out.offset[pos], out.along[pos] = dist, along
         out.to_a[pos], out.to_b[pos] = dist + along, dist + (w - along)
+        return out
+
+    @cached_property
+    def _node_edge(self) -> np.ndarray:
+        """One edge (index into :attr:`edges`) of every node that may be snapped to; -1 for none."""
+        a, b, _ = self.edges
+        out = np.full(self.n_nodes, -1, dtype=np.int64)
+        idx = np.arange(len(a))
+        for end in (b, a):
+            out[end[::-1]] = idx[::-1]  # the first edge of each node wins
+        out[~self.snappable] = -1
         return out
 
     def distances_from_nodes(self, nodes, limit: float | None = None) -> np.ndarray:
@@ -632,6 +668,43 @@ class _Buckets(NamedTuple):
         return np.concatenate([self.order[self.bounds[i]:self.bounds[i + 1]] for i in pos])
 
 
+def _boxes_near(x: np.ndarray, y: np.ndarray, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                reach: float) -> np.ndarray:
+    """Which boxes (x0, y0, x1, y1) may lie within ``reach`` of a point: they meet a grid cell
+    (``reach`` m) next to a point's cell. A summed-area table answers each box at once."""
+    cell = max(float(reach), 1.0)
+    ox, oy = min(x.min(), x0.min()), min(y.min(), y0.min())
+    nx = int((max(x.max(), x1.max()) - ox) // cell) + 2
+    ny = int((max(y.max(), y1.max()) - oy) // cell) + 2
+    if nx * ny > 16_000_000:  # a huge area for a short reach: keep every box rather than a huge grid
+        return np.ones(len(x0), dtype=bool)
+    marked = np.zeros((ny + 2, nx + 2), dtype=np.int32)
+    ci = ((x - ox) // cell).astype(np.int64) + 1
+    cj = ((y - oy) // cell).astype(np.int64) + 1
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            marked[cj + dj, ci + di] = 1
+    table = np.zeros((ny + 3, nx + 3), dtype=np.int64)
+    table[1:, 1:] = marked.cumsum(0).cumsum(1)
+    i0 = np.clip((x0 - ox) // cell, -1, nx).astype(np.int64) + 1
+    i1 = np.clip((x1 - ox) // cell, -1, nx).astype(np.int64) + 1
+    j0 = np.clip((y0 - oy) // cell, -1, ny).astype(np.int64) + 1
+    j1 = np.clip((y1 - oy) // cell, -1, ny).astype(np.int64) + 1
+    return (table[j1 + 1, i1 + 1] - table[j0, i1 + 1] - table[j1 + 1, i0] + table[j0, i0]) > 0
+
+
+def _submatrix(matrix, sub: np.ndarray, local: np.ndarray) -> csr_matrix:
+    """``matrix[sub][:, sub]`` in time linear in the rows taken (``local``: position in ``sub``, else -1).
+
+    scipy's column selection allocates an array as long as the whole matrix per call.
+    """
+    rows = matrix[sub]
+    cols = local[rows.indices]
+    keep = cols >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep)])[rows.indptr]
+    return csr_matrix((rows.data[keep], cols[keep], indptr), shape=(len(sub), len(sub)))
+
+
 def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.ndarray, scosts: np.ndarray,
                  limit: float, chunk_cells: int) -> list[tuple[np.ndarray, ...]]:
     """Pairs from searches on the part of the network around each tile of sources (exact, see :func:`_tile_size`).
@@ -652,7 +725,7 @@ def _local_pairs(network: Network, pn: np.ndarray, pc: np.ndarray, snodes: np.nd
         local[sub] = np.arange(len(sub))
         src = sources.gather(np.array([cell]))
         pts = points.gather(cell + ring)
-        matrix = network.matrix[sub][:, sub]
+        matrix = _submatrix(network.matrix, sub, local)
         for r, c, cost in _search_blocks(matrix, len(sub), local[pn[pts]], pc[pts], local[snodes[src]],
                                          scosts[src], limit, chunk_cells):
             out.append((pts[r], src[c], cost))

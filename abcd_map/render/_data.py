@@ -8,6 +8,7 @@ the dict is serialised, by :func:`abcd_map.render.escape.to_js`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -371,12 +372,17 @@ def simplify_areas(areas: gpd.GeoDataFrame, tolerance: float | None = None) -> g
 
 
 def _feature_collection(geoms: Sequence, props: Sequence[dict]) -> dict:
-    feats = []
-    for g, p in zip(geoms, props):
-        if g is None or g.is_empty:
-            continue
-        feats.append({"type": "Feature", "properties": p, "geometry": shapely.geometry.mapping(g)})
-    return {"type": "FeatureCollection", "features": feats}
+    """A GeoJSON FeatureCollection of the drawable geometries (missing and empty ones left out).
+
+    Coordinates are written by GEOS (``shapely.to_geojson``) and read back by ``json``: both
+    in C, so the cost per vertex stays small on large layers.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) if len(geoms) else np.zeros(0, bool)
+    shapes = json.loads("[" + ",".join(shapely.to_geojson(geoms[keep])) + "]") if keep.any() else []
+    props = [p for p, k in zip(props, keep) if k]
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": p, "geometry": g} for g, p in zip(shapes, props)]}
 
 
 def _empty_layer() -> dict:
@@ -631,13 +637,29 @@ def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
         if gdf is None:
             continue
         label, style, fields = _gap_style(name, gdf)
-        geoms = shapely.simplify(gdf.geometry.values, 2.0, preserve_topology=True)
-        wgs = _round_geoms(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(settings.crs_wgs84).values)
+        geoms = _screen_simplify(gdf.geometry.values)
+        wgs = gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(settings.crs_wgs84).values
+        # only drawn: coordinates rounded one by one (no validity repair as in _round_geoms; linear time)
+        wgs = shapely.transform(wgs, lambda xy: np.round(xy, _digits()))
         table = _table(gdf, [k for k, _ in fields])
         props = [dict(zip(table["cols"], row)) for row in table["rows"]]
         out[str(name)] = {"label": label, "style": style, "geo": _feature_collection(wgs, props),
                           "fields": [{"key": k, "label": v} for k, v in fields]}
     return out
+
+
+def _screen_simplify(geoms: np.ndarray) -> np.ndarray:
+    """Geometries simplified to what a screen shows (``settings.map_simplify_tolerance``, as the buurt outlines).
+
+    Plain Douglas-Peucker (fast); the few shapes it would make invalid are simplified
+    again with their topology kept.
+    """
+    tolerance = settings.map_simplify_tolerance
+    simple = shapely.simplify(geoms, tolerance, preserve_topology=False)
+    bad = ~shapely.is_valid(simple) | (shapely.is_empty(simple) & ~shapely.is_empty(geoms))
+    if bad.any():
+        simple[bad] = shapely.simplify(geoms[bad], tolerance, preserve_topology=True)
+    return simple
 
 
 def _gap_style(name: str, gdf: gpd.GeoDataFrame) -> tuple[str, str, list[tuple[str, str]]]:

@@ -30,7 +30,6 @@ _JS_UNSAFE = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
-_JS_TABLE = str.maketrans(_JS_UNSAFE)
 
 
 def escape_html(text: object) -> str:
@@ -54,10 +53,34 @@ def to_js(obj: Any) -> str:
     Uses JSON (so ``${...}``, backticks, quotes and backslashes are plain string
     content) and replaces ``<``, ``>``, ``&`` and the line separators by their
     ``\\u`` escapes, so neither ``</script>`` nor ``<!--`` can appear in the page.
-    NaN and infinities become ``null``.
+    NaN and infinities become ``null``. Keys are text or numbers (a key True or None
+    would read "true"/"null" here, not "True"/"None").
     """
-    text = json.dumps(_clean(obj), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_JS_TABLE)
+    try:  # fast path: the tree is already plain (no NaN, str keys); numpy scalars are converted on the way
+        text = _dumps(obj, _plain)
+    except (ValueError, TypeError):  # a NaN, an infinity or an odd key somewhere: clean the whole tree
+        text = _dumps(_clean(obj), None)
+    for char, code in _JS_UNSAFE.items():  # str.replace per character: far faster than translate on MBs
+        text = text.replace(char, code)
+    return text
+
+
+def _dumps(obj: Any, default) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=default)
+
+
+def _plain(obj: Any) -> Any:
+    """A numpy scalar as a Python one (json calls this for types it does not know).
+
+    ValueError for a NaN or infinite one and TypeError for any other type: the caller then
+    takes the slow path, which makes the same text.
+    """
+    if isinstance(obj, np.generic):
+        value = obj.item()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("not finite")
+        return value
+    raise TypeError(type(obj).__name__)
 
 
 def _clean(obj: Any) -> Any:
