@@ -8,6 +8,7 @@ with :func:`os.replace`. A failed run leaves the output folder as it was.
 from __future__ import annotations
 
 import contextlib
+from datetime import date, datetime
 import os
 import shutil
 import tempfile
@@ -112,17 +113,63 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """Write several tables as sheets of one Excel workbook (dates as dates, without a time).
 
     XlsxWriter streams the cells (openpyxl builds every cell object first: 2-3x slower on
-    a list of 10,000 assets); openpyxl stays the reader and the template's writer.
+    a list of 10,000 assets); openpyxl stays the reader and the template's writer. Cells are
+    written a column at a time with the writer of their type (pandas' ``to_excel`` formats
+    every cell on its own: ~20 us a cell); text is always text, never a formula or a link.
     """
+    import xlsxwriter
+
     path = Path(path)
-    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD") as writer:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+               "nan_inf_to_errors": False}
+    with xlsxwriter.Workbook(str(path), options) as book:
+        formats = {"head": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"}),
+                   "date": book.add_format({"num_format": "YYYY-MM-DD"})}
         for name, table in tables.items():
             frame = tidy(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
-            for col in frame.columns:
-                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
-                    frame[col] = frame[col].dt.tz_localize(None)
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = book.add_worksheet(name[:31])
+            sheet.write_row(0, 0, [str(c) for c in frame.columns], formats["head"])
+            for j, col in enumerate(frame.columns):
+                _write_column(sheet, j, frame[col], formats)
     return path
+
+
+def _write_column(sheet, j: int, values: pd.Series, formats: dict) -> None:
+    """One column below its header with the cell writer of its type; missing values stay blank."""
+    known = values.notna().to_numpy()
+    rows = np.flatnonzero(known) + 1
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        write, cells, fmt = sheet.write_boolean, values[known].astype(bool).tolist(), None
+    elif pd.api.types.is_numeric_dtype(dtype):
+        numbers = values[known].astype(float).to_numpy()
+        rows, numbers = rows[np.isfinite(numbers)], numbers[np.isfinite(numbers)]
+        write, cells, fmt = sheet.write_number, numbers.tolist(), None
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        stamps = values[known]
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            stamps = stamps.dt.tz_localize(None)
+        write, cells, fmt = sheet.write_datetime, stamps.dt.to_pydatetime().tolist(), formats["date"]
+    else:
+        write, cells, fmt = _write_cell(sheet), values[known].tolist(), formats["date"]
+    for row, cell in zip(rows.tolist(), cells):
+        write(row, j, cell, fmt)
+
+
+def _write_cell(sheet):
+    """A writer for a column of mixed Python values (text, numbers, booleans, dates)."""
+    def write(row: int, col: int, value, date_format) -> None:
+        if isinstance(value, bool | np.bool_):
+            sheet.write_boolean(row, col, bool(value))
+        elif isinstance(value, int | float | np.integer | np.floating):
+            if np.isfinite(value):
+                sheet.write_number(row, col, float(value))
+        elif isinstance(value, date | datetime | pd.Timestamp):
+            sheet.write_datetime(row, col, pd.Timestamp(value).tz_localize(None).to_pydatetime()
+                                 if getattr(value, "tzinfo", None) else value, date_format)
+        else:
+            sheet.write_string(row, col, str(value))
+    return write
 
 
 def write_gpkg(layers: dict[str, pd.DataFrame], path: str | Path) -> Path:

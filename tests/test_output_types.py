@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -46,3 +47,33 @@ def test_wijknaam_is_filled_from_the_cbs_wijk_file(shared_data, tmp_path):
     assert "Wippolder" in " ".join(result.buurten["wijknaam"])
     csv = pd.read_csv(tmp_path / "buurten.csv", sep=";", encoding="utf-8-sig")
     assert csv["wijknaam"].notna().all()
+
+
+def test_xlsx_cells_keep_their_type_and_text_is_never_a_formula(tmp_path):
+    """Numbers, whole counts, booleans and dates as such; unknown blank; '=...' stays text."""
+    import datetime as dt
+
+    import openpyxl
+
+    from abcd_map.export import write_xlsx
+
+    table = pd.DataFrame({
+        "naam": ["=HYPERLINK(\"http://x\")", "Buurthuis", None],
+        "aantal": [3.0, np.nan, 12.0],
+        "dekking_pct": [12.5, 0.0, np.nan],
+        "inloop": pd.array([True, None, False], dtype="boolean"),
+        "laatste_contact": pd.to_datetime(["2026-03-01", None, "2025-12-31"]),
+        "gemengd": [dt.date(2026, 1, 2), 7, "tekst"],
+    })
+    path = write_xlsx({"assets": table}, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(path)["assets"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0] == list(table.columns)
+    assert rows[1][0] == "=HYPERLINK(\"http://x\")" and sheet.cell(2, 1).data_type == "s"
+    assert rows[1][1] == 3 and rows[2][1] is None and rows[3][1] == 12   # whole counts, unknown blank
+    assert rows[1][2] == 12.5 and rows[2][2] == 0 and rows[3][2] is None  # 0 is 0, unknown is blank
+    assert [r[3] for r in rows[1:]] == [True, None, False]
+    assert rows[1][4] == dt.datetime(2026, 3, 1) and rows[2][4] is None
+    assert sheet.cell(2, 5).number_format == "YYYY-MM-DD"
+    assert rows[1][5] == dt.datetime(2026, 1, 2) and rows[2][5] == 7 and rows[3][5] == "tekst"
+    assert rows[3][0] is None

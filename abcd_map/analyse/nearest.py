@@ -227,9 +227,10 @@ def nearest_distance(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame, faciliti
     frame = pd.DataFrame({"buurtcode": points["buurtcode"].to_numpy(), "w": weight,
                           "w_known": np.where(known, weight, 0.0),
                           "wd": np.where(known, weight * np.where(known, dist, 0.0), 0.0)})
-    sums = frame.groupby("buurtcode").agg(w=("w", lambda s: s.sum(min_count=1)), w_known=("w_known", "sum"),
+    # built-in aggregations only (a lambda per buurt cost 0.3 s at 361 buurten x 5 facilities)
+    sums = frame.groupby("buurtcode").agg(w=("w", "sum"), n=("w", "count"), w_known=("w_known", "sum"),
                                           wd=("wd", "sum")).reindex(codes)
-    total = sums["w"].where(sums["w"] > 0)
+    total = sums["w"].where((sums["n"] > 0) & (sums["w"] > 0))
     share = (sums["w_known"] / total).clip(upper=1.0)  # rounding may add up to a hair above 1
     mean_km = (sums["wd"] / sums["w_known"].where(sums["w_known"] > 0)) / 1000.0
     out = pd.DataFrame(index=codes)
