@@ -82,6 +82,9 @@ merge_max_distance: float = 75.0
 map_precision: float = 1e-5
 #: Tolerance (m) for simplifying shared area boundaries on the map.
 map_simplify_tolerance: float = 5.0
+#: Tolerance (m) for the gap layers on the map (white spots, knowledge gaps, walking area): they are
+#: traced from a raster of a third of the distance (17 m cells at 500 m), so 10 m hides nothing known.
+gap_simplify_tolerance: float = 10.0
 
 #: Output folder of ``abcd-map build`` when --out is not given.
 default_out_dir: str = "abcd-kaart"

@@ -63,6 +63,7 @@ distance is the lens's own (seniors walk less far).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -359,9 +360,21 @@ def extent_share(buurten: gpd.GeoDataFrame, extent) -> pd.Series:
     b = with_geometry(buurten)
     if extent is None:
         return pd.Series(1.0, index=b["buurtcode"].to_numpy())
-    share = share_inside(b, extent).fillna(0.0).to_numpy()
-    whole = shapely.covered_by(b.geometry.to_numpy(), extent) if not extent.is_empty else False
-    return pd.Series(np.where(whole, 1.0, share), index=b["buurtcode"].to_numpy())
+    # one run asks this for the same buurten and extent some 15 times (every figure, gap and table):
+    # the overlay is made once per distinct input
+    key = hashlib.sha1(shapely.to_wkb(extent) + b"".join(shapely.to_wkb(b.geometry.to_numpy()))
+                       + "\x1f".join(map(str, b["buurtcode"])).encode()).hexdigest()
+    if key not in _EXTENT_SHARES:
+        share = share_inside(b, extent).fillna(0.0).to_numpy()
+        whole = shapely.covered_by(b.geometry.to_numpy(), extent) if not extent.is_empty else False
+        if len(_EXTENT_SHARES) >= 4:
+            _EXTENT_SHARES.pop(next(iter(_EXTENT_SHARES)))
+        _EXTENT_SHARES[key] = np.where(whole, 1.0, share)
+    return pd.Series(_EXTENT_SHARES[key].copy(), index=b["buurtcode"].to_numpy())
+
+
+#: :func:`extent_share` answers by a hash of the buurten and the extent (the last few only).
+_EXTENT_SHARES: dict[str, np.ndarray] = {}
 
 
 def data_share(buurten: gpd.GeoDataFrame, extent, addresses: gpd.GeoDataFrame | None = None) -> pd.Series:

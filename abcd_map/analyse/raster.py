@@ -16,6 +16,8 @@ more than ``MAX_CELLS`` grid nodes, so time and memory stay bounded.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import contourpy
 import numpy as np
 import shapely
@@ -36,12 +38,16 @@ def cell_size(radius: float, width: float, height: float) -> float:
     return max(cell, float(np.sqrt(max(width, 1.0) * max(height, 1.0) / MAX_CELLS)))
 
 
+@lru_cache(maxsize=8)
 def _stencil(reach: float, cell: float) -> tuple[np.ndarray, np.ndarray]:
-    """Node offsets (di, dj) around a point's own cell that can lie within ``reach``."""
+    """Node offsets (di, dj) around a point's own cell that can lie within ``reach`` (read-only;
+    made once per size: every buurt of a run asks for the same one)."""
     k = int(np.ceil(reach / cell)) + 1
     di, dj = np.meshgrid(np.arange(-k, k + 2), np.arange(-k, k + 2))
     near = np.hypot(np.maximum(np.abs(di - 0.5) - 0.5, 0), np.maximum(np.abs(dj - 0.5) - 0.5, 0)) * cell <= reach
-    return di[near], dj[near]
+    di, dj = di[near], dj[near]
+    di.flags.writeable = dj.flags.writeable = False
+    return di, dj
 
 
 def distance_field(x: np.ndarray, y: np.ndarray, radius: float, cell: float):

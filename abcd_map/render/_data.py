@@ -649,12 +649,12 @@ def _gap_data(gaps: Mapping[str, gpd.GeoDataFrame] | None) -> dict[str, dict]:
 
 
 def _screen_simplify(geoms: np.ndarray) -> np.ndarray:
-    """Geometries simplified to what a screen shows (``settings.map_simplify_tolerance``, as the buurt outlines).
+    """Gap geometries simplified to what their raster knows (``settings.gap_simplify_tolerance``).
 
     Plain Douglas-Peucker (fast); the few shapes it would make invalid are simplified
     again with their topology kept.
     """
-    tolerance = settings.map_simplify_tolerance
+    tolerance = settings.gap_simplify_tolerance
     simple = shapely.simplify(geoms, tolerance, preserve_topology=False)
     bad = ~shapely.is_valid(simple) | (shapely.is_empty(simple) & ~shapely.is_empty(geoms))
     if bad.any():
