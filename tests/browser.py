@@ -444,3 +444,22 @@ def text_contrast_problems(b: Browser, roots: str = ".leaflet-control-container,
     (cluster counts, wijk names: a halo makes them readable on any colour) is left to axe.
     """
     return b.eval(TEXT_CONTRAST_JS % (json.dumps(roots), json.dumps(fallback)))
+
+
+def search_misses(b: "Browser") -> tuple[int, list]:
+    """Search the open map for every wijk and buurt by its full name.
+
+    Returns the number of names tried and the misses: (kind, name, first hits) where the
+    first hit is not that name, or no exact hit is of that kind.
+    """
+    areas = b.eval("""(function(){var out = [];
+        ABCD_DATA.wijken.table.rows.forEach(function(r){out.push(['wijk', r[ABCD_DATA.wijken.table.cols.indexOf('wijknaam')]]);});
+        ABCD_DATA.buurten.table.rows.forEach(function(r){out.push(['buurt', r[ABCD_DATA.buurten.table.cols.indexOf('buurtnaam')]]);});
+        return out;})()""")
+    misses = []
+    for kind, name in areas:
+        hits = b.eval(f"ABCD.search({json.dumps(name)})")
+        exact = [h for h in hits if h["text"] == name]
+        if not hits or hits[0]["text"] != name or kind not in [h["kind"] for h in exact]:
+            misses.append((kind, name, hits[:3]))
+    return len(areas), misses

@@ -26,7 +26,7 @@ import pytest
 import abcd_map as am
 from abcd_map.render._style import COVERAGE_CLASSES, COVERAGE_FILL_OPACITY, MAP_BACKGROUND
 
-from browser import Browser, axe_report, axe_violations, require_chromium, tab_walk, text_contrast_problems
+from browser import Browser, axe_report, axe_violations, require_chromium, tab_walk, search_misses, text_contrast_problems
 from test_browser import MAP_JS, _save
 from test_browser_layout import MIN_FONT_JS
 from test_open_coverage import _over, contrast_ratio
@@ -299,6 +299,13 @@ def test_background_map_says_so_when_offline(town_team):
                             "return n ? n.textContent + '|' + n.getAttribute('role') : null; })()")
         assert note.startswith("Achtergrondkaart niet geladen") and note.endswith("|status")
         assert axe_violations(b) == []
+
+
+def test_search_finds_every_delft_wijk_and_buurt_by_full_name(delft_maps):
+    with Browser(1280, 720) as b:
+        b.open(delft_maps["publiek"])
+        tried, misses = search_misses(b)
+        assert tried > 80 and misses == []
 
 
 def test_osm_popups_are_not_full_of_unknowns(delft_maps):
