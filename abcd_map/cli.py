@@ -155,6 +155,9 @@ def _build_per_gemeente(options, address: Optional[str], asked: bool) -> None:
     if not asked:
         raise InputError(InputProblem(file="--dask", message="--dask werkt alleen met --per-gemeente",
                                       value=address, expected="ook --per-gemeente"))
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the cluster's start/stop chatter is not for users
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task("Gemeenten klaar", total=None)

@@ -410,6 +410,16 @@ def _unique_rows(frame: pd.DataFrame | None, key: str | None = None) -> pd.DataF
     return frame[~plain.duplicated().to_numpy()].reset_index(drop=True)
 
 
+def grouped_notes(results: list[GemeenteResult]) -> tuple[str, ...]:
+    """Each gemeente's notes once, with the gemeenten they apply to: 'Leiden, Westland: Geen ...'."""
+    where: dict[str, list[str]] = {}
+    for r in results:
+        for note in r.notes:
+            where.setdefault(note, []).append(r.name)
+    return tuple(f"{', '.join(names) if len(names) <= 5 else f'{len(names)} gemeenten'}: {note}"
+                 for note, names in where.items())
+
+
 def combine(results: list[GemeenteResult], options: BuildOptions, facts: dict) -> Publication:
     """One publication of every gemeente together: tables stacked, assets and layers once."""
     layers = {name: _unique_rows(_concat([r.layers.get(name) for r in results]), "buurtcode")
@@ -428,7 +438,7 @@ def combine(results: list[GemeenteResult], options: BuildOptions, facts: dict) -
         assets=_unique_rows(_concat([r.assets for r in results]), "id"),
         layers={k: v for k, v in layers.items() if v is not None},
         tables={k: v for k, v in tables.items() if v is not None}, meta=meta,
-        notes=tuple(dict.fromkeys(f"{r.name}: {n}" for r in results for n in r.notes)),
+        notes=grouped_notes(results),
         open_coverage=_concat([r.open_coverage for r in results]) if all(
             r.open_coverage is None or "buurtcode" in r.open_coverage for r in results) else None)
     return publication_of(combined)

@@ -113,6 +113,7 @@ def _compared(columns) -> list[str]:
     return sorted(c for c in keep if c not in per_gemeente.RUN_DEPENDENT)
 
 
+@pytest.mark.slow  # a few builds of the grid: 10-20 s
 def test_partitioned_run_equals_one_run_at_the_border(two_gemeenten, client, cache):
     buurten, osm = two_gemeenten
     whole = build(buurten, osm, afstand=[300, 500]).buurten.set_index("buurtcode")
@@ -146,6 +147,7 @@ def test_margin_holds_neighbours_but_only_own_buurten_are_reported(two_gemeenten
     assert west.inputs.network.n_nodes < jobs[0].inputs.network.n_nodes + jobs[1].inputs.network.n_nodes
 
 
+@pytest.mark.slow  # a few builds of the grid: 10-20 s
 def test_failed_gemeente_is_reported_and_the_rest_completes(two_gemeenten, client, cache, tmp_path, monkeypatch):
     buurten, osm = two_gemeenten
     real = per_gemeente.analyse_gemeente
@@ -165,6 +167,7 @@ def test_failed_gemeente_is_reported_and_the_rest_completes(two_gemeenten, clien
     assert set(pd.read_csv(out / "buurten.csv", sep=";")["gemeentecode"]) == {"GM9001"}
 
 
+@pytest.mark.slow  # a few builds of the grid: 10-20 s
 def test_rerun_redoes_only_changed_gemeenten(two_gemeenten, client, cache, tmp_path, monkeypatch):
     buurten, osm = two_gemeenten
     calls: list[str] = []
@@ -192,6 +195,7 @@ def test_rerun_redoes_only_changed_gemeenten(two_gemeenten, client, cache, tmp_p
     assert calls == ["GM9002"] and third.cached == ["GM9001"]
 
 
+@pytest.mark.slow  # a few builds of the grid: 10-20 s
 def test_cache_holds_no_person_in_publiek(two_gemeenten, client, cache, tmp_path):
     buurten, osm = two_gemeenten
     assets = tmp_path / "assets.csv"
@@ -202,6 +206,7 @@ def test_cache_holds_no_person_in_publiek(two_gemeenten, client, cache, tmp_path
     assert blobs and b"Jan Jansen" not in blobs
 
 
+@pytest.mark.slow  # a few builds of the grid: 10-20 s
 def test_cli_per_gemeente_writes_folders_and_combined_outputs(two_gemeenten, cache, tmp_path, monkeypatch):
     from abcd_map import cli
 
@@ -220,3 +225,31 @@ def test_cli_per_gemeente_writes_folders_and_combined_outputs(two_gemeenten, cac
     assert len(gpd.read_file(out / "abcd-map.gpkg", layer="buurten")) == 36
     assert len(gpd.read_parquet(out / "geoparquet" / "buurten.parquet")) == 36
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["gemeenten"] == ["GM9001", "GM9002"]
+
+
+def test_gemeente_alle_means_every_gemeente_and_folder_names_are_safe():
+    assert BuildOptions.create(gemeente="alle", buurten="x.geojson").gemeenten == ()
+    assert BuildOptions.create(gemeente="Delft,Rijswijk", buurten="x.geojson").gemeenten == ("Delft", "Rijswijk")
+    assert per_gemeente.slug("'s-Gravenhage") == "s-gravenhage"
+    assert per_gemeente.slug("Súdwest-Fryslân") == "sudwest-fryslan"
+    assert per_gemeente.walk_margin(BuildOptions.create(afstand=[300, 800])) == 1600
+
+
+def test_areas_without_gemeentecode_are_refused_before_any_work():
+    from abcd_map.errors import InputError
+
+    areas = _buurten().assign(gemeentecode="")
+    with pytest.raises(InputError, match="gemeentecode"):
+        per_gemeente.gemeente_outlines(areas)
+
+
+def test_cache_round_trip_keeps_the_mode(cache):
+    frame = _buurten().head(2)
+    result = per_gemeente.GemeenteResult(code="GM9001", name="Westdorp", mode="publiek", buurten=frame,
+                                         wijken=frame, gemeenten=None, assets=frame.iloc[:0], layers={},
+                                         tables={}, meta={"modus": "publiek"})
+    per_gemeente.write_cache("abc", result)
+    assert per_gemeente.read_cache("abc", "publiek").buurten.equals(frame)
+    assert per_gemeente.read_cache("abc", "team") is None  # a team run never takes a publiek result, nor back
+    (cache / "kapot.pkl").write_bytes(b"geen pickle")
+    assert per_gemeente.read_cache("kapot", "publiek") is None
