@@ -157,6 +157,8 @@ def _build_per_gemeente(options, address: Optional[str], asked: bool) -> None:
                                       value=address, expected="ook --per-gemeente"))
     import logging
 
+    import distributed  # noqa: F401  (its import sets up its loggers; quiet them after it)
+
     logging.getLogger("distributed").setLevel(logging.ERROR)  # the cluster's start/stop chatter is not for users
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as bar:

@@ -557,14 +557,22 @@ def build_per_gemeente(options: BuildOptions, client=None, *, address: str | Non
     raise before anything is written; with ``options.out`` everything is written atomically.
     Raises :class:`abcd_map.errors.AbcdError` when no gemeente succeeded.
     """
+    with collect_notes() as notes:
+        inputs = load_inputs(options)
+        gemeente_outlines(inputs.areas)  # a run without gemeentecodes stops here, before any writing
+    return run_inputs(inputs, options, client, address=address, workers=workers, progress=progress,
+                      notes=notes)
+
+
+def run_inputs(inputs: Inputs, options: BuildOptions, client=None, *, address: str | None = None,
+               workers: int | None = None, progress: Progress | None = None,
+               notes: list[str] | None = None) -> PerGemeenteResult:
+    """:func:`build_per_gemeente` for inputs already read (Jupyter, benchmarks): cut, run, combine, write."""
     from distributed import Client
 
     from .errors import AbcdError
 
-    with collect_notes() as notes:
-        inputs = load_inputs(options)
-        cutter = Cutter(inputs, options)
-        gemeente_outlines(inputs.areas)  # a run without gemeentecodes stops here, before any writing
+    cutter = Cutter(inputs, options)
     facts = input_facts(options)
     own = client is None
     client = client or (Client(address) if address else local_client(workers))
@@ -574,7 +582,7 @@ def build_per_gemeente(options: BuildOptions, client=None, *, address: str | Non
             if not result.results:
                 raise AbcdError("Geen enkele gemeente is gelukt:\n" + "\n".join(
                     f"- {result.names[c]} ({c}): {m}" for c, m in result.failed.items()))
-            result.combined = combine(list(result.results.values()), options, facts).with_notes(notes)
+            result.combined = combine(list(result.results.values()), options, facts).with_notes(notes or [])
             if staging is not None:
                 write_combined(result.combined, staging)
                 result.files = sorted(options.out / p.name for p in staging.iterdir())
@@ -585,4 +593,3 @@ def build_per_gemeente(options: BuildOptions, client=None, *, address: str | Non
             if cluster is not None:
                 cluster.close()
     return result
-
