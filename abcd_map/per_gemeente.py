@@ -420,27 +420,38 @@ def grouped_notes(results: list[GemeenteResult]) -> tuple[str, ...]:
                  for note, names in where.items())
 
 
-def combine(results: list[GemeenteResult], options: BuildOptions, facts: dict) -> Publication:
-    """One publication of every gemeente together: tables stacked, assets and layers once."""
-    layers = {name: _unique_rows(_concat([r.layers.get(name) for r in results]), "buurtcode")
-              for name in dict.fromkeys(n for r in results for n in r.layers)}
-    tables = {name: _unique_rows(_concat([r.tables.get(name) for r in results]))
-              for name in dict.fromkeys(n for r in results for n in r.tables)}
+def _stacked(results: list[GemeenteResult], attr: str, key: str | None) -> dict[str, pd.DataFrame]:
+    """The layers (or tables) of every gemeente stacked per name, each row once."""
+    names = dict.fromkeys(n for r in results for n in getattr(r, attr))
+    stacked = {n: _unique_rows(_concat([getattr(r, attr).get(n) for r in results]), key) for n in names}
+    return {n: v for n, v in stacked.items() if v is not None}
+
+
+def _combined_meta(results: list[GemeenteResult], facts: dict) -> dict:
     names = [r.name for r in results]
     title = names[0] if len(names) == 1 else f"{len(names)} gemeenten"
     meta = {**results[0].meta, "title": f"ABCD-kaart {title} (per gemeente)", "gebied": title, "invoer": facts,
             "gemeenten": [r.code for r in results], "notes": [], "per_gemeente": True}
     meta.pop("gemeentecode", None)
+    return meta
+
+
+def _open_coverage(results: list[GemeenteResult]) -> pd.DataFrame | None:
+    """The opening-time coverage of every gemeente stacked (by buurtcode, in its index or a column)."""
+    parts = [r.open_coverage for r in results if r.open_coverage is not None]
+    return pd.concat(parts) if parts else None
+
+
+def combine(results: list[GemeenteResult], options: BuildOptions, facts: dict) -> Publication:
+    """One publication of every gemeente together: tables stacked, assets and layers once."""
+    meta = _combined_meta(results, facts)
     combined = GemeenteResult(
-        code="", name=title, mode=options.mode,
+        code="", name=meta["gebied"], mode=options.mode,
         buurten=_concat([r.buurten for r in results]), wijken=_concat([r.wijken for r in results]),
         gemeenten=_concat([r.gemeenten for r in results]),
         assets=_unique_rows(_concat([r.assets for r in results]), "id"),
-        layers={k: v for k, v in layers.items() if v is not None},
-        tables={k: v for k, v in tables.items() if v is not None}, meta=meta,
-        notes=grouped_notes(results),
-        open_coverage=_concat([r.open_coverage for r in results]) if all(
-            r.open_coverage is None or "buurtcode" in r.open_coverage for r in results) else None)
+        layers=_stacked(results, "layers", "buurtcode"), tables=_stacked(results, "tables", None), meta=meta,
+        notes=grouped_notes(results), open_coverage=_open_coverage(results))
     return publication_of(combined)
 
 
