@@ -568,6 +568,9 @@ def build_per_gemeente(options: BuildOptions, client=None, *, address: str | Non
     raise before anything is written; with ``options.out`` everything is written atomically.
     Raises :class:`abcd_map.errors.AbcdError` when no gemeente succeeded.
     """
+    if options.vergelijk is not None:
+        raise InputError(InputProblem(file="--vergelijk", message="werkt niet samen met --per-gemeente",
+                                      value=str(options.vergelijk), expected="een run zonder --per-gemeente"))
     with collect_notes() as notes:
         inputs = load_inputs(options)
         gemeente_outlines(inputs.areas)  # a run without gemeentecodes stops here, before any writing
