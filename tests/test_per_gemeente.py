@@ -253,3 +253,17 @@ def test_cache_round_trip_keeps_the_mode(cache):
     assert per_gemeente.read_cache("abc", "team") is None  # a team run never takes a publiek result, nor back
     (cache / "kapot.pkl").write_bytes(b"geen pickle")
     assert per_gemeente.read_cache("kapot", "publiek") is None
+
+
+@pytest.mark.slow
+def test_delft_and_rijswijk_per_gemeente_equal_one_run(shared_data, client, cache):
+    """Real data: Delft (with the OSM extract) and Rijswijk (no OSM data) as two tasks equal one run over both."""
+    buurten = shared_data / "cbs-wijkenbuurten-2015" / "haaglanden_buurt.geojson"
+    osm = shared_data / "osm" / "delft-tudelft.osm.bz2"
+    whole = build(buurten, osm, gemeente="Delft,Rijswijk").buurten.set_index("buurtcode")
+    parts = per_gemeente.build_per_gemeente(BuildOptions.create(buurten, osm, gemeente="Delft,Rijswijk"), client)
+    assert parts.failed == {} and sorted(parts.results) == ["GM0503", "GM0603"]
+    split = parts.combined.buurten.set_index("buurtcode").loc[whole.index]
+    columns = _compared(whole.columns)
+    pd.testing.assert_frame_equal(split[columns], whole[columns], check_dtype=False)
+    assert whole["dekking_500m"].notna().sum() >= 5  # the buurten inside the extract have figures
