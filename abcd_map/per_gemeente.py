@@ -514,7 +514,8 @@ def _submit(client, job: GemeenteJob, options: BuildOptions, facts: dict, stagin
         return None, hit
     if hit is not None:
         return client.submit(rewrite_gemeente, hit, options, folder, pure=False), hit
-    return client.submit(run_gemeente, job, options, facts, folder, pure=False), None
+    # the cut goes to a worker as data (scatter), not inside the task graph the scheduler keeps
+    return client.submit(run_gemeente, client.scatter(job, hash=False), options, facts, folder, pure=False), None
 
 
 def run_all(client, cutter: Cutter, options: BuildOptions, facts: dict, staging: Path | None,

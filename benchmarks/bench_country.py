@@ -152,7 +152,12 @@ def run(inputs, n_workers: int, write: bool, distance: float) -> dict:
                     cut["s"] += time.perf_counter() - c0
 
             per_gemeente.Cutter.cut = timed_cut
-            result = per_gemeente.run_inputs(inputs, options, client)
+            def step(done, total, *_):
+                if total and (done % 50 == 0 or done == total):
+                    print(f"   {done}/{total} gemeenten na {time.perf_counter() - t0:.0f} s", file=sys.stderr,
+                          flush=True)
+
+            result = per_gemeente.run_inputs(inputs, options, client, progress=step)
             wall = time.perf_counter() - t0
             per_gemeente.Cutter.cut = original
             peaks = sorted(client.run(_peak_rss_mb).values())
