@@ -490,9 +490,11 @@ def local_client(workers: int | None = None, *, processes: bool = True):
     from distributed import Client, LocalCluster
 
     n = workers or max(1, os.cpu_count() or 1)
-    # tcp on loopback in both cases: the scheduler's HTTP server binds to the scheduler's host
+    # tcp on loopback in both cases; no dashboard, and the scheduler's remaining HTTP routes (health,
+    # metrics) on a free loopback port instead of 8787 (two clusters on one machine do not collide)
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
-                           host="127.0.0.1", protocol="tcp://")
+                           host="127.0.0.1", protocol="tcp://",
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     return Client(cluster)
 
 
