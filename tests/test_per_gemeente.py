@@ -267,3 +267,12 @@ def test_delft_and_rijswijk_per_gemeente_equal_one_run(shared_data, client, cach
     columns = _compared(whole.columns)
     pd.testing.assert_frame_equal(split[columns], whole[columns], check_dtype=False)
     assert whole["dekking_500m"].notna().sum() >= 5  # the buurten inside the extract have figures
+
+
+def test_dask_address_without_per_gemeente_is_an_input_error(tmp_path, capsys):
+    from abcd_map import cli
+
+    out = tmp_path / "uit"
+    assert cli.run_cli(["build", "--dask", "tcp://10.0.0.5:8786", "--out", str(out)]) == 2
+    assert "--per-gemeente" in capsys.readouterr().err
+    assert not out.exists()
