@@ -235,12 +235,10 @@ class Cutter:
     def cut(self, code: str, name: str, outline) -> GemeenteJob:
         """The cut of one gemeente: own buurten, margin buurten, and streets/places/assets around them."""
         inp = self.inputs
-        areas = inp.areas[inp.areas["gemeentecode"].eq(code) | inp.areas.geometry.notna()]
-        context = self._within(areas, outline.buffer(self.margin))
-        context = context[context.geometry.notna() | context["gemeentecode"].eq(code)]
-        shapes = context.geometry.dropna()
-        region = shapely.union_all([outline.buffer(self.margin + settings.max_snap_distance),
-                                    *(shapes.buffer(settings.max_snap_distance) if len(shapes) else [])])
+        context = self._within(inp.areas, outline.buffer(self.margin))  # the whole table: its index is built once
+        context = context[context.geometry.notna().to_numpy() | context["gemeentecode"].eq(code).to_numpy()]
+        shapes = shapely.union_all(context.geometry.dropna().to_numpy())
+        region = shapely.union_all([outline.buffer(self.margin), shapes]).buffer(settings.max_snap_distance)
         osm = None
         if inp.osm is not None:
             osm = replace(inp.osm, places=self._within(inp.osm.places, region), network=self.network(region))
