@@ -98,7 +98,7 @@ def build(
     osm: Annotated[Optional[Path], typer.Option("--osm", metavar="BESTAND", show_default=False, help="OpenStreetMap-bestand (.osm, .osm.bz2 of .osm.pbf).")] = None,
     osm_gebied: Annotated[Optional[str], typer.Option("--osm-gebied", metavar="BESTAND|KADER", show_default=False, help="Waar het OSM-bestand gegevens heeft: vlakkenbestand of kader minlon,minlat,maxlon,maxlat. Standaard uit het bestand zelf.")] = None,
     assets: Annotated[Optional[Path], typer.Option("--assets", metavar="BESTAND", show_default=False, help="Eigen lijst met assets (CSV, Excel .xlsx, GeoJSON of GeoPackage); maak er een met 'abcd-map init'.")] = None,
-    gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", metavar="NAAM|CODE", show_default=False, help="Alleen deze gemeente: naam (bijv. Delft, Den Haag) of code (GM0503); mag vaker of met komma's (\"Delft,Rijswijk\"): samen één kaart.")] = None,
+    gemeente: Annotated[Optional[list[str]], typer.Option("--gemeente", metavar="NAAM|CODE", show_default=False, help="Alleen deze gemeente: naam (bijv. Delft, Den Haag) of code (GM0503); mag vaker of met komma's (\"Delft,Rijswijk\"): samen één kaart. \"alle\": elke gemeente in het bestand.")] = None,
     wijk: Annotated[Optional[list[str]], typer.Option("--wijk", metavar="CODE|NAAM", show_default=False, help="Alleen deze wijk (code zoals WK050301 of naam); mag vaker of met komma's.")] = None,
     afstand: Annotated[Optional[str], typer.Option("--afstand", metavar="METERS", show_default=False, help=f"Loopafstand in meters; meerdere mag: 300,500,800. Standaard {settings.default_distance:.0f}.")] = None,
     modus: Annotated[str, typer.Option("--modus", metavar="publiek|team", show_default=False, help="publiek (standaard, veilig om te delen) of team (alleen voor eigen gebruik: toont personen en contactgegevens).")] = settings.default_mode,
@@ -115,6 +115,8 @@ def build(
     per_wijk: Annotated[bool, typer.Option("--per-wijk", help="Schrijf ook een kaart per wijk met een overzichtspagina.")] = False,
     vergelijk: Annotated[Optional[Path], typer.Option("--vergelijk", metavar="VORIGE_MAP", show_default=False, help="Vergelijk met een eerdere uitvoermap: assets erbij, weg en veranderd, dekking per buurt toen en nu.")] = None,
     rapport: Annotated[bool, typer.Option("--rapport", help="Schrijf ook per wijk een wijkprofiel (rapport-<wijkcode>.pdf en .html, A4) en één voor het hele gebied.")] = False,
+    per_gemeente: Annotated[bool, typer.Option("--per-gemeente", help="Reken elke gemeente apart (parallel met dask) en schrijf een map per gemeente plus de samengevoegde tabellen, GeoPackage en GeoParquet. Met --gemeente alle, een lijst, of zonder --gemeente: elke gemeente in het bestand.")] = False,
+    dask: Annotated[Optional[str], typer.Option("--dask", metavar="ADRES", show_default=False, help="Met --per-gemeente: gebruik dit dask-cluster (bijv. tcp://10.0.0.5:8786) in plaats van een cluster op deze computer.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Toon technische details (traceback) bij een fout.")] = False,
 ) -> None:
     """Maak de kaart en de tabellen. Zonder invoerbestanden: de fictieve demo-gemeente Lindewaarde."""
@@ -127,6 +129,9 @@ def build(
             afstand=_parse_distances(afstand), modus=modus, lens=lens, dag=dag, dagdeel=dagdeel, behoefte=behoefte,
             cbs_kerncijfers=_kerncijfers(cbs_kerncijfers), drempel=drempel, online=online, out=out, per_wijk=per_wijk,
             vergelijk=vergelijk, osm_gebied=osm_gebied, rapport=rapport)
+        if per_gemeente or dask:
+            _build_per_gemeente(options, dask, per_gemeente)
+            return
         with console.status("Bezig ...") as status:
             result = run(options, progress=lambda msg: status.update(f"{msg} ..."))
     except typer.Exit:
@@ -138,6 +143,40 @@ def build(
     for msg in result.notes:
         console.print(f"[yellow]Let op:[/] {msg}", markup=True)
     console.print(f"\nGeschreven in [bold]{out}[/]: " + ", ".join(p.name for p in result.files), markup=True)
+
+
+def _build_per_gemeente(options, address: Optional[str], asked: bool) -> None:
+    """``--per-gemeente``: a task per gemeente on dask with a progress bar; failed gemeenten are listed (exit 1)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .errors import InputError, InputProblem
+    from .per_gemeente import build_per_gemeente
+
+    if not asked:
+        raise InputError(InputProblem(file="--dask", message="--dask werkt alleen met --per-gemeente",
+                                      value=address, expected="ook --per-gemeente"))
+    import logging
+
+    import distributed  # noqa: F401  (its import sets up its loggers; quiet them after it)
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # the cluster's start/stop chatter is not for users
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("Gemeenten klaar", total=None)
+
+        def step(done: int, total: int, code: str, name: str, status: str) -> None:
+            bar.update(task, completed=done, total=total or None,
+                       description=f"Gemeenten klaar (laatste: {name}{', uit de cache' if status == 'cache' else ''})")
+
+        result = build_per_gemeente(options, address=address, progress=step)
+    for msg in result.combined.notes:
+        console.print(f"[yellow]Let op:[/] {msg}", markup=True)
+    console.print(f"{len(result.results)} gemeenten klaar ({len(result.cached)} uit de cache); geschreven in "
+                  f"[bold]{options.out}[/]: een map per gemeente en de samengevoegde tabellen.", markup=True)
+    if result.failed:
+        err.print("[bold red]Niet gelukt:[/] " + "; ".join(
+            f"{result.names[c]} ({c}): {m}" for c, m in result.failed.items()), markup=True)
+        raise typer.Exit(EXIT_FAILURE)
 
 
 def _known(value) -> bool:

@@ -46,6 +46,16 @@ def _wijk_items(wijken: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(w).strip() for w in items if str(w).strip()))
 
 
+#: ``--gemeente alle``: every gemeente in the buurt file (the same as no ``--gemeente``).
+ALL_GEMEENTEN = "alle"
+
+
+def check_gemeenten(gemeente: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The gemeenten asked for; ``alle`` (alone) means every gemeente in the file, i.e. no filter."""
+    names = split_names(gemeente)
+    return () if tuple(n.lower() for n in names) == (ALL_GEMEENTEN,) else names
+
+
 def check_distances(afstand: float | Sequence[float] | None) -> tuple[float, ...]:
     """Sorted, de-duplicated walking distances; a Dutch InputError for values out of range.
 
@@ -189,7 +199,7 @@ class BuildOptions:
         day, part = check_time(dag, dagdeel)
         options = cls(
             buurten=_path(buurten), osm=_path(osm), assets=_path(assets), wijken_file=_path(wijken_file),
-            gebieden=_path(gebieden), behoefte=_path(behoefte), gemeenten=split_names(gemeente),
+            gebieden=_path(gebieden), behoefte=_path(behoefte), gemeenten=check_gemeenten(gemeente),
             kerncijfers=None if cbs_kerncijfers in (None, True, False) else Path(cbs_kerncijfers),
             fetch_kerncijfers=cbs_kerncijfers is True,
             wijken=_wijk_items(wijken), distances=check_distances(afstand), mode=privacy.check_mode(modus),
