@@ -53,6 +53,7 @@ def test_every_demo_wijk_sheet_has_the_same_pixel_size(demo_per_wijk):
     assert {Image.open(p).size for p in sheets} == {PIXELS}
 
 
+@pytest.mark.slow
 def test_per_wijk_maps_link_back_to_the_index(demo_per_wijk):
     pages = sorted(demo_per_wijk.glob("wijk-*.html"))
     assert pages
