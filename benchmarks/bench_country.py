@@ -95,7 +95,7 @@ def synthetic_country(n_gemeenten: int, nodes_per_place: int, seed: int = 5):
     wijken = buurten.dissolve("wijkcode", aggfunc={"wijknaam": "first", "gemeentecode": "first",
                                                    "gemeentenaam": "first", "inwoners": "sum"}).reset_index()
     nx_, ny_ = cols * BUURT_BLOCKS + 1, rows * BUURT_BLOCKS + 1
-    net = grid_network_rect(nx_, ny_)
+    net = grid_network(nx_, ny_)
     n_places = max(10, net.n_nodes // nodes_per_place)
     kind = rng.integers(0, len(TAGS), n_places)
     frame = {"osm_id": [f"node/{i + 1}" for i in range(n_places)], "name": [f"Plek {i + 1}" for i in range(n_places)]}
@@ -109,19 +109,6 @@ def synthetic_country(n_gemeenten: int, nodes_per_place: int, seed: int = 5):
     facts = {"gemeenten": n_gemeenten, "buurten": len(buurten), "knopen": net.n_nodes, "plekken": n_places,
              "km": (cols * size / 1000, rows * size / 1000)}
     return inputs, facts, pd.Series(g).value_counts()
-
-
-def grid_network_rect(nx_: int, ny_: int):
-    """An ``nx_`` x ``ny_`` street grid (``bench_scale.grid_network`` is square)."""
-    from abcd_map.analyse.network import Network
-
-    n = nx_ * ny_
-    ii, jj = np.divmod(np.arange(n), nx_)
-    right = np.flatnonzero(jj < nx_ - 1)
-    up = np.flatnonzero(ii < ny_ - 1)
-    u = np.concatenate([right, up])
-    v = np.concatenate([right + 1, up + nx_])
-    return Network(np.arange(n), jj * BLOCK, ii * BLOCK, u, v, np.full(len(u), BLOCK))
 
 
 def _peak_rss_mb() -> float:

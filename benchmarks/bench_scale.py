@@ -34,14 +34,14 @@ TAGS = [("amenity", "community_centre"), ("amenity", "cafe"), ("amenity", "resta
         ("amenity", "theatre")]
 
 
-def grid_network(side: int):
-    """A ``side`` x ``side`` street grid with ``BLOCK`` m between nodes (origin at 0, 0)."""
+def grid_network(side: int, rows: int | None = None):
+    """A ``side`` x ``rows`` (default square) street grid with ``BLOCK`` m between nodes (origin at 0, 0)."""
     from abcd_map.analyse.network import Network
 
-    n = side * side
+    n = side * (side if rows is None else rows)
     ii, jj = np.divmod(np.arange(n), side)
     right = np.flatnonzero(jj < side - 1)
-    up = np.flatnonzero(ii < side - 1)
+    up = np.flatnonzero(ii < n // side - 1)
     u = np.concatenate([right, up])
     v = np.concatenate([right + 1, up + side])
     return Network(np.arange(n), jj * BLOCK, ii * BLOCK, u, v, np.full(len(u), BLOCK))
